@@ -1,0 +1,5 @@
+"""Run the scalebot CLI with ``python -m scalebot``."""
+
+from scalebot.cli import main
+
+main()

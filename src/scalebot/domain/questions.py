@@ -1,0 +1,90 @@
+"""Question and rubric models, validated when the bank is loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Difficulty(StrEnum):
+    """How hard a question is."""
+
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Criterion(BaseModel):
+    """One rubric criterion: what it means, the phrases that show it, a hint when missed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Slug
+    title: Text | None = None
+    weight: int = Field(ge=1, le=10)
+    description: Text
+    cues: tuple[Text, ...] = Field(min_length=1)
+    hint: Text
+
+    @property
+    def label(self) -> str:
+        """Short human name: the title, or the id made readable."""
+        return self.title or self.id.replace("-", " ").capitalize()
+
+    @field_validator("cues")
+    @classmethod
+    def _cues_have_words(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
+        """Reject cues with no letters or digits; they could never match."""
+        for cue in cues:
+            if not re.search(r"\w", cue):
+                raise ValueError(f"cue {cue!r} has no words")
+        return cues
+
+
+class Question(BaseModel):
+    """One scaling question with its rubric, model answer and follow-ups."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Slug
+    title: Text
+    prompt: Text
+    topic: Slug
+    difficulty: Difficulty
+    rubric: tuple[Criterion, ...] = Field(min_length=1)
+    model_answer: Text
+    follow_ups: tuple[Text, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _criterion_ids_unique(self) -> Question:
+        """Reject a rubric that names the same criterion twice."""
+        ids = [criterion.id for criterion in self.rubric]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"rubric repeats criterion ids: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def total_weight(self) -> int:
+        """Sum of the rubric weights."""
+        return sum(criterion.weight for criterion in self.rubric)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Return the criterion with this id."""
+        for criterion in self.rubric:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def content_hash(self) -> str:
+        """Return a stable hash of the content, used to version the stored copy."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]

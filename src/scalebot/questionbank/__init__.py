@@ -1,0 +1,100 @@
+"""The shipped question bank: one YAML file per question, validated on load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from scalebot.domain.questions import Question
+
+CANONICAL_QUESTION_ID = "scale-ml-model"
+
+
+class QuestionBankError(ValueError):
+    """A question file is missing, unreadable or does not match the schema."""
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """All questions, in a stable order (by id)."""
+
+    questions: tuple[Question, ...]
+
+    def __post_init__(self) -> None:
+        """Refuse two questions with one id."""
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.id in seen:
+                raise QuestionBankError(f"duplicate question id {question.id!r}")
+            seen.add(question.id)
+
+    def get(self, question_id: str) -> Question | None:
+        """Return the question with this id, or None."""
+        return self._by_id().get(question_id)
+
+    def ids(self) -> list[str]:
+        """Return every question id in bank order."""
+        return [question.id for question in self.questions]
+
+    def __len__(self) -> int:
+        """Return the number of questions."""
+        return len(self.questions)
+
+    def _by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+
+def _describe(error: ValidationError) -> str:
+    """Turn a pydantic error into short 'field: problem' lines."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(step) for step in item["loc"]) or "(top level)"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def parse_question(text: str, source: str) -> Question:
+    """Parse and validate one question from YAML text; errors name the source."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise QuestionBankError(f"{source}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise QuestionBankError(f"{source}: expected a mapping of question fields")
+    try:
+        question = Question.model_validate(data)
+    except ValidationError as exc:
+        raise QuestionBankError(f"{source}: {_describe(exc)}") from exc
+    stem = Path(source).stem
+    if stem != question.id:
+        raise QuestionBankError(f"{source}: file name must match the id ({question.id}.yaml)")
+    return question
+
+
+def load_files(paths: Iterable[Path]) -> list[Question]:
+    """Load and validate question files from disk."""
+    return [parse_question(path.read_text(encoding="utf-8"), str(path)) for path in paths]
+
+
+def shipped_files() -> Sequence[Path]:
+    """Return the YAML files shipped inside the package."""
+    folder = resources.files(__name__) / "questions"
+    return sorted(
+        (Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml")),
+        key=lambda path: path.name,
+    )
+
+
+@cache
+def load_bank() -> QuestionBank:
+    """Load the shipped bank once per process."""
+    questions = sorted(load_files(shipped_files()), key=lambda question: question.id)
+    if not questions:
+        raise QuestionBankError("the question bank is empty")
+    return QuestionBank(tuple(questions))
