@@ -1,0 +1,53 @@
+"""Bootstrap: the one place that wires settings, database, bank, grader and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import make_url
+
+from scalebot.db import migrate
+from scalebot.db.engine import Database
+from scalebot.domain.grading import RubricGrader
+from scalebot.questionbank import load_bank
+from scalebot.services.context import AppContext, Messenger
+from scalebot.services.questions import sync_questions
+from scalebot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, safe to print."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def open_database(settings: Settings) -> Database:
+    """Connect and upgrade the schema; an unreachable database is a settings error."""
+    url = settings.effective_database_url
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database.from_url(url)
+    try:
+        await database.ping()
+    except Exception as exc:
+        await database.dispose()
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SettingsError(
+            f"SCALEBOT_DATABASE_URL: cannot connect to {_redacted(url)} ({reason})"
+        ) from None
+    await migrate.upgrade(database)
+    return database
+
+
+async def build_context(
+    settings: Settings, *, messengers: Mapping[str, Messenger] | None = None
+) -> AppContext:
+    """Open the database, load the bank and sync it; return the shared context."""
+    database = await open_database(settings)
+    ctx = AppContext(database, load_bank(), RubricGrader(), dict(messengers or {}))
+    report = await sync_questions(ctx, now=datetime.now(UTC))
+    log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
+    return ctx

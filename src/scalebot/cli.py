@@ -1,0 +1,214 @@
+"""The `scalebot` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scalebot.domain.grading import Feedback, RubricGrader
+from scalebot.questionbank import QuestionBankError, load_bank, load_files, shipped_files
+from scalebot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="scalebot: daily 'How would you scale it?' practice.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(questions_app, name="questions")
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print one clear line on stderr and return an exit to raise."""
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code=2)
+
+
+def _settings() -> Settings:
+    """Load settings, or stop with the one-line reason."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return settings
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine, turning settings errors into one line."""
+    try:
+        return asyncio.run(coroutine)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def console() -> None:
+    """Practise in the terminal: a simulated channel on a local database, no tokens."""
+    settings = _settings()
+    _run(_console(settings, interactive=sys.stdin.isatty()))
+
+
+async def _console(settings: Settings, *, interactive: bool) -> None:
+    from scalebot.app import build_context
+    from scalebot.platforms.console import run_console
+
+    ctx = await build_context(settings)
+    try:
+        await run_console(
+            ctx,
+            lines=None if interactive else sys.stdin,
+            post_time=settings.post_time,
+            timezone=settings.timezone,
+        )
+    finally:
+        await ctx.db.dispose()
+
+
+@app.command()
+def run(
+    platform: Annotated[
+        str | None, typer.Argument(help="slack, discord, all or console (default: SCALEBOT_PLATFORM)")
+    ] = None,
+) -> None:
+    """Start the bot on a platform."""
+    settings = _settings()
+    chosen = platform or settings.platform
+    if chosen == "console":
+        _run(_console(settings, interactive=sys.stdin.isatty()))
+        return
+    if chosen in ("slack", "discord", "all"):
+        raise _fail(f"the {chosen} adapter is not built yet; try `scalebot console`")
+    raise _fail(f"unknown platform '{chosen}': use slack, discord, all or console")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database schema to the newest revision."""
+    settings = _settings()
+    revision = _run(_upgrade(settings))
+    typer.echo(f"database is at revision {revision}")
+
+
+async def _upgrade(settings: Settings) -> str | None:
+    from scalebot.app import open_database
+    from scalebot.db.migrate import current_revision
+
+    database = await open_database(settings)
+    try:
+        return await current_revision(database)
+    finally:
+        await database.dispose()
+
+
+@questions_app.command("list")
+def questions_list() -> None:
+    """List the shipped questions."""
+    table = Table("id", "topic", "difficulty", "criteria", "title")
+    for question in load_bank().questions:
+        table.add_row(
+            question.id,
+            question.topic,
+            question.difficulty.value,
+            str(len(question.rubric)),
+            question.title,
+        )
+    Console().print(table)
+
+
+@questions_app.command("lint")
+def questions_lint(
+    files: Annotated[list[Path] | None, typer.Argument(help="YAML files (default: the bank)")] = None,
+) -> None:
+    """Validate question files against the schema."""
+    paths = files or list(shipped_files())
+    problems = 0
+    for path in paths:
+        try:
+            load_files([path])
+        except (QuestionBankError, OSError) as exc:
+            problems += 1
+            err.print(f"[red]✗[/red] {exc}", highlight=False)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{len(paths)} question file{'s' if len(paths) != 1 else ''} OK")
+
+
+@app.command()
+def grade(
+    question_id: Annotated[str, typer.Argument(help="Question id, see `scalebot questions list`")],
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Answer file (default: stdin)")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='Read JSON lines {"id", "text"}; write one per answer')
+    ] = False,
+) -> None:
+    """Grade an answer (or many, with --jsonl) and print the feedback."""
+    question = load_bank().get(question_id)
+    if question is None:
+        raise _fail(f"unknown question '{question_id}': see `scalebot questions list`")
+    try:
+        source = file.read_text(encoding="utf-8") if file else sys.stdin.read()
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror}") from None
+    grader = RubricGrader()
+    if not jsonl:
+        if not source.strip():
+            raise _fail("the answer is empty: pass --file or pipe the text on stdin")
+        from scalebot.domain.render import feedback_reply
+        from scalebot.platforms.console import render
+
+        feedback = grader.grade(question, source)
+        Console().print(render(feedback_reply(feedback, streak=0, late=False, revision=1)))
+        return
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = _parse_jsonl(line, number)
+        typer.echo(json.dumps(feedback_json(record["id"], grader.grade(question, record["text"]))))
+
+
+def _parse_jsonl(line: str, number: int) -> dict[str, Any]:
+    """Parse one input line of --jsonl, or stop naming the line."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _fail(f"line {number}: not JSON ({exc.msg})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise _fail(f'line {number}: expected an object with a "text" string')
+    return record
+
+
+def feedback_json(answer_id: object, feedback: Feedback) -> dict[str, Any]:
+    """The --jsonl output record for one answer."""
+    return {
+        "id": answer_id,
+        "question": feedback.question_id,
+        "score": feedback.score,
+        "criteria": [
+            {"id": r.id, "met": r.met, "evidence": r.evidence, "hint": r.hint}
+            for r in feedback.criteria
+        ],
+        "follow_up": feedback.follow_up,
+    }
+
+
+def main() -> None:
+    """Entry point of the `scalebot` script."""
+    app()

@@ -1,0 +1,167 @@
+"""Typed SQLAlchemy models. Alembic owns the schema; create_all is for tests only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UTCDateTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Workspace(Base):
+    """A Slack team, a Discord guild, or the console's simulated workspace."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Channel(Base):
+    """An enrolled channel: its schedule, zone and state."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    post_time: Mapped[time] = mapped_column(Time)
+    days: Mapped[str] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    state_reason: Mapped[str | None] = mapped_column(String(200))
+    thread_answers: Mapped[bool] = mapped_column(Boolean, default=False)
+    round_count: Mapped[int] = mapped_column(Integer, default=0)
+    enrolled_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class User(Base):
+    """A member of a workspace."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+
+
+class StoredQuestion(Base):
+    """A bank question as last synced; the version grows when its content changes."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    content: Mapped[dict[str, Any]]
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    synced_at: Mapped[datetime]
+
+
+class Round(Base):
+    """One question posted in one channel for one local date."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "round_date"),
+        UniqueConstraint("channel_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    round_date: Mapped[date] = mapped_column(Date)
+    # Numbered when posted (1, 2, 3 … per channel); a claim that never posted has none.
+    seq: Mapped[int | None] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    question_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Answer(Base):
+    """A member's answer to a round; answering again replaces it and counts a revision."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    score: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    covered: Mapped[dict[str, Any]]
+    grader_version: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Streak(Base):
+    """A member's streak in a channel, kept incrementally."""
+
+    __tablename__ = "streaks"
+    __table_args__ = (UniqueConstraint("channel_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    current: Mapped[int] = mapped_column(Integer, default=0)
+    longest: Mapped[int] = mapped_column(Integer, default=0)
+    last_round_seq: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    reached_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """A platform event id already handled, so a retried delivery changes nothing."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,24 @@
+"""Platform-neutral references to channels and users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel on some platform: ('slack', team id, channel id), ('console', 'local', 'practice')."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A member on some platform, with the name to show."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str

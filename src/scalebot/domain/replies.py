@@ -1,0 +1,57 @@
+"""The neutral rendering model: platforms turn a Reply into Block Kit, embeds or rich text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    """What kind of message a reply is; renderers may colour by it."""
+
+    INFO = "info"
+    ERROR = "error"
+    QUESTION = "question"
+    FEEDBACK = "feedback"
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A titled block of text inside a reply."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show: plain text only, never platform markup (renderers escape it)."""
+
+    title: str
+    body: str = ""
+    fields: tuple[Field, ...] = ()
+    footer: str = ""
+    tone: Tone = Tone.INFO
+    private: bool = True
+    attachments: dict[str, str] = field(default_factory=dict)
+
+    def plain_text(self) -> str:
+        """Render everything as plain text, as a notification fallback or a log line."""
+        parts = [self.title]
+        if self.body:
+            parts.append(self.body)
+        parts.extend(f"{item.name}\n{item.value}" for item in self.fields)
+        if self.footer:
+            parts.append(self.footer)
+        return "\n\n".join(parts)
+
+
+def error(message: str) -> Reply:
+    """A one-line message that says what went wrong and what to do instead."""
+    return Reply(title=message, tone=Tone.ERROR)
+
+
+def info(title: str, body: str = "") -> Reply:
+    """A short private notice."""
+    return Reply(title=title, body=body)

@@ -1,0 +1,1 @@
+"""Platform adapters: thin layers that parse input, call one service and render the reply."""

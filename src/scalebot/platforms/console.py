@@ -1,0 +1,252 @@
+"""Console mode: the same bot in a terminal, on a simulated clock, with no tokens."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.domain.replies import Reply, Tone
+from scalebot.domain.schedule import Days, Schedule, parse_time
+from scalebot.scheduling.scheduler import RoundScheduler, fire_times
+from scalebot.services import channels, rounds
+from scalebot.services.commands import Invocation, run_command
+from scalebot.services.context import AppContext
+
+CONSOLE_CHANNEL = ChannelRef("console", "local", "practice")
+MAX_ADVANCE = timedelta(days=366)
+_ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_STYLES = {
+    Tone.INFO: "cyan",
+    Tone.ERROR: "red",
+    Tone.QUESTION: "magenta",
+    Tone.FEEDBACK: "green",
+    Tone.SUMMARY: "blue",
+}
+CONSOLE_HELP = (
+    "Console only: /as NAME (act as another member), /advance 1d (move the clock; "
+    "also 12h, 30m), /quit."
+)
+
+
+def render(reply: Reply) -> Panel | Text:
+    """Turn a reply into a rich panel; user text is never parsed as markup."""
+    parts: list[Text] = []
+    if reply.body:
+        parts.append(Text(reply.body))
+    for item in reply.fields:
+        inline = len(item.value) <= 40 and "\n" not in item.value
+        parts.append(Text.assemble((item.name, "bold"), ": " if inline else "\n", item.value))
+    for name, content in reply.attachments.items():
+        parts.append(Text.assemble((name, "bold"), "\n", content))
+    if reply.footer:
+        parts.append(Text(reply.footer, style="dim"))
+    if not parts:
+        return Text(reply.title, style=_STYLES[reply.tone])
+    return Panel(
+        Group(*parts),
+        title=Text(reply.title, style="bold"),
+        title_align="left",
+        border_style=_STYLES[reply.tone],
+    )
+
+
+class SimulatedClock:
+    """A clock the console moves forward by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        """Start at an aware instant."""
+        self.now = start
+
+    def __call__(self) -> datetime:
+        """Return the simulated now."""
+        return self.now
+
+
+class ConsoleMessenger:
+    """Posts to the terminal instead of a chat channel."""
+
+    def __init__(self, console: Console) -> None:
+        """Print through a rich console."""
+        self.console = console
+
+    async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
+        """Show the daily post."""
+        self.console.print(Text(f"#{channel.channel_id} · new round", style="dim"))
+        self.console.print(render(reply))
+        return f"console-{round_id}"
+
+    async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
+        """Show a thread reply (the round summary)."""
+        self.console.print(Text(f"#{channel.channel_id} · thread", style="dim"))
+        self.console.print(render(reply))
+
+    async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
+        """Show an admin notice."""
+        self.console.print(render(reply))
+
+
+def default_user_name() -> str:
+    """The console member's name: $USER, or the login name."""
+    return os.environ.get("USER") or getpass.getuser() or "you"
+
+
+class ConsoleSession:
+    """One terminal session: a simulated workspace with one channel."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        console: Console,
+        *,
+        user_name: str,
+        post_time: str,
+        timezone: str,
+        clock: SimulatedClock,
+    ) -> None:
+        """Prepare a session; call start() before handling lines."""
+        self.ctx = ctx
+        self.console = console
+        self.clock = clock
+        self.scheduler = RoundScheduler(ctx, clock)
+        self.owner = self._user(user_name)
+        self.user = self.owner
+        self.default_schedule = Schedule(parse_time(post_time), Days.DAILY, timezone)
+
+    @staticmethod
+    def _user(name: str) -> UserRef:
+        return UserRef("console", "local", name.strip().lower(), name.strip())
+
+    async def start(self) -> None:
+        """Enroll the channel on first start and make sure a question is out."""
+        info = await channels.get_channel(self.ctx, channel=CONSOLE_CHANNEL)
+        if info is None:
+            info = await channels.enroll_channel(
+                self.ctx, channel=CONSOLE_CHANNEL, schedule=self.default_schedule, now=self.clock()
+            )
+        # The simulated day starts at the post time, so /advance 1d always brings a new round.
+        latest = await rounds.latest_post_time(self.ctx, channel=CONSOLE_CHANNEL)
+        today = info.schedule.local_date(self.clock.now)
+        self.clock.now = max(info.schedule.post_instant(today), latest or self.clock.now)
+        self._say(
+            f"scalebot console · #{CONSOLE_CHANNEL.channel_id} · you are {self.user.display_name}"
+            f" · {self._local_time()}\nType /scale help for commands. {CONSOLE_HELP}"
+        )
+        if latest is None:
+            await rounds.post_round(self.ctx, channel_id=info.id, now=self.clock(), manual=True)
+        else:
+            await self._show("/scale today")
+
+    async def handle(self, line: str) -> bool:
+        """Run one input line; return False when the session should end."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("/quit", "/exit"):
+            return False
+        if line.startswith("/as"):
+            self._switch_user(line[3:])
+        elif line.startswith("/advance"):
+            await self._advance(line[len("/advance") :].strip())
+        elif line == "/scale" or line.startswith("/scale "):
+            await self._show(line)
+        else:
+            self._error(f"'{line}' is not a command: start with /scale, /as, /advance or /quit.")
+        return True
+
+    async def _show(self, line: str) -> None:
+        """Run a /scale command as the current member and print the reply."""
+        invocation = Invocation(
+            channel=CONSOLE_CHANNEL,
+            user=self.user,
+            is_admin=self.user == self.owner,
+            now=self.clock(),
+        )
+        self.console.print(render(await run_command(self.ctx, invocation, line[len("/scale") :])))
+
+    def _switch_user(self, name: str) -> None:
+        """Act as another member (only the console's owner is an admin)."""
+        if not name.strip() or not re.fullmatch(r"[\w .'-]{1,40}", name.strip()):
+            self._error("Usage: /as NAME, with letters, digits, spaces, . ' or - (up to 40).")
+            return
+        self.user = self._user(name)
+        role = "admin" if self.user == self.owner else "member"
+        self._say(f"You are now {self.user.display_name} ({role}).")
+
+    async def _advance(self, amount: str) -> None:
+        """Move the clock; every round due on the way is posted and closed as the scheduler would."""
+        match = _ADVANCE.match(amount)
+        if not match:
+            self._error("Usage: /advance 1d (or 12h, 30m): how far to move the clock.")
+            return
+        delta = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        if delta > MAX_ADVANCE or delta <= timedelta(0):
+            self._error("Advance between 1 minute and 366 days at a time.")
+            return
+        target = self.clock.now + delta
+        info = await channels.get_channel(self.ctx, channel=CONSOLE_CHANNEL)
+        if info is not None and info.active:
+            for moment in fire_times(info.schedule, self.clock.now, target):
+                self.clock.now = moment
+                await self.scheduler.fire(info.id)
+        self.clock.now = target
+        self._say(f"The clock is now {self._local_time()}.")
+
+    def _local_time(self) -> str:
+        """The simulated time in the channel's zone."""
+        zone = self.default_schedule.zone
+        return f"{self.clock.now.astimezone(zone):%a %d %b %Y %H:%M} {zone.key}"
+
+    def _say(self, message: str) -> None:
+        self.console.print(Text(message, style="dim"))
+
+    def _error(self, message: str) -> None:
+        self.console.print(Text(message, style="red"))
+
+
+async def run_console(
+    ctx: AppContext,
+    *,
+    lines: Iterable[str] | None,
+    output: TextIO | None = None,
+    user_name: str | None = None,
+    post_time: str = "09:00",
+    timezone: str = "UTC",
+    start: datetime | None = None,
+) -> None:
+    """Run the console: interactive when `lines` is None, else one command per line (a transcript)."""
+    console = Console(file=output, width=100) if output else Console()
+    clock = SimulatedClock(start or datetime.now(UTC))
+    ctx.messengers = {**ctx.messengers, "console": ConsoleMessenger(console)}
+    session = ConsoleSession(
+        ctx,
+        console,
+        user_name=user_name or default_user_name(),
+        post_time=post_time,
+        timezone=timezone,
+        clock=clock,
+    )
+    await session.start()
+    if lines is None:
+        while True:
+            try:
+                line = console.input("[bold]› [/bold]")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not await session.handle(line):
+                break
+        return
+    for line in lines:
+        if line.strip():
+            console.print(Text(f"› {line.rstrip()}", style="bold"))
+        if not await session.handle(line):
+            break

@@ -1,0 +1,1 @@
+"""The round scheduler: one cron job per enrolled channel, rebuilt from the database."""

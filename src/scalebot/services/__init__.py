@@ -1,0 +1,1 @@
+"""Use cases, one function each, each one transaction; nothing here knows the platform."""

@@ -1,0 +1,173 @@
+"""Submit an answer: validate, grade, store, update the streak, all in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from scalebot.db.models import Answer, Round, Streak
+from scalebot.db.repository import Repository
+from scalebot.domain.grading import Feedback
+from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.domain.render import feedback_reply
+from scalebot.domain.replies import Reply
+from scalebot.domain.streaks import StreakState
+from scalebot.services.channels import require_channel
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
+from scalebot.services.questions import question_for
+
+EMPTY_ANSWER = "Your answer is empty: write how you would scale it after /scale answer."
+NO_ROUND_YET = (
+    "No question has been posted here yet: wait for the first round, "
+    "or ask an admin to run /scale admin post-now."
+)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What submitting an answer produced."""
+
+    feedback: Feedback
+    streak: int
+    late: bool
+    revision: int
+    stored: bool
+    round_id: int
+    reply: Reply
+
+
+def validate_answer(text: str) -> None:
+    """Refuse empty and over-long answers with a message that says what to do."""
+    if not text.strip():
+        raise UserError(EMPTY_ANSWER)
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UserError(
+            f"Your answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+            "Shorten it and send it again."
+        )
+
+
+async def submit_answer(
+    ctx: AppContext,
+    *,
+    channel: ChannelRef,
+    user: UserRef,
+    text: str,
+    now: datetime,
+    round_id: int | None = None,
+) -> AnswerOutcome:
+    """Grade an answer to the channel's open round (or a given round) and store it."""
+    validate_answer(text)
+    async with ctx.writing() as repo:
+        channel_row = await require_channel(repo, channel)
+        round_ = await _target_round(repo, channel_row.id, round_id)
+        stored_question = await repo.get_question(question_id=round_.question_id)
+        assert stored_question is not None
+        feedback = ctx.grader.grade(question_for(ctx, stored_question), text)
+        member = await repo.upsert_user(
+            workspace_id=channel_row.workspace_id,
+            external_id=user.user_id,
+            display_name=user.display_name,
+            now=now,
+        )
+        existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
+        streak = await _streak_row(repo, channel_row.id, member.id, now)
+        late = round_.status == "closed"
+        stored = True
+        if late and existing is not None:
+            stored, revision = False, existing.revision  # the on-time answer stands
+        elif existing is not None:
+            revision = _replace(existing, text, feedback, now, streak)
+        else:
+            revision = 1
+            await repo.add_answer(_new_answer(round_, member.id, text, feedback, now, late=late))
+            if not late:
+                _count_answer(streak, round_, feedback.score, now)
+        current = _state(streak).effective(channel_row.round_count)
+    reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
+    return AnswerOutcome(feedback, current, late, revision, stored, round_.id, reply)
+
+
+async def _target_round(repo: Repository, channel_id: int, round_id: int | None) -> Round:
+    """Return the round being answered: the one given, or the channel's open round."""
+    if round_id is None:
+        round_ = await repo.latest_posted_round(channel_id=channel_id)
+    else:
+        round_ = await repo.get_round(round_id=round_id)
+        if round_ is not None and round_.channel_id != channel_id:
+            round_ = None
+    if round_ is None or round_.seq is None:
+        raise UserError(NO_ROUND_YET)
+    return round_
+
+
+async def _streak_row(repo: Repository, channel_id: int, user_id: int, now: datetime) -> Streak:
+    """Return the member's streak row, creating an empty one."""
+    row = await repo.get_streak(channel_id=channel_id, user_id=user_id, lock=True)
+    if row is None:
+        row = await repo.add_streak(
+            Streak(
+                channel_id=channel_id,
+                user_id=user_id,
+                current=0,
+                longest=0,
+                points=0,
+                reached_at=now,
+            )
+        )
+    return row
+
+
+def _state(row: Streak) -> StreakState:
+    """Read the stored streak as a domain value."""
+    return StreakState(row.current, row.longest, row.last_round_seq)
+
+
+def _count_answer(row: Streak, round_: Round, score: int, now: datetime) -> None:
+    """Extend the streak with an on-time first answer and add its points."""
+    assert round_.seq is not None
+    before = _state(row)
+    after = before.after_answer(round_.seq)
+    if after != before:
+        row.current, row.longest, row.last_round_seq = after.current, after.longest, round_.seq
+        row.reached_at = now
+    row.points += score
+
+
+def _new_answer(
+    round_: Round, user_id: int, text: str, feedback: Feedback, now: datetime, *, late: bool
+) -> Answer:
+    """Build the stored answer; late answers earn no points."""
+    return Answer(
+        round_id=round_.id,
+        user_id=user_id,
+        text=text,
+        score=feedback.score,
+        points=0 if late else feedback.score,
+        covered=_coverage(feedback),
+        grader_version=feedback.grader_version,
+        revision=1,
+        late=late,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _replace(answer: Answer, text: str, feedback: Feedback, now: datetime, streak: Streak) -> int:
+    """Replace an on-time answer with a new text and grade; points follow the new score."""
+    if not answer.late:
+        streak.points += feedback.score - answer.points
+        answer.points = feedback.score
+    answer.text, answer.score, answer.covered = text, feedback.score, _coverage(feedback)
+    answer.grader_version, answer.updated_at = feedback.grader_version, now
+    answer.revision += 1
+    return answer.revision
+
+
+def _coverage(feedback: Feedback) -> dict[str, object]:
+    """What is kept of the feedback: covered and missed criterion ids with evidence."""
+    return {
+        "met": [r.id for r in feedback.covered],
+        "missed": [r.id for r in feedback.missed],
+        "evidence": {r.id: r.evidence for r in feedback.covered},
+    }

@@ -1,0 +1,136 @@
+"""Enroll channels, pause and resume them, and list them for the scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from scalebot.db.models import Channel, Workspace
+from scalebot.db.repository import Repository
+from scalebot.domain.refs import ChannelRef
+from scalebot.domain.schedule import Days, Schedule
+from scalebot.services.context import AppContext, UserError
+
+ACTIVE = "active"
+PAUSED = "paused"
+NOT_ENROLLED = (
+    "This channel is not enrolled: an admin can enroll it with "
+    "/scale admin setup HH:MM ZONE [daily|weekdays]."
+)
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """An enrolled channel as the rest of the app sees it."""
+
+    id: int
+    ref: ChannelRef
+    schedule: Schedule
+    state: str
+    state_reason: str | None
+    round_count: int
+    thread_answers: bool
+
+    @property
+    def active(self) -> bool:
+        """Tell whether the channel gets scheduled rounds."""
+        return self.state == ACTIVE
+
+
+def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
+    """Describe a stored channel."""
+    return ChannelInfo(
+        id=channel.id,
+        ref=ChannelRef(workspace.platform, workspace.external_id, channel.external_id),
+        schedule=Schedule(channel.post_time, Days(channel.days), channel.timezone),
+        state=channel.state,
+        state_reason=channel.state_reason,
+        round_count=channel.round_count,
+        thread_answers=channel.thread_answers,
+    )
+
+
+async def require_channel(repo: Repository, ref: ChannelRef, *, lock: bool = False) -> Channel:
+    """Return the enrolled channel or fail with the message that says how to enroll it."""
+    channel = await repo.find_channel(
+        platform=ref.platform, workspace_id=ref.workspace_id, channel_id=ref.channel_id, lock=lock
+    )
+    if channel is None:
+        raise UserError(NOT_ENROLLED)
+    return channel
+
+
+async def enroll_channel(
+    ctx: AppContext,
+    *,
+    channel: ChannelRef,
+    schedule: Schedule,
+    now: datetime,
+    thread_answers: bool = False,
+) -> ChannelInfo:
+    """Enroll a channel, or change its schedule and make it active again."""
+    async with ctx.writing() as repo:
+        workspace = await repo.get_or_create_workspace(
+            platform=channel.platform, external_id=channel.workspace_id, now=now
+        )
+        row = await repo.find_channel(
+            platform=channel.platform,
+            workspace_id=channel.workspace_id,
+            channel_id=channel.channel_id,
+            lock=True,
+        )
+        if row is None:
+            row = await repo.add_channel(
+                Channel(
+                    workspace_id=workspace.id,
+                    external_id=channel.channel_id,
+                    post_time=schedule.post_time,
+                    days=schedule.days.value,
+                    timezone=schedule.timezone,
+                    state=ACTIVE,
+                    thread_answers=thread_answers,
+                    round_count=0,
+                    enrolled_at=now,
+                    updated_at=now,
+                )
+            )
+        else:
+            row.post_time, row.days, row.timezone = (
+                schedule.post_time,
+                schedule.days.value,
+                schedule.timezone,
+            )
+            row.state, row.state_reason, row.updated_at = ACTIVE, None, now
+            row.thread_answers = thread_answers
+        return channel_info(row, workspace)
+
+
+async def set_channel_state(
+    ctx: AppContext, *, channel: ChannelRef, active: bool, now: datetime, reason: str | None = None
+) -> ChannelInfo:
+    """Pause or resume a channel's scheduled posts."""
+    async with ctx.writing() as repo:
+        row = await require_channel(repo, channel, lock=True)
+        row.state = ACTIVE if active else PAUSED
+        row.state_reason = None if active else reason
+        row.updated_at = now
+        return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))
+
+
+async def get_channel(ctx: AppContext, *, channel: ChannelRef) -> ChannelInfo | None:
+    """Return an enrolled channel, or None."""
+    async with ctx.reading() as repo:
+        row = await repo.find_channel(
+            platform=channel.platform,
+            workspace_id=channel.workspace_id,
+            channel_id=channel.channel_id,
+        )
+        if row is None:
+            return None
+        return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))
+
+
+async def list_channels(ctx: AppContext) -> list[ChannelInfo]:
+    """Return every enrolled channel."""
+    async with ctx.reading() as repo:
+        return [channel_info(c, w) for c, w in await repo.channel_refs()]

@@ -1,0 +1,193 @@
+"""The `/scale …` text commands, shared by the console and chat platforms."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.domain.render import help_reply
+from scalebot.domain.replies import Reply, error, info
+from scalebot.domain.schedule import Days, Schedule, ScheduleError, parse_days, parse_time, parse_zone
+from scalebot.services import answers, channels, members, rounds, standings
+from scalebot.services.context import AppContext, UserError
+
+ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
+SETUP_USAGE = "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who ran a command, where, when, and whether they are an admin there."""
+
+    channel: ChannelRef
+    user: UserRef
+    is_admin: bool
+    now: datetime
+
+
+Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
+
+
+async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
+    """Run the text after `/scale` and return the reply; bad input gets a one-line message."""
+    name, rest = _split_first(text)
+    handler = _HANDLERS.get(name.lower())
+    if handler is None:
+        return error(f"Unknown command '{name}': try /scale help.")
+    try:
+        return await handler(ctx, invocation, _words(rest), rest)
+    except (UserError, ScheduleError) as exc:
+        return error(str(exc))
+
+
+def _split_first(text: str) -> tuple[str, str]:
+    """Split off the first word; the rest is kept exactly as typed."""
+    stripped = text.strip()
+    if not stripped:
+        return "help", ""
+    parts = stripped.split(maxsplit=1)
+    return parts[0], stripped[len(parts[0]) :].lstrip(" ") if len(parts) > 1 else ""
+
+
+def _words(text: str) -> list[str]:
+    """Split arguments like a shell would, falling back to whitespace on unbalanced quotes."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+async def _help(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    return help_reply(is_admin=inv.is_admin)
+
+
+async def _today(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    return (await rounds.current_round(ctx, channel=inv.channel)).reply
+
+
+async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    outcome = await answers.submit_answer(
+        ctx, channel=inv.channel, user=inv.user, text=rest, now=inv.now
+    )
+    return outcome.reply
+
+
+async def _streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    return (await standings.read_streak(ctx, channel=inv.channel, user=inv.user)).reply
+
+
+async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    board = await standings.leaderboard(ctx, channel=inv.channel, viewer=inv.user, now=inv.now)
+    return board.reply
+
+
+async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    return (await standings.member_stats(ctx, channel=inv.channel, user=inv.user)).reply
+
+
+async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    deleted = await members.forget_user(ctx, user=inv.user)
+    return info(f"Deleted your {deleted} answer{'s' if deleted != 1 else ''} and your streaks.")
+
+
+async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    data = await members.export_user(ctx, user=inv.user)
+    count = len(data["answers"])
+    return Reply(
+        title=f"Your data: {count} answer{'s' if count != 1 else ''}",
+        attachments={"scalebot-export.json": json.dumps(data, indent=2, ensure_ascii=False)},
+    )
+
+
+async def _admin(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if not inv.is_admin:
+        return error(ADMIN_ONLY)
+    sub = args[0].lower() if args else ""
+    handler = _ADMIN_HANDLERS.get(sub)
+    if handler is None:
+        shown = f"'{args[0]}'" if args else "nothing"
+        return error(
+            f"Unknown admin command {shown}: use setup, pause, resume, post-now or leaderboard."
+        )
+    return await handler(ctx, inv, args[1:], rest)
+
+
+async def _setup(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if len(args) not in (2, 3):
+        return error(SETUP_USAGE)
+    post_time = parse_time(args[0])
+    zone = parse_zone(args[1])
+    days = parse_days(args[2]) if len(args) == 3 else Days.DAILY
+    schedule = Schedule(post_time, days, zone.key)
+    enrolled = await channels.enroll_channel(
+        ctx, channel=inv.channel, schedule=schedule, now=inv.now
+    )
+    await ctx.channel_changed(enrolled.id)
+    return info(
+        f"This channel is enrolled: a question at {schedule.describe()}.",
+        "Run /scale admin post-now to post today's round at once.",
+    )
+
+
+async def _pause(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    changed = await channels.set_channel_state(
+        ctx, channel=inv.channel, active=False, now=inv.now, reason="paused by an admin"
+    )
+    await ctx.channel_changed(changed.id)
+    return info("Paused: no scheduled rounds until /scale admin resume.")
+
+
+async def _resume(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    changed = await channels.set_channel_state(ctx, channel=inv.channel, active=True, now=inv.now)
+    await ctx.channel_changed(changed.id)
+    return info(f"Resumed: a question at {changed.schedule.describe()}.")
+
+
+async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    found = await channels.get_channel(ctx, channel=inv.channel)
+    if found is None:
+        raise UserError(channels.NOT_ENROLLED)
+    outcome = await rounds.post_round(ctx, channel_id=found.id, now=inv.now, manual=True)
+    messages = {
+        rounds.PostStatus.POSTED: "Posted today's round.",
+        rounds.PostStatus.EXISTS: "Today's round is already posted: /scale today shows it.",
+        rounds.PostStatus.PAUSED: "This channel is paused: run /scale admin resume first.",
+        rounds.PostStatus.FAILED: "Posting failed: check that the bot may post here, then retry.",
+        rounds.PostStatus.MISSING: channels.NOT_ENROLLED,
+    }
+    text = messages[outcome.status]
+    return info(text) if outcome.status is rounds.PostStatus.POSTED else error(text)
+
+
+async def _admin_leaderboard(
+    ctx: AppContext, inv: Invocation, args: list[str], rest: str
+) -> Reply:
+    period = standings.parse_period(args[0]) if args else standings.Period.ALL
+    board = await standings.leaderboard(
+        ctx, channel=inv.channel, viewer=inv.user, now=inv.now, period=period, limit=None
+    )
+    return board.reply
+
+
+_HANDLERS: dict[str, Handler] = {
+    "help": _help,
+    "today": _today,
+    "answer": _answer,
+    "streak": _streak,
+    "leaderboard": _leaderboard,
+    "stats": _stats,
+    "forget-me": _forget_me,
+    "export-me": _export_me,
+    "admin": _admin,
+}
+_ADMIN_HANDLERS: dict[str, Handler] = {
+    "setup": _setup,
+    "pause": _pause,
+    "resume": _resume,
+    "post-now": _post_now,
+    "leaderboard": _admin_leaderboard,
+}

@@ -1,0 +1,54 @@
+"""A member's own data: forget it, or export it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scalebot.domain.refs import UserRef
+from scalebot.services.context import AppContext
+
+
+async def forget_user(ctx: AppContext, *, user: UserRef) -> int:
+    """Delete a member with their answers and streaks in this workspace; return answers deleted."""
+    async with ctx.writing() as repo:
+        workspace = await repo.find_workspace(platform=user.platform, external_id=user.workspace_id)
+        if workspace is None:
+            return 0
+        member = await repo.find_user(workspace_id=workspace.id, external_id=user.user_id)
+        if member is None:
+            return 0
+        answers = len(await repo.user_answers(user_id=member.id))
+        await repo.delete_user(user_id=member.id)
+        return answers
+
+
+async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
+    """Return everything stored about a member, as JSON-ready data."""
+    async with ctx.reading() as repo:
+        workspace = await repo.find_workspace(platform=user.platform, external_id=user.workspace_id)
+        member = (
+            await repo.find_user(workspace_id=workspace.id, external_id=user.user_id)
+            if workspace
+            else None
+        )
+        if member is None:
+            return {"user": user.user_id, "answers": []}
+        history = await repo.user_answers(user_id=member.id)
+    return {
+        "user": member.external_id,
+        "display_name": member.display_name,
+        "answers": [
+            {
+                "round_date": round_.round_date.isoformat(),
+                "question": round_.question_id,
+                "text": answer.text,
+                "score": answer.score,
+                "points": answer.points,
+                "revision": answer.revision,
+                "late": answer.late,
+                "covered": answer.covered.get("met", []),
+                "answered_at": answer.updated_at.isoformat(),
+            }
+            for answer, round_ in history
+        ],
+    }

@@ -1,0 +1,101 @@
+"""Configuration: one Settings object from SCALEBOT_* environment variables or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from scalebot.db.engine import DatabaseUrlError, async_url
+from scalebot.domain.schedule import ScheduleError, parse_time, parse_zone
+
+Platform = Literal["console", "slack", "discord", "all"]
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Every SCALEBOT_* setting, validated once at start."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCALEBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Folder for the default SQLite file.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; sqlite:///… or postgresql://…. Default: DATA_DIR/scalebot.db.",
+    )
+    timezone: str = Field(
+        default="UTC", description="Zone for the console channel and setup defaults (IANA name)."
+    )
+    post_time: str = Field(default="09:00", description="Console channel's post time (HH:MM).")
+    platform: Platform = Field(
+        default="console", description="What `scalebot run` starts: slack, discord, all, console."
+    )
+    admin_ids: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated platform user ids treated as admins."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        """Accept only IANA zone names."""
+        try:
+            return parse_zone(value).key
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @field_validator("post_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        """Accept only HH:MM."""
+        try:
+            return f"{parse_time(value):%H:%M}"
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @field_validator("database_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        """Accept only SQLite and PostgreSQL URLs."""
+        if value:
+            try:
+                async_url(value)
+            except DatabaseUrlError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Read a comma-separated list."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'scalebot.db').resolve()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "SCALEBOT_" + "_".join(str(part) for part in first["loc"]).upper()
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None
