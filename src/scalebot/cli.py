@@ -83,7 +83,8 @@ async def _console(settings: Settings, *, interactive: bool) -> None:
 @app.command()
 def run(
     platform: Annotated[
-        str | None, typer.Argument(help="slack, discord, all or console (default: SCALEBOT_PLATFORM)")
+        str | None,
+        typer.Argument(help="slack, discord, all or console (default: SCALEBOT_PLATFORM)"),
     ] = None,
 ) -> None:
     """Start the bot on a platform."""
@@ -133,7 +134,9 @@ def questions_list() -> None:
 
 @questions_app.command("lint")
 def questions_lint(
-    files: Annotated[list[Path] | None, typer.Argument(help="YAML files (default: the bank)")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="YAML files (default: the bank)")
+    ] = None,
 ) -> None:
     """Validate question files against the schema."""
     paths = files or list(shipped_files())

@@ -23,6 +23,7 @@ from scalebot.db.models import (
     Workspace,
 )
 
+
 @dataclass(frozen=True)
 class RankedRow:
     """One leaderboard row as read from the database."""
@@ -49,7 +50,7 @@ class Repository:
     ) -> Workspace:
         """Return the workspace, creating it on first sight."""
         await self._insert_ignore(
-            Workspace, dict(platform=platform, external_id=external_id, created_at=now)
+            Workspace, {"platform": platform, "external_id": external_id, "created_at": now}
         )
         found = await self.session.scalar(
             select(Workspace).where(
@@ -116,12 +117,12 @@ class Repository:
         """Return the user, creating it or refreshing its display name."""
         await self._insert_ignore(
             User,
-            dict(
-                workspace_id=workspace_id,
-                external_id=external_id,
-                display_name=display_name,
-                created_at=now,
-            ),
+            {
+                "workspace_id": workspace_id,
+                "external_id": external_id,
+                "display_name": display_name,
+                "created_at": now,
+            },
         )
         user = await self.find_user(workspace_id=workspace_id, external_id=external_id)
         assert user is not None
@@ -164,7 +165,7 @@ class Repository:
             .where(Round.channel_id == channel_id)
             .group_by(Round.question_id)
         )
-        return {question_id: count for question_id, count in rows.tuples()}
+        return dict(rows.tuples())
 
     # --- rounds ------------------------------------------------------------------------------
 
@@ -225,7 +226,9 @@ class Repository:
         )
         return list(rows)
 
-    async def get_streak(self, *, channel_id: int, user_id: int, lock: bool = False) -> Streak | None:
+    async def get_streak(
+        self, *, channel_id: int, user_id: int, lock: bool = False
+    ) -> Streak | None:
         """Return a member's streak row in a channel."""
         query = select(Streak).where(Streak.channel_id == channel_id, Streak.user_id == user_id)
         if lock:
@@ -252,7 +255,9 @@ class Repository:
         """Rank members by live streak, then points, then who reached it first."""
         live = case((Streak.last_round_seq >= open_seq - 1, Streak.current), else_=0)
         rows = await self.session.execute(
-            select(User.id, User.display_name, User.external_id, live, Streak.points, Streak.reached_at)
+            select(
+                User.id, User.display_name, User.external_id, live, Streak.points, Streak.reached_at
+            )
             .join(User, User.id == Streak.user_id)
             .where(Streak.channel_id == channel_id)
             .order_by(live.desc(), Streak.points.desc(), Streak.reached_at, User.id)
@@ -284,10 +289,9 @@ class Repository:
 
     async def record_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
         """Record an event id; return False when it was already recorded."""
-        inserted = await self._insert_ignore(
-            ProcessedEvent, dict(platform=platform, event_id=event_id, received_at=now)
+        return await self._insert_ignore(
+            ProcessedEvent, {"platform": platform, "event_id": event_id, "received_at": now}
         )
-        return inserted
 
     async def forget_events_before(self, *, cutoff: datetime) -> int:
         """Drop processed-event records older than a cutoff."""
@@ -309,4 +313,6 @@ class Repository:
     async def mark_rounds(self, *, round_ids: Sequence[int], **values: Any) -> None:
         """Update several rounds at once."""
         if round_ids:
-            await self.session.execute(update(Round).where(Round.id.in_(round_ids)).values(**values))
+            await self.session.execute(
+                update(Round).where(Round.id.in_(round_ids)).values(**values)
+            )

@@ -12,18 +12,54 @@ from scalebot.domain.text import Sentence, analyse, stem, words
 
 EVIDENCE_LIMIT = 200
 NEGATORS = frozenset(
-    "not no never without none nor neither cannot dont doesnt didnt wont wouldnt shouldnt "
-    "isnt arent cant skip".split()
+    [
+        "not",
+        "no",
+        "never",
+        "without",
+        "none",
+        "nor",
+        "neither",
+        "cannot",
+        "dont",
+        "doesnt",
+        "didnt",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "isnt",
+        "arent",
+        "cant",
+        "skip",
+    ]
 )
 _NOT_REALLY_NEGATING = frozenset({"only", "just", "merely", "necessarily", "matter", "doubt"})
 _CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "instead", "rather", "while"})
 _NEGATION_REACH = 6
 _REASONING_MARKERS = frozenset(
     stem(w)
-    for w in (
-        "because so since which that when if then would could should to while "
-        "instead trade tradeoff cost means therefore otherwise"
-    ).split()
+    for w in [
+        "because",
+        "so",
+        "since",
+        "which",
+        "that",
+        "when",
+        "if",
+        "then",
+        "would",
+        "could",
+        "should",
+        "to",
+        "while",
+        "instead",
+        "trade",
+        "tradeoff",
+        "cost",
+        "means",
+        "therefore",
+        "otherwise",
+    ]
 )
 
 

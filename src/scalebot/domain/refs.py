@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ChannelRef:
-    """A channel on some platform: ('slack', team id, channel id), ('console', 'local', 'practice')."""
+    """A channel on a platform, e.g. ('slack', team id, channel id)."""
 
     platform: str
     workspace_id: str

@@ -79,8 +79,7 @@ def summary_reply(question: Question, summary: RoundSummary) -> Reply:
         )
         if summary.most_missed:
             group += (
-                f" Most missed: {summary.most_missed} "
-                f"({summary.most_missed_share:.0%} of answers)."
+                f" Most missed: {summary.most_missed} ({summary.most_missed_share:.0%} of answers)."
             )
     return Reply(
         title=f"Round {summary.seq} closed: {question.title}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -107,13 +108,15 @@ class Sentence:
 
 
 def analyse(text: str) -> list[Sentence]:
-    """Split an answer into sentences with stems, adding joined word pairs (mini batch -> minibatch)."""
+    """Split an answer into stemmed sentences; joined word pairs let mini batch match minibatch."""
     sentences = []
     for raw in split_sentences(normalize(text)):
         tokens = words(raw)
         stems = tuple(stem(token) for token in tokens)
-        joined = {stem(a + b) for a, b in zip(tokens, tokens[1:], strict=False)}
+        joined = {stem(a + b) for a, b in itertools.pairwise(tokens)}
         sentences.append(
-            Sentence(text=raw, tokens=tuple(tokens), stems=stems, stem_set=frozenset(stems) | joined)
+            Sentence(
+                text=raw, tokens=tuple(tokens), stems=stems, stem_set=frozenset(stems) | joined
+            )
         )
     return sentences

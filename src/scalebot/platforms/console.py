@@ -133,18 +133,21 @@ class ConsoleSession:
             info = await channels.enroll_channel(
                 self.ctx, channel=CONSOLE_CHANNEL, schedule=self.default_schedule, now=self.clock()
             )
-        # The simulated day starts at the post time, so /advance 1d always brings a new round.
+        # Start no earlier than today's post time (so /advance 1d always brings a new round)
+        # and never before the newest round (the clock only moves forward).
         latest = await rounds.latest_post_time(self.ctx, channel=CONSOLE_CHANNEL)
-        today = info.schedule.local_date(self.clock.now)
-        self.clock.now = max(info.schedule.post_instant(today), latest or self.clock.now)
+        first_post = info.schedule.post_instant(info.schedule.local_date(self.clock.now))
+        self.clock.now = max(self.clock.now, latest or first_post)
         self._say(
             f"scalebot console · #{CONSOLE_CHANNEL.channel_id} · you are {self.user.display_name}"
             f" · {self._local_time()}\nType /scale help for commands. {CONSOLE_HELP}"
         )
         if latest is None:
             await rounds.post_round(self.ctx, channel_id=info.id, now=self.clock(), manual=True)
-        else:
-            await self._show("/scale today")
+        elif info.active and info.schedule.is_due(self.clock.now):
+            outcome = await self.scheduler.fire(info.id)  # catch up, as the bot does at start
+            if outcome.status is not rounds.PostStatus.POSTED:
+                await self._show("/scale today")
 
     async def handle(self, line: str) -> bool:
         """Run one input line; return False when the session should end."""
@@ -183,7 +186,7 @@ class ConsoleSession:
         self._say(f"You are now {self.user.display_name} ({role}).")
 
     async def _advance(self, amount: str) -> None:
-        """Move the clock; every round due on the way is posted and closed as the scheduler would."""
+        """Move the clock; rounds due on the way are posted and closed as the scheduler would."""
         match = _ADVANCE.match(amount)
         if not match:
             self._error("Usage: /advance 1d (or 12h, 30m): how far to move the clock.")
@@ -223,7 +226,7 @@ async def run_console(
     timezone: str = "UTC",
     start: datetime | None = None,
 ) -> None:
-    """Run the console: interactive when `lines` is None, else one command per line (a transcript)."""
+    """Run the console: interactive when `lines` is None, else one command per line."""
     console = Console(file=output, width=100) if output else Console()
     clock = SimulatedClock(start or datetime.now(UTC))
     ctx.messengers = {**ctx.messengers, "console": ConsoleMessenger(console)}

@@ -11,12 +11,21 @@ from datetime import datetime
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.render import help_reply
 from scalebot.domain.replies import Reply, error, info
-from scalebot.domain.schedule import Days, Schedule, ScheduleError, parse_days, parse_time, parse_zone
+from scalebot.domain.schedule import (
+    Days,
+    Schedule,
+    ScheduleError,
+    parse_days,
+    parse_time,
+    parse_zone,
+)
 from scalebot.services import answers, channels, members, rounds, standings
 from scalebot.services.context import AppContext, UserError
 
 ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
-SETUP_USAGE = "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
+SETUP_USAGE = (
+    "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
+)
 
 
 @dataclass(frozen=True)
@@ -163,9 +172,7 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
     return info(text) if outcome.status is rounds.PostStatus.POSTED else error(text)
 
 
-async def _admin_leaderboard(
-    ctx: AppContext, inv: Invocation, args: list[str], rest: str
-) -> Reply:
+async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     period = standings.parse_period(args[0]) if args else standings.Period.ALL
     board = await standings.leaderboard(
         ctx, channel=inv.channel, viewer=inv.user, now=inv.now, period=period, limit=None

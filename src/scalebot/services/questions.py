@@ -45,7 +45,12 @@ async def sync_questions(ctx: AppContext, *, now: datetime) -> SyncReport:
                 added += 1
             elif row.content_hash != digest or row.retired:
                 row.version += 1 if row.content_hash != digest else 0
-                row.content_hash, row.content, row.retired, row.synced_at = digest, content, False, now
+                row.content_hash, row.content, row.retired, row.synced_at = (
+                    digest,
+                    content,
+                    False,
+                    now,
+                )
                 updated += 1
         for question_id, row in stored.items():
             if ctx.bank.get(question_id) is None and not row.retired:

@@ -80,7 +80,7 @@ async def post_round(
 async def _claim_round(
     ctx: AppContext, *, channel_id: int, now: datetime, manual: bool
 ) -> _Claim | PostOutcome:
-    """Insert (or retake a failed) round row for the channel's local date, in its own transaction."""
+    """Insert (or retake a failed) round row for the channel's local date; own transaction."""
     async with ctx.writing() as repo:
         channel = await repo.get_channel(channel_id=channel_id, lock=True)
         if channel is None:
@@ -114,8 +114,13 @@ async def _claim_round(
         stored = await repo.get_question(question_id=round_.question_id)
         assert stored is not None
         question = question_for(ctx, stored)
-        log.info("claimed round %s (%s) for channel %s%s", round_.id, day, channel.id,
-                 " by hand" if manual else "")
+        log.info(
+            "claimed round %s (%s) for channel %s%s",
+            round_.id,
+            day,
+            channel.id,
+            " by hand" if manual else "",
+        )
         return _Claim(round_.id, info.ref, question, question_reply(question, round_date=day))
 
 

@@ -56,13 +56,14 @@ async def read_streak(ctx: AppContext, *, channel: ChannelRef, user: UserRef) ->
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
         member = await repo.find_user(workspace_id=row.workspace_id, external_id=user.user_id)
-        streak = (
-            await repo.get_streak(channel_id=row.id, user_id=member.id) if member else None
-        )
+        streak = await repo.get_streak(channel_id=row.id, user_id=member.id) if member else None
     if streak is None:
         state, points = StreakState(), 0
     else:
-        state, points = StreakState(streak.current, streak.longest, streak.last_round_seq), streak.points
+        state, points = (
+            StreakState(streak.current, streak.longest, streak.last_round_seq),
+            streak.points,
+        )
     current = state.effective(row.round_count)
     answered = state.last_round_seq is not None and state.last_round_seq == row.round_count
     reply = streak_reply(current=current, longest=state.longest, answered_open_round=answered)
@@ -123,7 +124,10 @@ def _standings(ranked: list[RankedRow], viewer: UserRef | None) -> list[Standing
     standings: list[Standing] = []
     for index, row in enumerate(ranked):
         previous = standings[-1] if standings else None
-        same = previous is not None and (previous.streak, previous.points) == (row.streak, row.points)
+        same = previous is not None and (previous.streak, previous.points) == (
+            row.streak,
+            row.points,
+        )
         rank = previous.rank if same and previous is not None else index + 1
         is_viewer = viewer is not None and row.external_id == viewer.user_id
         standings.append(Standing(rank, row.display_name, row.streak, row.points, is_viewer))
