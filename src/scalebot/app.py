@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy.engine import make_url
 
@@ -12,6 +14,7 @@ from scalebot.db import migrate
 from scalebot.db.engine import Database
 from scalebot.domain.grading import RubricGrader
 from scalebot.questionbank import load_bank
+from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services.context import AppContext, Messenger
 from scalebot.services.questions import sync_questions
 from scalebot.settings import Settings, SettingsError
@@ -51,3 +54,53 @@ async def build_context(
     report = await sync_questions(ctx, now=datetime.now(UTC))
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
     return ctx
+
+
+class PlatformAdapter(Protocol):
+    """A running platform connection (Slack, Discord) as the bootstrap sees it."""
+
+    name: str
+    messenger: Messenger
+
+    async def start(self) -> None:
+        """Connect and begin handling events; return once ready."""
+        ...
+
+    async def wait_closed(self) -> None:
+        """Return when the connection has ended."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+        ...
+
+
+def create_adapter(name: str, ctx: AppContext, settings: Settings) -> PlatformAdapter:
+    """Build the adapter for a platform; each platform module is imported only when used."""
+    if name == "slack":
+        from scalebot.platforms.slack import create_adapter as create_slack
+
+        return create_slack(ctx, settings)
+    if name == "discord":
+        from scalebot.platforms.discord import create_adapter as create_discord
+
+        return create_discord(ctx, settings)
+    raise SettingsError(f"SCALEBOT_PLATFORM: unknown platform '{name}'")
+
+
+async def run_bot(settings: Settings, platforms: list[str]) -> None:
+    """Run platform adapters, the scheduler and the database in one event loop until stopped."""
+    ctx = await build_context(settings)
+    adapters = [create_adapter(name, ctx, settings) for name in platforms]
+    ctx.messengers = {adapter.name: adapter.messenger for adapter in adapters}
+    scheduler = RoundScheduler(ctx)
+    try:
+        for adapter in adapters:
+            await adapter.start()
+        await scheduler.start()
+        await asyncio.gather(*(adapter.wait_closed() for adapter in adapters))
+    finally:
+        scheduler.shutdown()
+        for adapter in adapters:
+            await adapter.stop()
+        await ctx.db.dispose()

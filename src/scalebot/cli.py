@@ -93,9 +93,12 @@ def run(
     if chosen == "console":
         _run(_console(settings, interactive=sys.stdin.isatty()))
         return
-    if chosen in ("slack", "discord", "all"):
-        raise _fail(f"the {chosen} adapter is not built yet; try `scalebot console`")
-    raise _fail(f"unknown platform '{chosen}': use slack, discord, all or console")
+    if chosen not in ("slack", "discord", "all"):
+        raise _fail(f"unknown platform '{chosen}': use slack, discord, all or console")
+    from scalebot.app import run_bot
+
+    platforms = ["slack", "discord"] if chosen == "all" else [chosen]
+    _run(run_bot(settings, platforms))
 
 
 @db_app.command("upgrade")

@@ -103,7 +103,7 @@ class Repository:
         rows = await self.session.execute(
             select(Channel, Workspace).join(Workspace, Workspace.id == Channel.workspace_id)
         )
-        return [(channel, workspace) for channel, workspace in rows.tuples()]
+        return [(channel, workspace) for channel, workspace in rows]
 
     async def get_workspace(self, *, workspace_id: int) -> Workspace:
         """Return a workspace by primary key."""
@@ -165,7 +165,8 @@ class Repository:
             .where(Round.channel_id == channel_id)
             .group_by(Round.question_id)
         )
-        return dict(rows.tuples())
+        # Not dict(rows): a Result has keys(), so dict() would treat it as a mapping.
+        return {question_id: count for question_id, count in rows}  # noqa: C416
 
     # --- rounds ------------------------------------------------------------------------------
 
@@ -249,7 +250,7 @@ class Repository:
             .where(Answer.user_id == user_id)
             .order_by(Round.round_date, Answer.id)
         )
-        return [(answer, round_) for answer, round_ in rows.tuples()]
+        return [(answer, round_) for answer, round_ in rows]
 
     async def streak_ranking(self, *, channel_id: int, open_seq: int) -> list[RankedRow]:
         """Rank members by live streak, then points, then who reached it first."""
@@ -262,7 +263,7 @@ class Repository:
             .where(Streak.channel_id == channel_id)
             .order_by(live.desc(), Streak.points.desc(), Streak.reached_at, User.id)
         )
-        return [RankedRow(*row) for row in rows.tuples()]
+        return [RankedRow(*row) for row in rows]
 
     async def points_ranking(self, *, channel_id: int, since: date | None) -> list[RankedRow]:
         """Rank members by points from on-time answers to rounds since a local date."""
@@ -282,7 +283,7 @@ class Repository:
         )
         return [
             RankedRow(user_id, name, external, 0, int(total or 0), reached)
-            for user_id, name, external, _count, total, reached in rows.tuples()
+            for user_id, name, external, _count, total, reached in rows
         ]
 
     # --- processed events --------------------------------------------------------------------

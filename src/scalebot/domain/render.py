@@ -146,7 +146,7 @@ ADMIN_COMMANDS = (
     ("/scale admin setup HH:MM ZONE [daily|weekdays]", "enroll this channel"),
     ("/scale admin pause | resume", "stop or restart the daily post"),
     ("/scale admin post-now", "post today's round now"),
-    ("/scale admin leaderboard [week|month|all]", "the full leaderboard by points"),
+    ("/scale admin leaderboard [week|month|all] [public]", "the full board by points"),
 )
 
 

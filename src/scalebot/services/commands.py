@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scalebot.domain.refs import ChannelRef, UserRef
@@ -173,11 +173,20 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
 
 
 async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    period = standings.parse_period(args[0]) if args else standings.Period.ALL
+    public = bool(args) and args[-1].lower() == "public"
+    options = args[:-1] if public else args
+    if len(options) > 1:
+        return error("Usage: /scale admin leaderboard [week|month|all] [public]")
+    period = standings.parse_period(options[0]) if options else standings.Period.ALL
     board = await standings.leaderboard(
-        ctx, channel=inv.channel, viewer=inv.user, now=inv.now, period=period, limit=None
+        ctx,
+        channel=inv.channel,
+        viewer=None if public else inv.user,
+        now=inv.now,
+        period=period,
+        limit=None,
     )
-    return board.reply
+    return replace(board.reply, private=not public)
 
 
 _HANDLERS: dict[str, Handler] = {

@@ -1,0 +1,17 @@
+"""Slack adapter (not built yet)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+from scalebot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from scalebot.services.context import AppContext
+
+
+def create_adapter(ctx: AppContext, settings: Settings) -> NoReturn:
+    """Refuse clearly until the Slack adapter exists."""
+    raise SettingsError(
+        "SCALEBOT_PLATFORM: the slack adapter is not built yet; try scalebot console"
+    )
