@@ -1,0 +1,141 @@
+"""The round scheduler: jobs per channel in its zone, catch-up at start, no double posts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from scalebot.domain.refs import ChannelRef
+from scalebot.domain.schedule import Days, Schedule
+from scalebot.scheduling.scheduler import RoundScheduler, fire_times, job_id, trigger_for
+from scalebot.services import channels
+from scalebot.services.context import AppContext
+from tests.conftest import CHANNEL, FakeMessenger
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_trigger_fires_at_local_time_across_dst() -> None:
+    """09:00 Berlin is 08:00 UTC in winter and 07:00 UTC after the March switch."""
+    schedule = Schedule(time(9), Days.DAILY, "Europe/Berlin")
+    before = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    moments = list(fire_times(schedule, before, before + timedelta(days=2)))
+    assert [m.astimezone(UTC).hour for m in moments] == [7, 7]
+    assert moments[0].astimezone(BERLIN).date().isoformat() == "2026-03-29"
+    winter = datetime(2026, 1, 10, 0, 0, tzinfo=UTC)
+    first = trigger_for(schedule).get_next_fire_time(None, winter)
+    assert first.astimezone(UTC).hour == 8
+
+
+def test_weekday_trigger_skips_weekends() -> None:
+    schedule = Schedule(time(9), Days.WEEKDAYS, "UTC")
+    friday_noon = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+    moments = list(fire_times(schedule, friday_noon, friday_noon + timedelta(days=4)))
+    assert [m.strftime("%a") for m in moments] == ["Mon", "Tue"]
+
+
+def test_fire_times_include_the_end_and_exclude_the_start() -> None:
+    schedule = Schedule(time(9), Days.DAILY, "UTC")
+    nine = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert list(fire_times(schedule, nine, nine + timedelta(days=1))) == [nine + timedelta(days=1)]
+
+
+async def enroll(ctx: AppContext, ref: ChannelRef, zone: str, days: Days = Days.DAILY) -> int:
+    """Enroll a channel at 09:00 local."""
+    info = await channels.enroll_channel(
+        ctx, channel=ref, schedule=Schedule(time(9), days, zone), now=datetime.now(UTC)
+    )
+    return info.id
+
+
+async def test_start_builds_one_job_per_active_channel(ctx: AppContext) -> None:
+    tokyo = await enroll(ctx, CHANNEL, "Asia/Tokyo")
+    other = ChannelRef("test", "W1", "C-paused")
+    paused = await enroll(ctx, other, "UTC")
+    await channels.set_channel_state(ctx, channel=other, active=False, now=datetime.now(UTC))
+    frozen = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo: due
+    scheduler = RoundScheduler(ctx, clock=lambda: frozen)
+    try:
+        await scheduler.start()
+        assert job_id(tokyo) in scheduler.job_ids()
+        assert job_id(paused) not in scheduler.job_ids()
+        job = scheduler.scheduler.get_job(job_id(tokyo))
+        assert str(job.trigger.timezone) == "Asia/Tokyo"
+    finally:
+        scheduler.shutdown()
+
+
+async def test_schedule_change_replaces_the_job(ctx: AppContext) -> None:
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    scheduler = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
+    try:
+        await scheduler.start()
+        await channels.enroll_channel(
+            ctx,
+            channel=CHANNEL,
+            schedule=Schedule(time(17, 30), Days.WEEKDAYS, "America/New_York"),
+            now=datetime.now(UTC),
+        )
+        await ctx.channel_changed(channel_id)
+        job = scheduler.scheduler.get_job(job_id(channel_id))
+        assert str(job.trigger.timezone) == "America/New_York"
+        assert "hour='17'" in str(job.trigger)
+        await channels.set_channel_state(ctx, channel=CHANNEL, active=False, now=datetime.now(UTC))
+        await ctx.channel_changed(channel_id)
+        assert job_id(channel_id) not in scheduler.job_ids()
+    finally:
+        scheduler.shutdown()
+
+
+async def test_ten_restarts_post_nothing_twice(ctx: AppContext, messenger: FakeMessenger) -> None:
+    """The bot was down at 09:00; each start catches up once, and only the first posts."""
+    await enroll(ctx, CHANNEL, "UTC")
+    await enroll(ctx, ChannelRef("test", "W1", "C2"), "Europe/Berlin")
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    for restart in range(10):
+        moment = start + timedelta(minutes=restart)
+        scheduler = RoundScheduler(ctx, clock=lambda moment=moment: moment)
+        try:
+            await scheduler.start()
+        finally:
+            scheduler.shutdown()
+    assert len(messenger.questions) == 2
+    assert {ref.channel_id for ref, _, _ in messenger.questions} == {"C1", "C2"}
+
+
+async def test_start_before_post_time_posts_nothing(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    await enroll(ctx, CHANNEL, "UTC")
+    scheduler = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    try:
+        assert await scheduler.start() == []
+    finally:
+        scheduler.shutdown()
+    assert messenger.questions == []
+
+
+async def test_real_scheduler_runs_the_job(ctx: AppContext, messenger: FakeMessenger) -> None:
+    """Run the real AsyncIOScheduler once by moving the job's next run to now."""
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    posted = asyncio.Event()
+    original = messenger.post_question
+
+    async def post_and_signal(*args: object) -> str:
+        result = await original(*args)  # type: ignore[arg-type]
+        posted.set()
+        return result
+
+    messenger.post_question = post_and_signal  # type: ignore[method-assign]
+    scheduler = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    try:
+        scheduler.scheduler.start()
+        await scheduler.refresh(channel_id)
+        job = scheduler.scheduler.get_job(job_id(channel_id))
+        job.modify(next_run_time=datetime.now(UTC))
+        scheduler.scheduler.wakeup()
+        await asyncio.wait_for(posted.wait(), timeout=10)
+    finally:
+        scheduler.shutdown()
+    assert len(messenger.questions) == 1
