@@ -1,0 +1,124 @@
+"""Console mode: a scripted week, as a newcomer would type it."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+from scalebot.domain.refs import UserRef
+from scalebot.platforms.console import CONSOLE_CHANNEL, run_console
+from scalebot.services import standings
+from scalebot.services.context import AppContext
+
+WEDNESDAY_7 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+STRONG = (
+    "/scale answer I would monitor drift and retrain on fresh data because accuracy decays. "
+    "Use distributed training with mini-batch SGD and checkpoints to warm start. "
+    "Serve behind an API on Kubernetes with autoscaling, and cache predictions to cut latency."
+)
+SHORT = "/scale answer I would buy bigger GPUs because training is slow."
+
+
+async def transcript(ctx: AppContext, lines: list[str], start: datetime = WEDNESDAY_7) -> str:
+    """Run the console on scripted lines and return what it printed."""
+    output = io.StringIO()
+    await run_console(
+        ctx,
+        lines=lines,
+        output=output,
+        user_name="Dana",
+        post_time="09:00",
+        timezone="Europe/Berlin",
+        start=start,
+    )
+    return output.getvalue()
+
+
+async def test_scripted_week(ctx: AppContext) -> None:
+    script = [
+        "/scale today",
+        STRONG,
+        "/as Sam",
+        SHORT,
+        "/as Dana",
+        "/advance 1d",
+        STRONG,
+        "/as Sam",
+        "/advance 1d",
+        SHORT,
+        "/scale streak",
+        "/as Dana",
+        "/scale admin setup 08:30 Europe/Berlin weekdays",
+        "/advance 3d",
+        STRONG,
+        "/scale streak",
+        "/scale leaderboard",
+        "/scale admin leaderboard week",
+        "/quit",
+        "/scale help",
+    ]
+    out = await transcript(ctx, script)
+    # Wednesday's first round at once; Thursday, Friday, then Monday (weekdays from Friday on).
+    assert out.count("new round") == 4
+    assert "Wed 04 Mar: Scale your ML model" in out
+    assert "Mon 09 Mar" in out
+    assert "Sat 07 Mar" not in out
+    assert "Sun 08 Mar" not in out
+    assert out.count("closed:") == 3  # each new round closes the one before, with a summary
+    assert "Model answer" in out
+    assert "You are now Sam (member)." in out
+    assert re.search(r"Score \d+/100", out)
+    # Sam missed Thursday's round, so his streak restarted on Friday.
+    assert "Your streak: 1 (longest 1)" in out
+    # Dana answered rounds 1, 2 and 4 (she skipped Friday's): longest streak 2, current 1.
+    dana = UserRef("console", "local", "dana", "Dana")
+    view = await standings.read_streak(ctx, channel=CONSOLE_CHANNEL, user=dana)
+    assert (view.current, view.longest) == (1, 2)
+    assert "Leaderboard by streak" in out
+    assert "Leaderboard by points (last 7 days)" in out
+    assert "enrolled: a question at 08:30 Europe/Berlin, weekdays" in out
+    # Nothing after /quit runs.
+    assert out.count("scalebot: a daily") == 0
+
+
+async def test_restart_keeps_state_and_posts_nothing_twice(ctx: AppContext) -> None:
+    first = await transcript(ctx, [STRONG])
+    assert first.count("new round") == 1
+    second = await transcript(ctx, ["/scale streak"])
+    assert "new round" not in second
+    assert "Wed 04 Mar: Scale your ML model" in second  # shows today's question again
+    assert "Your streak: 1" in second
+
+
+async def test_console_rejects_bad_input_with_one_line(ctx: AppContext) -> None:
+    out = await transcript(
+        ctx,
+        [
+            "hello",
+            "/advance soon",
+            "/advance 999d",
+            "/as ",
+            "/as <script>",
+            "/scale answer",
+            "/scale admin setup 09:00 Nowhere/Town",
+            "/scale dance",
+        ],
+    )
+    assert "'hello' is not a command" in out
+    assert "Usage: /advance 1d" in out
+    assert "between 1 minute and 366 days" in out
+    assert out.count("Usage: /as NAME") == 2
+    assert "Your answer is empty" in out
+    assert "'Nowhere/Town' is not a time zone" in out
+    assert "Unknown command 'dance'" in out
+
+
+async def test_member_cannot_run_admin_commands(ctx: AppContext) -> None:
+    out = await transcript(ctx, ["/as Sam", "/scale admin post-now"])
+    assert "Only channel admins" in out
+
+
+async def test_markup_in_answers_is_printed_literally(ctx: AppContext) -> None:
+    out = await transcript(ctx, ["/scale answer [bold red]drift[/] and retrain because shift"])
+    assert "[bold red]drift[/]" in out
