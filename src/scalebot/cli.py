@@ -27,13 +27,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(questions_app, name="questions")
-err = Console(stderr=True)
 T = TypeVar("T")
 
 
 def _fail(message: str) -> typer.Exit:
     """Print one clear line on stderr and return an exit to raise."""
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
 
 
@@ -46,6 +45,9 @@ def _settings() -> Settings:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level != "DEBUG":
+        for chatty in ("alembic", "apscheduler"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings
 
 
@@ -149,7 +151,7 @@ def questions_lint(
             load_files([path])
         except (QuestionBankError, OSError) as exc:
             problems += 1
-            err.print(f"[red]✗[/red] {exc}", highlight=False)
+            typer.echo(f"✗ {exc}", err=True)
     if problems:
         raise typer.Exit(code=1)
     typer.echo(f"{len(paths)} question file{'s' if len(paths) != 1 else ''} OK")

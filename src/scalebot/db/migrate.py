@@ -41,6 +41,12 @@ def _upgrade(connection: Connection, target: str) -> None:
     command.upgrade(config, target)
 
 
+def _downgrade(connection: Connection, target: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, target)
+
+
 def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -49,6 +55,13 @@ async def upgrade(database: Database, target: str = "head") -> None:
     """Upgrade the schema to a revision (head by default)."""
     async with database.engine.connect() as connection:
         await connection.run_sync(_upgrade, target)
+        await connection.commit()
+
+
+async def downgrade(database: Database, target: str) -> None:
+    """Downgrade the schema to a revision ("base" empties it)."""
+    async with database.engine.connect() as connection:
+        await connection.run_sync(_downgrade, target)
         await connection.commit()
 
 
