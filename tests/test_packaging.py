@@ -1,0 +1,131 @@
+"""What can be checked of the wheel and the Dockerfile without a Docker engine."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the project's wheel once."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [built] = out.glob("scalebot-*.whl")
+    return built
+
+
+def test_wheel_ships_questions_and_migrations(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "scalebot/questionbank/questions/scale-ml-model.yaml" in names
+    assert "scalebot/_migrations/env.py" in names
+    assert any(re.match(r"scalebot/_migrations/versions/0001_.*\.py$", n) for n in names)
+    assert sum(n.startswith("scalebot/questionbank/questions/") for n in names) >= 12
+
+
+def test_installed_wheel_upgrades_a_database(wheel: Path, tmp_path: Path) -> None:
+    """Install the wheel in a venv that sees our dependencies; run it outside the checkout."""
+    target = tmp_path / "venv"
+    venv.create(target, system_site_packages=False, with_pip=False)
+    site = next((target / "lib").glob("python3.*/site-packages"))
+    # Reuse this environment's dependencies, but not its editable scalebot.
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "deps.pth").write_text("\n".join(deps) + "\n")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    python = target / "bin" / "python"
+    probe = subprocess.run(
+        [str(python), "-c", "import scalebot, sys; print(scalebot.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert probe.stdout.startswith(str(site))
+    result = subprocess.run(
+        [str(python), "-m", "scalebot", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"SCALEBOT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "database is at revision" in result.stdout
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs of the Dockerfile, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    pairs = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            word, _, rest = stripped.partition(" ")
+            pairs.append((word.upper(), rest.strip()))
+    return pairs
+
+
+def test_dockerfile_copies_paths_that_exist() -> None:
+    for instruction, args in dockerfile_instructions():
+        if instruction == "COPY" and "--from" not in args:
+            *sources, _ = args.split()
+            for source in sources:
+                assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+
+
+def test_dockerfile_runs_as_non_root_on_a_slim_base() -> None:
+    instructions = dockerfile_instructions()
+    bases = [args for name, args in instructions if name == "FROM"]
+    assert all("slim" in base for base in bases)
+    users = [args for name, args in instructions if name == "USER"]
+    assert users
+    assert users[-1] not in ("root", "0")
+
+
+def test_dockerfile_command_uses_real_cli_commands() -> None:
+    [command] = [args for name, args in dockerfile_instructions() if name == "CMD"]
+    script = " ".join(shlex.split(command.strip("[]").replace('",', '"')))
+    invocations = re.findall(r"scalebot ([a-z]+(?: [a-z]+)?)", script)
+    assert invocations == ["db upgrade", "run"]
+    for invocation in invocations:
+        result = subprocess.run(
+            [sys.executable, "-m", "scalebot", *invocation.split(), "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+
+def test_compose_runs_the_bot_with_postgres() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "image: postgres" in text
+    assert "SCALEBOT_DATABASE_URL: postgresql://" in text
+    assert "build: ." in text
