@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +25,10 @@ _WRITE = "scalebot_write"
 
 class DatabaseUrlError(ValueError):
     """The database URL cannot be used."""
+
+
+class WriteConflict(Exception):
+    """A concurrent transaction wrote the same unique key first; retrying may succeed."""
 
 
 def async_url(url: str) -> URL:
@@ -95,10 +99,13 @@ class Database:
             await session.connection(execution_options={_WRITE: write})
             try:
                 yield session
+                await session.commit()
+            except IntegrityError as exc:
+                await session.rollback()
+                raise WriteConflict(str(exc.orig)) from exc
             except BaseException:
                 await session.rollback()
                 raise
-            await session.commit()
 
     async def ping(self) -> None:
         """Open a connection once, raising when the database cannot be reached."""

@@ -195,6 +195,16 @@ class Repository:
         await self.session.flush()
         return round_
 
+    async def find_round_by_message(self, *, channel_id: int, message_ref: str) -> Round | None:
+        """Return the channel's posted round whose message is `message_ref` (its thread)."""
+        return await self.session.scalar(
+            select(Round).where(
+                Round.channel_id == channel_id,
+                Round.message_ref == message_ref,
+                Round.seq.is_not(None),
+            )
+        )
+
     async def open_rounds_before(self, *, channel_id: int, seq: int) -> list[Round]:
         """Return the channel's still-open rounds older than a sequence number."""
         rows = await self.session.scalars(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Answer, Round, Streak
 from scalebot.db.repository import Repository
 from scalebot.domain.grading import Feedback
@@ -16,6 +17,7 @@ from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_for
 
+CONFLICT_RETRIES = 3
 EMPTY_ANSWER = "Your answer is empty: write how you would scale it after /scale answer."
 NO_ROUND_YET = (
     "No question has been posted here yet: wait for the first round, "
@@ -58,6 +60,24 @@ async def submit_answer(
 ) -> AnswerOutcome:
     """Grade an answer to the channel's open round (or a given round) and store it."""
     validate_answer(text)
+    for _ in range(CONFLICT_RETRIES):
+        try:
+            return await _submit(ctx, channel, user, text, now, round_id)
+        except WriteConflict:
+            # The member's answer arrived twice at once; a retry sees the first and replaces it.
+            continue
+    return await _submit(ctx, channel, user, text, now, round_id)
+
+
+async def _submit(
+    ctx: AppContext,
+    channel: ChannelRef,
+    user: UserRef,
+    text: str,
+    now: datetime,
+    round_id: int | None,
+) -> AnswerOutcome:
+    """Grade and store in one write transaction."""
     async with ctx.writing() as repo:
         channel_row = await require_channel(repo, channel)
         round_ = await _target_round(repo, channel_row.id, round_id)
@@ -70,8 +90,9 @@ async def submit_answer(
             display_name=user.display_name,
             now=now,
         )
-        existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
+        # Lock the member's streak row first: it serialises their concurrent answers.
         streak = await _streak_row(repo, channel_row.id, member.id, now)
+        existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
         late = round_.status == "closed"
         stored = True
         if late and existing is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Round
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import Question
@@ -56,7 +57,10 @@ async def post_round(
     ctx: AppContext, *, channel_id: int, now: datetime, manual: bool = False
 ) -> PostOutcome:
     """Claim today's round for a channel, then post it; a second call posts nothing."""
-    claim = await _claim_round(ctx, channel_id=channel_id, now=now, manual=manual)
+    try:
+        claim = await _claim_round(ctx, channel_id=channel_id, now=now, manual=manual)
+    except WriteConflict:
+        return PostOutcome(PostStatus.EXISTS)  # another process claimed it at the same moment
     if isinstance(claim, PostOutcome):
         return claim
     try:
@@ -240,6 +244,22 @@ async def current_round(ctx: AppContext, *, channel: ChannelRef) -> OpenRound:
         question = question_for(ctx, stored)
         reply = question_reply(question, round_date=round_.round_date)
         return OpenRound(round_.id, round_.seq, question, reply)
+
+
+async def round_for_message(
+    ctx: AppContext, *, channel: ChannelRef, message_ref: str
+) -> int | None:
+    """Return the id of the round posted as a given message (a thread's parent), or None."""
+    async with ctx.reading() as repo:
+        row = await repo.find_channel(
+            platform=channel.platform,
+            workspace_id=channel.workspace_id,
+            channel_id=channel.channel_id,
+        )
+        if row is None:
+            return None
+        round_ = await repo.find_round_by_message(channel_id=row.id, message_ref=message_ref)
+        return round_.id if round_ is not None else None
 
 
 async def latest_post_time(ctx: AppContext, *, channel: ChannelRef) -> datetime | None:
