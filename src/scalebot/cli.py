@@ -63,6 +63,8 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 def console() -> None:
     """Practise in the terminal: a simulated channel on a local database, no tokens."""
     settings = _settings()
+    if settings.log_level != "DEBUG":
+        logging.getLogger().setLevel(logging.WARNING)  # keep the transcript clean
     _run(_console(settings, interactive=sys.stdin.isatty()))
 
 
