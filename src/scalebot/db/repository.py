@@ -22,6 +22,7 @@ from scalebot.db.models import (
     User,
     Workspace,
 )
+from scalebot.domain.refs import ChannelRef
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,15 @@ class Repository:
             )
         )
 
-    async def find_channel(
-        self, *, platform: str, workspace_id: str, channel_id: str, lock: bool = False
-    ) -> Channel | None:
+    async def find_channel(self, ref: ChannelRef, *, lock: bool = False) -> Channel | None:
         """Return an enrolled channel by its platform ids, optionally locking its row."""
         query = (
             select(Channel)
             .join(Workspace, Workspace.id == Channel.workspace_id)
             .where(
-                Workspace.platform == platform,
-                Workspace.external_id == workspace_id,
-                Channel.external_id == channel_id,
+                Workspace.platform == ref.platform,
+                Workspace.external_id == ref.workspace_id,
+                Channel.external_id == ref.channel_id,
             )
         )
         if lock:

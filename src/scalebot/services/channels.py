@@ -52,9 +52,7 @@ def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
 
 async def require_channel(repo: Repository, ref: ChannelRef, *, lock: bool = False) -> Channel:
     """Return the enrolled channel or fail with the message that says how to enroll it."""
-    channel = await repo.find_channel(
-        platform=ref.platform, workspace_id=ref.workspace_id, channel_id=ref.channel_id, lock=lock
-    )
+    channel = await repo.find_channel(ref, lock=lock)
     if channel is None:
         raise UserError(NOT_ENROLLED)
     return channel
@@ -73,12 +71,7 @@ async def enroll_channel(
         workspace = await repo.get_or_create_workspace(
             platform=channel.platform, external_id=channel.workspace_id, now=now
         )
-        row = await repo.find_channel(
-            platform=channel.platform,
-            workspace_id=channel.workspace_id,
-            channel_id=channel.channel_id,
-            lock=True,
-        )
+        row = await repo.find_channel(channel, lock=True)
         if row is None:
             row = await repo.add_channel(
                 Channel(
@@ -120,11 +113,7 @@ async def set_channel_state(
 async def get_channel(ctx: AppContext, *, channel: ChannelRef) -> ChannelInfo | None:
     """Return an enrolled channel, or None."""
     async with ctx.reading() as repo:
-        row = await repo.find_channel(
-            platform=channel.platform,
-            workspace_id=channel.workspace_id,
-            channel_id=channel.channel_id,
-        )
+        row = await repo.find_channel(channel)
         if row is None:
             return None
         return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))

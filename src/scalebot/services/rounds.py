@@ -251,11 +251,7 @@ async def round_for_message(
 ) -> int | None:
     """Return the id of the round posted as a given message (a thread's parent), or None."""
     async with ctx.reading() as repo:
-        row = await repo.find_channel(
-            platform=channel.platform,
-            workspace_id=channel.workspace_id,
-            channel_id=channel.channel_id,
-        )
+        row = await repo.find_channel(channel)
         if row is None:
             return None
         round_ = await repo.find_round_by_message(channel_id=row.id, message_ref=message_ref)
