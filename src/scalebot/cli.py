@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -27,6 +28,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(questions_app, name="questions")
+discord_app = typer.Typer(
+    help="Discord: register the /scale commands, print the invite URL.", no_args_is_help=True
+)
+app.add_typer(discord_app, name="discord")
+slack_app = typer.Typer(help="Slack: print the app manifest.", no_args_is_help=True)
+app.add_typer(slack_app, name="slack")
 T = TypeVar("T")
 
 
@@ -90,10 +97,22 @@ def run(
         str | None,
         typer.Argument(help="slack, discord, all or console (default: SCALEBOT_PLATFORM)"),
     ] = None,
+    http: Annotated[
+        bool,
+        typer.Option("--http", help="Slack: serve HTTP at /slack/events instead of Socket Mode"),
+    ] = False,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Slack HTTP mode: address (default 0.0.0.0)")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="Slack HTTP mode: port (default 3000)"),
+    ] = None,
 ) -> None:
     """Start the bot on a platform."""
     settings = _settings()
     chosen = platform or settings.platform
+    settings = _slack_http_options(settings, chosen, http=http, host=host, port=port)
     if chosen == "console":
         _run(_console(settings, interactive=sys.stdin.isatty()))
         return
@@ -103,6 +122,52 @@ def run(
 
     platforms = ["slack", "discord"] if chosen == "all" else [chosen]
     _run(run_bot(settings, platforms))
+
+
+def _slack_http_options(
+    settings: Settings, chosen: str, *, http: bool, host: str | None, port: int | None
+) -> Settings:
+    """Fold `run --http --host --port` into the settings (they apply to Slack only)."""
+    if not (http or host or port):
+        return settings
+    if chosen not in ("slack", "all"):
+        raise _fail("--http, --host and --port apply to Slack: use `scalebot run slack --http`")
+    if not (http or settings.slack_http):
+        raise _fail("--host and --port apply to Slack's HTTP mode: add --http")
+    update: dict[str, object] = {"slack_http": True}
+    if host:
+        update["slack_host"] = host
+    if port:
+        update["slack_port"] = port
+    return settings.model_copy(update=update)
+
+
+@slack_app.command("manifest")
+def slack_manifest(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Public https:// base URL for HTTP mode (request URLs go to URL/slack/events); "
+            "omit it for Socket Mode",
+        ),
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="App and bot name")] = "scalebot",
+) -> None:
+    """Print the Slack app manifest (JSON) to paste into "Create New App → From a manifest"."""
+    from scalebot.platforms.slack.manifest import build_manifest
+
+    if url is not None and not re.fullmatch(r"https://[^/\s]+(/\S*)?", url.strip()):
+        raise _fail(f"--url: '{url}' is not an https:// URL (Slack only calls https)")
+    if not 1 <= len(name.strip()) <= 35:
+        raise _fail("--name: use 1 to 35 characters (Slack's limit for app names)")
+    settings = _settings()
+    manifest = build_manifest(
+        name=name.strip(),
+        url=url.strip() if url else None,
+        thread_answers=settings.slack_thread_answers,
+    )
+    typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
 
 
 @db_app.command("upgrade")
@@ -217,6 +282,46 @@ def feedback_json(answer_id: object, feedback: Feedback) -> dict[str, Any]:
         ],
         "follow_up": feedback.follow_up,
     }
+
+
+@discord_app.command("sync")
+def discord_sync(
+    guild: Annotated[
+        str | None,
+        typer.Option("--guild", help="Server id: register there only (instant; for testing)"),
+    ] = None,
+) -> None:
+    """Register the /scale commands with Discord (never done on start)."""
+    from scalebot.platforms.discord.config import DiscordConfig
+    from scalebot.platforms.discord.tools import sync_commands
+
+    if guild is not None and not guild.strip().isdigit():
+        raise _fail(f"--guild: '{guild}' is not a server id (Developer Mode → Copy Server ID)")
+    settings = _settings()
+    config = _run_settings(lambda: DiscordConfig.from_settings(settings))
+    result = _run(sync_commands(config, guild_id=int(guild) if guild else None))
+    where = f"in server {result.guild_id}" if result.guild_id else "globally"
+    names = ", ".join(f"/{name}" for name in result.names)
+    typer.echo(f"Synced {names} ({result.subcommands} subcommands) {where}.")
+
+
+@discord_app.command("invite")
+def discord_invite() -> None:
+    """Print the URL that adds the bot to a server with the permissions it needs."""
+    from scalebot.platforms.discord.config import DiscordConfig
+    from scalebot.platforms.discord.tools import invite_url
+
+    settings = _settings()
+    config = _run_settings(lambda: DiscordConfig.from_settings(settings))
+    typer.echo(_run(invite_url(config)))
+
+
+def _run_settings(build: Callable[[], T]) -> T:
+    """Build something from settings, turning a settings error into one line."""
+    try:
+        return build()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
 
 
 def main() -> None:

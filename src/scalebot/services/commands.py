@@ -75,7 +75,8 @@ async def _help(ctx: AppContext, inv: Invocation, args: list[str], rest: str) ->
 
 
 async def _today(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    return (await rounds.current_round(ctx, channel=inv.channel)).reply
+    # Shown to the member who asked, not reposted to the whole channel.
+    return replace((await rounds.current_round(ctx, channel=inv.channel)).reply, private=True)
 
 
 async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:

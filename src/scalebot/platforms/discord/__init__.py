@@ -1,17 +1,19 @@
-"""Discord adapter (not built yet)."""
+"""Discord adapter: slash commands, the answer form, daily posts with threads (discord.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from scalebot.settings import Settings, SettingsError
+from scalebot.settings import Settings
 
 if TYPE_CHECKING:
+    from scalebot.platforms.discord.adapter import DiscordAdapter
     from scalebot.services.context import AppContext
 
 
-def create_adapter(ctx: AppContext, settings: Settings) -> NoReturn:
-    """Refuse clearly until the Discord adapter exists."""
-    raise SettingsError(
-        "SCALEBOT_PLATFORM: the discord adapter is not built yet; try scalebot console"
-    )
+def create_adapter(ctx: AppContext, settings: Settings) -> DiscordAdapter:
+    """Build the Discord adapter from settings; a missing token stops start-up."""
+    from scalebot.platforms.discord.adapter import DiscordAdapter
+    from scalebot.platforms.discord.config import DiscordConfig
+
+    return DiscordAdapter(ctx, DiscordConfig.from_settings(settings))

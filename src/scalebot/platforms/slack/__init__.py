@@ -1,17 +1,19 @@
-"""Slack adapter (not built yet)."""
+"""Slack adapter: slack-bolt's AsyncApp in Socket Mode or HTTP mode."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from scalebot.settings import Settings, SettingsError
+from scalebot.settings import Settings
 
 if TYPE_CHECKING:
+    from scalebot.platforms.slack.adapter import SlackAdapter
     from scalebot.services.context import AppContext
 
 
-def create_adapter(ctx: AppContext, settings: Settings) -> NoReturn:
-    """Refuse clearly until the Slack adapter exists."""
-    raise SettingsError(
-        "SCALEBOT_PLATFORM: the slack adapter is not built yet; try scalebot console"
-    )
+def create_adapter(ctx: AppContext, settings: Settings) -> SlackAdapter:
+    """Check the Slack settings and build the adapter (it connects in start())."""
+    from scalebot.platforms.slack.adapter import SlackAdapter
+    from scalebot.platforms.slack.config import slack_config
+
+    return SlackAdapter(ctx, slack_config(settings))

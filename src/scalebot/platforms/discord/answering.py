@@ -1,0 +1,205 @@
+"""Answers: the persistent Answer button, the answer form, and replies in a question's thread."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from scalebot.domain.replies import Reply, error
+from scalebot.platforms.discord.render import content, render
+from scalebot.platforms.discord.respond import (
+    PLATFORM,
+    Interaction,
+    channel_ref,
+    client_of,
+    defer,
+    invocation,
+    send_reply,
+    send_server_only,
+    user_ref,
+)
+from scalebot.services import answers, events, rounds
+from scalebot.services.context import MAX_ANSWER_CHARS, UserError
+
+if TYPE_CHECKING:
+    from scalebot.platforms.discord.client import ScaleClient
+
+log = logging.getLogger(__name__)
+BUTTON_ID = re.compile(r"scalebot:answer:(?P<round_id>[0-9]{1,19})")
+FORM_ID = re.compile(r"scalebot:answer-form:(?P<round_id>[0-9]{1,19})")
+ANSWER_FIELD = "answer"
+THREAD_REF = "thread"
+MESSAGE_REF = "message"
+NO_DM = (
+    "I could not send your feedback privately: allow direct messages from this server, "
+    "or answer with /scale answer."
+)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=BUTTON_ID,
+):
+    """The daily post's Answer button; its custom_id carries the round, so it outlives restarts."""
+
+    def __init__(self, round_id: int) -> None:
+        """A button that opens the answer form for one round."""
+        super().__init__(
+            discord.ui.Button(
+                label="Answer",
+                emoji="✍️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"scalebot:answer:{round_id}",
+            )
+        )
+        self.round_id = round_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnswerButton:
+        """Rebuild the button from a click on any earlier post."""
+        return cls(int(match["round_id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the answer form at once (the modal is the initial response)."""
+        await interaction.response.send_modal(answer_form(self.round_id))
+
+
+def thread_ref(thread_id: int) -> str:
+    """How a post that has a discussion thread is stored (the thread id equals the post's id)."""
+    return f"{THREAD_REF}:{thread_id}"
+
+
+def answer_view(round_id: int) -> discord.ui.View:
+    """A view holding the Answer button of one round."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnswerButton(round_id))
+    return view
+
+
+def answer_form(round_id: int | None) -> discord.ui.Modal:
+    """The answer form: one paragraph of up to 4,000 characters."""
+    form = discord.ui.Modal(
+        title="How would you scale it?", custom_id=f"scalebot:answer-form:{round_id or 0}"
+    )
+    form.add_item(
+        discord.ui.TextInput(
+            label="Your answer (private; you get feedback at once)",
+            style=discord.TextStyle.paragraph,
+            custom_id=ANSWER_FIELD,
+            placeholder="Where is the bottleneck, what do you change, what does it cost…",
+            min_length=1,
+            max_length=MAX_ANSWER_CHARS,
+        )
+    )
+    # Submits are routed by custom_id in on_interaction, so a form opened before a restart
+    # still works after it; a finished modal is not kept in discord.py's view store.
+    form.stop()
+    return form
+
+
+def submitted_text(components: Iterable[Mapping[str, Any]]) -> str:
+    """The answer typed into the form (action-row or label layout)."""
+    for component in components:
+        if component.get("custom_id") == ANSWER_FIELD and "value" in component:
+            return str(component["value"])
+        nested = list(component.get("components", []))
+        if "component" in component:
+            nested.append(component["component"])
+        found = submitted_text(nested)
+        if found:
+            return found
+    return ""
+
+
+def form_round(interaction: discord.Interaction[Any]) -> int | None:
+    """The round an answer-form submit is for (0 means the open round), or None if not ours."""
+    data: Mapping[str, Any] = interaction.data or {}
+    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return None
+    return int(match["round_id"])
+
+
+async def submit_form(interaction: Interaction, round_id: int) -> None:
+    """Defer privately, grade the answer, and send the feedback as an ephemeral embed."""
+    await defer(interaction)
+    client = client_of(interaction)
+    invoked = invocation(interaction, client.config.admin_ids, client.clock())
+    if invoked is None:
+        await send_server_only(interaction)
+        return
+    data: Mapping[str, Any] = interaction.data or {}
+    text = submitted_text(data.get("components", []))
+    try:
+        outcome = await answers.submit_answer(
+            client.ctx,
+            channel=invoked.channel,
+            user=invoked.user,
+            text=text,
+            now=invoked.now,
+            round_id=round_id or None,
+        )
+        reply = outcome.reply
+    except UserError as exc:
+        reply = error(str(exc))
+    await send_reply(interaction, reply)
+
+
+async def answer_in_thread(client: ScaleClient, message: discord.Message) -> bool:
+    """Grade a reply in a question's thread and send the feedback by DM; True when graded."""
+    thread = message.channel
+    if (
+        not client.config.thread_answers
+        or message.author.bot
+        or not message.content.strip()
+        or message.guild is None
+        or not isinstance(thread, discord.Thread)
+    ):
+        return False
+    channel = channel_ref(message.guild.id, thread, thread.id)
+    assert channel is not None
+    round_id = await rounds.round_for_message(
+        client.ctx, channel=channel, message_ref=thread_ref(thread.id)
+    )
+    if round_id is None:
+        return False
+    now = client.clock()
+    event_id = f"message:{message.id}"
+    if not await events.first_delivery(client.ctx, platform=PLATFORM, event_id=event_id, now=now):
+        return False
+    try:
+        outcome = await answers.submit_answer(
+            client.ctx,
+            channel=channel,
+            user=user_ref(message.guild.id, message.author),
+            text=message.content,
+            now=now,
+            round_id=round_id,
+        )
+        reply = outcome.reply
+    except UserError as exc:
+        reply = error(str(exc))
+    await send_privately(message, reply)
+    return True
+
+
+async def send_privately(message: discord.Message, reply: Reply) -> None:
+    """DM the feedback; if DMs are closed, say so in the thread without any score."""
+    try:
+        await message.author.send(**render(reply).send_kwargs())
+    except discord.HTTPException as exc:
+        log.info("could not DM feedback to %s: %s", message.author.id, exc.status)
+        try:
+            await message.reply(content(NO_DM), mention_author=False)
+        except discord.HTTPException:
+            log.warning("could not tell %s that DMs are closed", message.author.id)

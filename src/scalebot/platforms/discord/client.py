@@ -1,0 +1,112 @@
+"""The discord.py client: default intents, no mentions, the /scale tree and answer routing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from scalebot.domain.replies import error
+from scalebot.platforms.discord.answering import (
+    AnswerButton,
+    answer_in_thread,
+    form_round,
+    submit_form,
+)
+from scalebot.platforms.discord.commands import build_scale_group
+from scalebot.platforms.discord.config import DiscordConfig
+from scalebot.platforms.discord.messenger import DiscordMessenger
+from scalebot.platforms.discord.pacing import Pacer, share_of_limit
+from scalebot.platforms.discord.render import render
+from scalebot.services.context import AppContext
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+OOPS = "Something went wrong on scalebot's side; nothing was saved. Try again in a minute."
+
+
+def utc_now() -> datetime:
+    """The real clock, in UTC."""
+    return datetime.now(UTC)
+
+
+def intents_for(config: DiscordConfig) -> discord.Intents:
+    """Default intents; message content only when thread answers are switched on."""
+    intents = discord.Intents.default()
+    intents.message_content = config.thread_answers
+    return intents
+
+
+class ScaleTree(app_commands.CommandTree["ScaleClient"]):
+    """The command tree; an unexpected error gets a private apology, never silence."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[ScaleClient], error_: app_commands.AppCommandError
+    ) -> None:
+        """Log the error and tell the member that nothing was saved."""
+        log.error("/scale command failed", exc_info=error_)
+        await apologise(interaction)
+
+
+async def apologise(interaction: discord.Interaction[Any]) -> None:
+    """Tell the member privately that something failed on our side."""
+    embed = render(error(OOPS)).embed
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except Exception:  # the last resort must not raise (e.g. the session closed on shutdown)
+        log.warning("could not tell the member that the command failed", exc_info=True)
+
+
+class ScaleClient(discord.AutoShardedClient):
+    """One Discord process: its shards, the /scale tree, and the services context."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        config: DiscordConfig,
+        *,
+        clock: Clock = utc_now,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        """Build the client; nothing connects until login."""
+        super().__init__(
+            intents=intents_for(config),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=config.shard_count or 1,
+            guild_ready_timeout=guild_ready_timeout,
+            shard_ids=list(config.shard_ids),  # empty: every shard of shard_count
+        )
+        self.ctx = ctx
+        self.config = config
+        self.clock = clock
+        self.tree = ScaleTree(self)
+        self.tree.add_command(build_scale_group())
+        self.add_dynamic_items(AnswerButton)
+        self.messenger = DiscordMessenger(
+            self, Pacer(share_of_limit(config.shard_count, list(config.shard_ids)))
+        )
+
+    async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:
+        """Route answer-form submits by custom_id (commands and buttons route themselves)."""
+        round_id = form_round(interaction)
+        if round_id is None:
+            return
+        try:
+            await submit_form(interaction, round_id)
+        except Exception:
+            log.exception("answer form submit failed")
+            await apologise(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Grade replies in question threads when thread answers are switched on."""
+        try:
+            await answer_in_thread(self, message)
+        except Exception:
+            log.exception("thread answer %s failed", message.id)

@@ -1,0 +1,148 @@
+"""How services post to Discord: the daily question, its thread, and notices to admins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+import discord
+
+from scalebot.domain.refs import ChannelRef
+from scalebot.domain.replies import Reply
+from scalebot.platforms.discord.answering import MESSAGE_REF, THREAD_REF, answer_view, thread_ref
+from scalebot.platforms.discord.pacing import Pacer
+from scalebot.platforms.discord.render import clip, render
+from scalebot.services.context import ChannelUnavailable
+
+if TYPE_CHECKING:
+    from scalebot.platforms.discord.client import ScaleClient
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+THREAD_NAME_LIMIT = 100
+ARCHIVE_AFTER_MINUTES: Literal[1440] = 1440
+
+
+def unavailable(exc: discord.HTTPException) -> ChannelUnavailable:
+    """Describe a refusal in one line, for the pause reason and the admins."""
+    reason = exc.text.strip().splitlines()[0] if exc.text.strip() else exc.response.reason
+    return ChannelUnavailable(f"Discord answered {exc.status} ({reason})")
+
+
+def parse_ref(message_ref: str | None) -> tuple[str, int | None]:
+    """Split a stored message reference into its kind and id."""
+    kind, _, ident = (message_ref or "").partition(":")
+    return kind, int(ident) if ident.isdigit() else None
+
+
+class DiscordMessenger:
+    """Posts through discord.py's REST layer, paced, turning 403/404 into ChannelUnavailable."""
+
+    def __init__(self, client: ScaleClient, pacer: Pacer) -> None:
+        """Post through a client, one request per pacer slot."""
+        self.client = client
+        self.pacer = pacer
+
+    async def _paced(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Wait for a slot, then make the request (discord.py retries 429s itself)."""
+        await self.pacer.wait()
+        return await request()
+
+    async def _to_channel(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Make a channel request; a channel that refuses us for good raises ChannelUnavailable."""
+        try:
+            return await self._paced(request)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise unavailable(exc) from exc
+
+    def _channel(
+        self, ref: ChannelRef, channel_id: int | None = None
+    ) -> discord.PartialMessageable:
+        """A channel (or thread) to post in, without needing it in the cache."""
+        return self.client.get_partial_messageable(
+            channel_id or int(ref.channel_id), guild_id=int(ref.workspace_id)
+        )
+
+    async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
+        """Post the question with its Answer button and open a thread for discussion."""
+        target = self._channel(channel)
+        message = await self._to_channel(
+            lambda: target.send(**render(reply).send_kwargs(), view=answer_view(round_id))
+        )
+        thread_id = await self._open_thread(channel, message.id, reply.title)
+        if thread_id is None:
+            return f"{MESSAGE_REF}:{message.id}"
+        return thread_ref(thread_id)
+
+    def _may_open_threads(self, channel: ChannelRef) -> bool:
+        """Tell whether the bot may start threads here (unknown channels are tried)."""
+        cached = self.client.get_channel(int(channel.channel_id))
+        if isinstance(cached, discord.TextChannel | discord.ForumChannel | discord.VoiceChannel):
+            me = cached.guild.me
+            return me is not None and cached.permissions_for(me).create_public_threads
+        return cached is None
+
+    async def _open_thread(self, channel: ChannelRef, message_id: int, title: str) -> int | None:
+        """Start a thread on the post; None when threads are not allowed there."""
+        if not self._may_open_threads(channel):
+            return None
+        try:
+            data = await self._paced(
+                lambda: self.client.http.start_thread_with_message(
+                    int(channel.channel_id),
+                    message_id,
+                    name=clip(f"Discuss: {title}", THREAD_NAME_LIMIT),
+                    auto_archive_duration=ARCHIVE_AFTER_MINUTES,
+                    reason="scalebot: discussion of the daily question",
+                )
+            )
+        except discord.HTTPException as exc:
+            log.info("no thread for %s: Discord answered %s", channel, exc.status)
+            return None
+        return int(data["id"])
+
+    async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
+        """Post in the question's thread, else as a reply to the question in the channel."""
+        kind, ident = parse_ref(thread)
+        if kind == THREAD_REF and ident is not None:
+            target = self._channel(channel, ident)
+            try:
+                await self._paced(lambda: target.send(**render(reply).send_kwargs()))
+                return
+            except (discord.Forbidden, discord.NotFound) as exc:
+                log.info("thread %s refused the post (%s); replying in the channel", ident, exc)
+        reference = None
+        if ident is not None:
+            reference = discord.MessageReference(
+                message_id=ident,
+                channel_id=int(channel.channel_id),
+                fail_if_not_exists=False,
+            )
+        target = self._channel(channel)
+        await self._to_channel(
+            lambda: target.send(**render(reply).send_kwargs(), reference=reference)  # type: ignore[arg-type]
+        )
+
+    async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
+        """Send the notice to the server owner by DM, naming the channel."""
+        try:
+            owner_id = await self._owner_id(int(channel.workspace_id))
+            dm = await self._paced(lambda: self.client.create_dm(discord.Object(owner_id)))
+            await self._paced(
+                lambda: dm.send(
+                    content=f"About <#{int(channel.channel_id)}>:", **render(reply).send_kwargs()
+                )
+            )
+        except discord.HTTPException as exc:
+            log.warning(
+                "could not notify the admins of %s: Discord answered %s", channel, exc.status
+            )
+
+    async def _owner_id(self, guild_id: int) -> int:
+        """The server owner's id, from the cache or from the API."""
+        guild = self.client.get_guild(guild_id)
+        if guild is not None and guild.owner_id is not None:
+            return guild.owner_id
+        data = await self._paced(lambda: self.client.http.get_guild(guild_id, with_counts=False))
+        return int(data["owner_id"])

@@ -1,0 +1,172 @@
+"""Turn a neutral Reply into a Discord embed that always fits Discord's limits."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from scalebot.domain.replies import Reply, Tone
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+FIELD_COUNT_LIMIT = 25
+EMBED_TOTAL_LIMIT = 6000
+CONTENT_LIMIT = 2000
+TRIMMED = "… (trimmed)"
+CONTINUED = " (continued)"
+ZERO_WIDTH = "\u200b"
+MIN_FIELD_ROOM = 40
+_COLOURS = {
+    Tone.INFO: discord.Colour.blurple(),
+    Tone.ERROR: discord.Colour.red(),
+    Tone.QUESTION: discord.Colour.purple(),
+    Tone.FEEDBACK: discord.Colour.green(),
+    Tone.SUMMARY: discord.Colour.blue(),
+}
+
+
+def escape(text: str) -> str:
+    """Show text literally: no markdown, and no mention that could ping."""
+    return escape_mentions(escape_markdown(text))
+
+
+def clip(text: str, limit: int, *, force: bool = False) -> str:
+    """Cut text to `limit` characters, ending with a clear marker when anything was cut."""
+    if len(text) <= limit and not force:
+        return text
+    if force and text.endswith(TRIMMED):
+        return text[:limit] if len(text) <= limit else clip(text, limit)
+    room = max(limit - len(TRIMMED), 0)
+    cut = text[:room]
+    space = cut.rfind(" ", max(room - 40, 0))
+    if space > 0 and room < len(text):
+        cut = cut[:space]
+    return (_drop_dangling_escape(cut.rstrip()) + TRIMMED)[:limit]
+
+
+def _drop_dangling_escape(text: str) -> str:
+    """Remove a trailing backslash that would escape the character after it."""
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text[:-1] if trailing % 2 else text
+
+
+def split_value(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
+    """Split a field value into chunks of at most `limit`, at line breaks where possible."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            head = _drop_dangling_escape(line[: cut if cut > limit // 2 else limit])
+            chunks.append(head)
+            line = line[len(head) :].lstrip(" ")
+        current = line
+    if current or not chunks:
+        chunks.append(current or ZERO_WIDTH)
+    return chunks
+
+
+@dataclass
+class RenderedReply:
+    """An embed plus any files, ready to pass to send()."""
+
+    embed: discord.Embed
+    attachments: dict[str, str] = field(default_factory=dict)
+
+    def files(self) -> list[discord.File]:
+        """Fresh file objects (a File can be sent only once)."""
+        return [
+            discord.File(io.BytesIO(content.encode("utf-8")), filename=name)
+            for name, content in self.attachments.items()
+        ]
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for Messageable.send or a follow-up."""
+        kwargs: dict[str, Any] = {"embed": self.embed}
+        files = self.files()
+        if files:
+            kwargs["files"] = files
+        return kwargs
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    value: str
+
+
+def _fields(reply: Reply) -> list[_Field]:
+    """Escape fields and split long ones into continuation fields."""
+    fields = []
+    for item in reply.fields:
+        name = clip(escape(item.name), FIELD_NAME_LIMIT - len(CONTINUED)) or ZERO_WIDTH
+        for index, chunk in enumerate(split_value(escape(item.value))):
+            fields.append(_Field(name if index == 0 else name + CONTINUED, chunk))
+    return fields
+
+
+def render(reply: Reply) -> RenderedReply:
+    """Render a reply as one embed within every Discord limit; cut text ends with a marker."""
+    left = EMBED_TOTAL_LIMIT
+    title = clip(escape(reply.title), TITLE_LIMIT)
+    footer = clip(reply.footer, FOOTER_LIMIT)
+    left -= len(title) + len(footer)
+    description = clip(escape(reply.body), min(DESCRIPTION_LIMIT, left))
+    left -= len(description)
+    kept, cut, left = _fit_fields(_fields(reply), left)
+    if cut and not kept and description:
+        description = mark(description, min(DESCRIPTION_LIMIT, len(description) + left))
+    embed = discord.Embed(title=title, description=description or None, colour=_COLOURS[reply.tone])
+    for item in kept:
+        embed.add_field(name=item.name, value=item.value, inline=False)
+    if footer:
+        embed.set_footer(text=footer)
+    return RenderedReply(embed, dict(reply.attachments))
+
+
+def mark(text: str, room: int) -> str:
+    """End text with the trimmed marker, within `room` characters."""
+    if text.endswith(TRIMMED):
+        return text
+    if len(text) + len(TRIMMED) <= room:
+        return text + TRIMMED
+    return clip(text, min(room, len(text)), force=True)
+
+
+def _fit_fields(fields: list[_Field], left: int) -> tuple[list[_Field], bool, int]:
+    """Keep fields in order while they fit; the last kept one is marked when some were cut."""
+    kept: list[_Field] = []
+    for position, item in enumerate(fields):
+        room = min(FIELD_VALUE_LIMIT, left - len(item.name))
+        if position == FIELD_COUNT_LIMIT or room < MIN_FIELD_ROOM:
+            break
+        value = clip(item.value, room)
+        kept.append(_Field(item.name, value))
+        left -= len(item.name) + len(value)
+        if value != item.value:
+            return kept, True, left
+    cut = len(kept) < len(fields)
+    if cut and kept:
+        last = kept[-1]
+        value = mark(last.value, min(FIELD_VALUE_LIMIT, len(last.value) + left))
+        left -= len(value) - len(last.value)
+        kept[-1] = _Field(last.name, value)
+    return kept, cut, left
+
+
+def content(text: str) -> str:
+    """A plain message content line: escaped and within 2,000 characters."""
+    return clip(escape(text), CONTENT_LIMIT)

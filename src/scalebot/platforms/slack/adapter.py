@@ -1,0 +1,150 @@
+"""The Slack adapter: a Bolt AsyncApp served over Socket Mode or HTTP, plus the messenger."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from scalebot.platforms.slack.clients import Clients
+from scalebot.platforms.slack.config import SlackConfig
+from scalebot.platforms.slack.handlers import SlackHandlers
+from scalebot.platforms.slack.manifest import EVENTS_PATH
+from scalebot.platforms.slack.messenger import SlackMessenger, api_error
+from scalebot.platforms.slack.oauth import oauth_settings
+from scalebot.scheduling.scheduler import utc_now
+from scalebot.services.context import AppContext, Messenger
+from scalebot.settings import SettingsError
+
+log = logging.getLogger(__name__)
+HEALTH_PATH = "/healthz"
+
+
+class SlackAdapter:
+    """Runs the Slack side of the bot; `messenger` is what the services post through."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        config: SlackConfig,
+        *,
+        process_before_response: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """Build the Bolt app and its listeners; nothing connects until start()."""
+        self.ctx = ctx
+        self.config = config
+        oauth = oauth_settings(config, ctx.db.engine) if config.oauth else None
+        store = oauth.installation_store if oauth is not None else None
+        self.clients = Clients(config.api_url, bot_token=config.bot_token, installation_store=store)
+        self.messenger: Messenger = SlackMessenger(
+            self.clients, admin_ids=config.admin_ids, thread_answers=config.thread_answers
+        )
+        self.app = AsyncApp(
+            signing_secret=config.signing_secret,
+            client=self.clients.app_client,
+            oauth_settings=oauth,
+            process_before_response=process_before_response,
+            logger=logging.getLogger("scalebot.slack.bolt"),
+        )
+        SlackHandlers(
+            ctx, admin_ids=config.admin_ids, thread_answers=config.thread_answers, clock=clock
+        ).register(self.app)
+        self._closed = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.address: tuple[str, int] | None = None
+
+    def web_app(self) -> web.Application:
+        """Bolt's aiohttp app (events, commands, interactions, OAuth) plus GET /healthz."""
+        application = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
+        routes = application.router.routes()
+        paths = {getattr(route.resource, "canonical", None) for route in routes}
+        if HEALTH_PATH not in paths:
+            application.router.add_get(HEALTH_PATH, self._health)
+        return application
+
+    async def _health(self, request: web.Request) -> web.Response:
+        """200 when the database answers, 503 otherwise."""
+        try:
+            await self.ctx.db.ping()
+        except Exception:
+            log.exception("health check: the database does not answer")
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True})
+
+    async def start(self) -> None:
+        """Check the bot token, then serve HTTP or connect over Socket Mode."""
+        await self._check_bot_token()
+        if self.config.http:
+            await self._serve_http()
+        else:
+            await self._connect_socket()
+
+    async def _check_bot_token(self) -> None:
+        """Fail start-up in one line when Slack rejects the bot token."""
+        if self.config.bot_token is None:
+            return
+        try:
+            await self.clients.app_client.auth_test()
+        except SlackApiError as exc:
+            raise SettingsError(
+                f"SCALEBOT_SLACK_BOT_TOKEN: Slack rejected the token ({api_error(exc)})"
+            ) from None
+
+    async def _serve_http(self) -> None:
+        """Serve /slack/events (and the install flow and /healthz) on host:port."""
+        runner = web.AppRunner(self.web_app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, self.config.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise SettingsError(
+                f"SCALEBOT_SLACK_PORT: cannot listen on {self.config.host}:{self.config.port} "
+                f"({exc.strerror or exc})"
+            ) from None
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        self.address = (str(host), int(port))
+        log.info("Slack HTTP mode: listening on http://%s:%s%s", host, port, EVENTS_PATH)
+
+    async def _connect_socket(self) -> None:
+        """Open the Socket Mode connection with the app-level token."""
+        assert self.config.app_token is not None
+        try:
+            opened = await self.clients.app_client.apps_connections_open(
+                app_token=self.config.app_token
+            )
+        except SlackApiError as exc:
+            raise SettingsError(
+                f"SCALEBOT_SLACK_APP_TOKEN: Slack refused Socket Mode ({api_error(exc)})"
+            ) from None
+        handler = AsyncSocketModeHandler(self.app, self.config.app_token)
+        handler.client.wss_uri = str(opened["url"])
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        self._socket = handler
+        log.info("Slack Socket Mode: connected")
+
+    async def wait_closed(self) -> None:
+        """Return once stop() has run."""
+        await self._closed.wait()
+
+    async def stop(self) -> None:
+        """Close the socket or the HTTP server."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._closed.set()

@@ -1,0 +1,221 @@
+"""Render neutral replies as Slack Block Kit, escaped and within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scalebot.domain.replies import Field, Reply, Tone
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+FIELDS_PER_SECTION = 10
+SHORT_FIELD = 60
+FALLBACK_CHARS = 3000
+TRIMMED = "… (trimmed: Slack shows at most 50 blocks per message)"
+ANSWER_ACTION = "scalebot_answer"
+ANSWER_MODAL = "scalebot_answer_modal"
+ANSWER_BLOCK = "answer"
+ANSWER_INPUT = "text"
+THREAD_HINT = "Or reply in this thread: it is graded the same way and the feedback stays private."
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_TONE_MARKS = {Tone.ERROR: ":warning: ", Tone.QUESTION: ":thinking_face: "}
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack parses as markup (mentions, links)."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """Escape text and cut it into pieces of at most `limit` characters, at line ends."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        for part in _hard_split(escape(line), limit):
+            candidate = f"{current}\n{part}" if current else part
+            if len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                pieces.append(current)
+            current = part
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _hard_split(escaped: str, limit: int) -> Iterator[str]:
+    """Split one escaped line into pieces of at most `limit`, never inside an entity."""
+    while len(escaped) > limit:
+        cut = limit
+        amp = escaped.rfind("&", cut - 5, cut)
+        if amp != -1 and ";" not in escaped[amp:cut]:
+            cut = amp
+        yield escaped[:cut]
+        escaped = escaped[cut:]
+    yield escaped
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _title_blocks(reply: Reply) -> list[Block]:
+    mark = _TONE_MARKS.get(reply.tone, "")
+    pieces = chunks(reply.title, SECTION_CHARS - len(mark) - 2)
+    return [
+        _section(f"{mark}*{piece}*" if i == 0 else f"*{piece}*") for i, piece in enumerate(pieces)
+    ]
+
+
+def _is_short(item: Field) -> bool:
+    return len(item.name) + len(item.value) <= SHORT_FIELD and "\n" not in item.value
+
+
+def _field_blocks(fields: Sequence[Field]) -> list[Block]:
+    """Short fields side by side (ten per section), long ones as their own sections."""
+    blocks: list[Block] = []
+    short: list[Block] = []
+    for item in fields:
+        if _is_short(item):
+            short.append({"type": "mrkdwn", "text": f"*{escape(item.name)}*\n{escape(item.value)}"})
+            continue
+        name = f"*{escape(item.name)}*\n"
+        pieces = chunks(item.value, SECTION_CHARS - len(name)) or [""]
+        blocks.append(_section(name + pieces[0]))
+        blocks.extend(_section(piece) for piece in pieces[1:])
+    groups = [short[i : i + FIELDS_PER_SECTION] for i in range(0, len(short), FIELDS_PER_SECTION)]
+    return [{"type": "section", "fields": group} for group in groups] + blocks
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def reply_blocks(reply: Reply, *, extra: Sequence[Block] = ()) -> list[Block]:
+    """The reply as Block Kit blocks; `extra` (buttons) always survive trimming."""
+    blocks = _title_blocks(reply)
+    blocks.extend(_section(piece) for piece in chunks(reply.body, SECTION_CHARS))
+    blocks.extend(_field_blocks(reply.fields))
+    blocks.extend(_context(piece) for piece in chunks(reply.footer, SECTION_CHARS))
+    room = MAX_BLOCKS - len(extra)
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], _context(TRIMMED)]
+    return [*blocks, *extra]
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain-text fallback Slack shows in notifications, escaped and short."""
+    text = escape(reply.plain_text())
+    if len(text) <= FALLBACK_CHARS:
+        return text
+    cut = FALLBACK_CHARS - 1
+    amp = text.rfind("&", cut - 5, cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut] + "…"
+
+
+@dataclass(frozen=True)
+class Message:
+    """What chat.postMessage, chat.postEphemeral and response URLs take."""
+
+    text: str
+    blocks: list[Block]
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for the Web API."""
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def message(reply: Reply, *, extra: Sequence[Block] = ()) -> Message:
+    """A reply as a Slack message with blocks and a text fallback."""
+    return Message(fallback_text(reply), reply_blocks(reply, extra=extra))
+
+
+def answer_button(round_id: int) -> Block:
+    """The actions block under the daily post: an Answer button that opens the modal."""
+    return {
+        "type": "actions",
+        "block_id": f"scalebot_round_{round_id}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": ANSWER_ACTION,
+                "text": {"type": "plain_text", "text": "Answer"},
+                "style": "primary",
+                "value": str(round_id),
+            }
+        ],
+    }
+
+
+def question_message(reply: Reply, round_id: int, *, thread_answers: bool) -> Message:
+    """The daily post: question, topic, difficulty, how to answer, and the Answer button."""
+    extra = [answer_button(round_id)]
+    if thread_answers:
+        extra.append(_context(THREAD_HINT))
+    return message(reply, extra=extra)
+
+
+@dataclass(frozen=True)
+class ModalTarget:
+    """Where a modal's answer goes; carried through Slack in the view's private metadata."""
+
+    channel_id: str
+    round_id: int | None
+    response_url: str | None
+
+    def dump(self) -> str:
+        """Serialise for `private_metadata` (3,000 characters at most)."""
+        return json.dumps({"c": self.channel_id, "r": self.round_id, "u": self.response_url})
+
+    @classmethod
+    def load(cls, raw: str) -> ModalTarget:
+        """Read what dump() wrote; raise ValueError on anything else."""
+        data = json.loads(raw)
+        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+            raise ValueError("not scalebot modal metadata")
+        round_id = data.get("r")
+        url = data.get("u")
+        return cls(
+            data["c"],
+            round_id if isinstance(round_id, int) else None,
+            url if isinstance(url, str) else None,
+        )
+
+
+def answer_modal(target: ModalTarget, *, question: Reply | None, max_chars: int) -> Block:
+    """The answer form: the question (when known) and one multi-line input."""
+    blocks: list[Block] = []
+    if question is not None:
+        blocks.extend(_section(piece) for piece in chunks(question.title, SECTION_CHARS)[:1])
+        blocks.extend(_section(piece) for piece in chunks(question.body, SECTION_CHARS)[:20])
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ANSWER_BLOCK,
+            "label": {"type": "plain_text", "text": "How would you scale it?"},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": ANSWER_INPUT,
+                "multiline": True,
+                "max_length": max_chars,
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_MODAL,
+        "title": {"type": "plain_text", "text": "Your answer"},
+        "submit": {"type": "plain_text", "text": "Get feedback"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": target.dump(),
+        "blocks": blocks,
+    }

@@ -1,0 +1,97 @@
+"""Which Slack mode to run, checked from the settings before anything connects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scalebot.settings import Settings, SettingsError
+
+BOT_TOKEN_NEEDED = (
+    "SCALEBOT_SLACK_BOT_TOKEN: required (xoxb-…, OAuth & Permissions > Bot User OAuth Token); "
+    "in HTTP mode you may instead set SCALEBOT_SLACK_CLIENT_ID and SCALEBOT_SLACK_CLIENT_SECRET "
+    "for the multi-workspace install flow"
+)
+APP_TOKEN_NEEDED = (
+    "SCALEBOT_SLACK_APP_TOKEN: required for Socket Mode (xapp-…, Basic Information > "
+    "App-Level Tokens, scope connections:write); or run with --http"
+)
+SECRET_NEEDED = (
+    "SCALEBOT_SLACK_SIGNING_SECRET: required in HTTP mode "
+    "(Basic Information > App Credentials > Signing Secret)"
+)
+OAUTH_NEEDS_HTTP = (
+    "SCALEBOT_SLACK_CLIENT_ID: the multi-workspace install flow needs HTTP mode: run with --http"
+)
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """Everything the Slack adapter needs; secrets are kept out of repr()."""
+
+    api_url: str
+    http: bool
+    host: str
+    port: int
+    thread_answers: bool
+    admin_ids: frozenset[str]
+    bot_token: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    signing_secret: str = field(default="", repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        """Tell whether workspaces install the app through the OAuth flow."""
+        return self.client_id is not None
+
+
+def _secret(value: object) -> str | None:
+    """The text of a SecretStr (or str) setting, None when empty."""
+    if value is None:
+        return None
+    get = getattr(value, "get_secret_value", None)
+    text = str(get() if get is not None else value).strip()
+    return text or None
+
+
+def slack_config(settings: Settings) -> SlackConfig:
+    """Check that the settings make a runnable mode; else fail naming the setting to fix."""
+    bot_token = _secret(settings.slack_bot_token)
+    client_id = settings.slack_client_id.strip() or None
+    client_secret = _secret(settings.slack_client_secret)
+    if client_id and not client_secret:
+        raise SettingsError("SCALEBOT_SLACK_CLIENT_SECRET: required with SCALEBOT_SLACK_CLIENT_ID")
+    if client_secret and not client_id:
+        raise SettingsError("SCALEBOT_SLACK_CLIENT_ID: required with SCALEBOT_SLACK_CLIENT_SECRET")
+    config = SlackConfig(
+        api_url=settings.slack_api_url,
+        http=settings.slack_http,
+        host=settings.slack_host,
+        port=settings.slack_port,
+        thread_answers=settings.slack_thread_answers,
+        admin_ids=frozenset(settings.admin_ids),
+        bot_token=bot_token,
+        app_token=_secret(settings.slack_app_token),
+        signing_secret=_secret(settings.slack_signing_secret) or "",
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+    _check_mode(config)
+    return config
+
+
+def _check_mode(config: SlackConfig) -> None:
+    """HTTP mode needs the signing secret; Socket Mode needs the app token and a bot token."""
+    if config.http:
+        if not config.signing_secret:
+            raise SettingsError(SECRET_NEEDED)
+        if config.bot_token is None and not config.oauth:
+            raise SettingsError(BOT_TOKEN_NEEDED)
+        return
+    if config.app_token is None:
+        raise SettingsError(APP_TOKEN_NEEDED)
+    if config.oauth:
+        raise SettingsError(OAUTH_NEEDS_HTTP)
+    if config.bot_token is None:
+        raise SettingsError(BOT_TOKEN_NEEDED)

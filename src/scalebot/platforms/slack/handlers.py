@@ -1,0 +1,313 @@
+"""Bolt listeners: parse Slack payloads into refs, call one service, render the Reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from scalebot.domain.refs import ChannelRef
+from scalebot.domain.replies import Reply, Tone, error
+from scalebot.platforms.slack.blocks import (
+    ANSWER_ACTION,
+    ANSWER_BLOCK,
+    ANSWER_INPUT,
+    ANSWER_MODAL,
+    ModalTarget,
+    answer_modal,
+    message,
+)
+from scalebot.platforms.slack.messenger import api_error
+from scalebot.platforms.slack.people import PLATFORM, Member, identify
+from scalebot.services import answers, events, rounds
+from scalebot.services.commands import Invocation, run_command
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+ANSWERED_REACTION = "white_check_mark"
+FILE_SENT = "Sent to you as a file in a direct message from scalebot."
+CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
+CANNOT_SEND_FILE = "I could not send you the file ({error}): try again later."
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of & < > in message and command text."""
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
+
+
+def wants_modal(text: str) -> bool:
+    """Tell whether the command is `answer` with no text (which opens the form)."""
+    return text.strip().lower() == "answer"
+
+
+class SlackHandlers:
+    """The /scale command, the Answer button and modal, and thread replies."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        admin_ids: Collection[str],
+        thread_answers: bool,
+        clock: Clock,
+    ) -> None:
+        """Handle events for one app."""
+        self.ctx = ctx
+        self.admin_ids = admin_ids
+        self.thread_answers = thread_answers
+        self.clock = clock
+
+    def register(self, app: AsyncApp) -> None:
+        """Attach every listener to the Bolt app."""
+        app.command("/scale")(self.on_command)
+        app.action(ANSWER_ACTION)(self.on_answer_button)
+        app.view(ANSWER_MODAL)(self.on_answer_submitted)
+        app.event("message")(self.on_message)
+
+    async def _member(self, client: AsyncWebClient, team_id: str, user_id: str) -> Member:
+        return await identify(client, team_id=team_id, user_id=user_id, admin_ids=self.admin_ids)
+
+    # --- /scale ------------------------------------------------------------------------------
+
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Acknowledge at once, then run the subcommand and answer privately."""
+        await ack()
+        text = unescape(command.get("text") or "")
+        channel = ChannelRef(PLATFORM, _team(context, command), command["channel_id"])
+        if wants_modal(text):
+            target = ModalTarget(channel.channel_id, None, command.get("response_url"))
+            await self._open_modal(client, command["trigger_id"], channel, target, respond)
+            return
+        member = await self._member(client, channel.workspace_id, command["user_id"])
+        invocation = Invocation(channel, member.ref, member.is_admin, self.clock())
+        reply = await run_command(self.ctx, invocation, text)
+        await self._deliver(client, channel, member, reply, respond)
+
+    async def _deliver(
+        self,
+        client: AsyncWebClient,
+        channel: ChannelRef,
+        member: Member,
+        reply: Reply,
+        respond: AsyncRespond,
+    ) -> None:
+        """Private replies as ephemeral messages, files by DM, public ones in the channel."""
+        if reply.attachments:
+            reply = await self._send_files(client, member, reply)
+        if reply.private:
+            await respond(response_type="ephemeral", **message(reply).as_kwargs())
+            return
+        try:
+            await client.chat_postMessage(channel=channel.channel_id, **message(reply).as_kwargs())
+        except SlackApiError as exc:
+            refusal = error(CANNOT_POST.format(error=api_error(exc)))
+            await respond(response_type="ephemeral", **message(refusal).as_kwargs())
+
+    async def _send_files(self, client: AsyncWebClient, member: Member, reply: Reply) -> Reply:
+        """Upload a reply's attachments to the member's DM; return the reply to show."""
+        try:
+            opened = await client.conversations_open(users=member.ref.user_id)
+            dm = opened["channel"]["id"]
+            for name, content in reply.attachments.items():
+                await client.files_upload_v2(channel=dm, filename=name, title=name, content=content)
+        except SlackApiError as exc:
+            return error(CANNOT_SEND_FILE.format(error=api_error(exc)))
+        return replace(reply, footer=FILE_SENT, attachments={})
+
+    # --- the answer form ------------------------------------------------------------------
+
+    async def on_answer_button(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
+    ) -> None:
+        """The Answer button on a daily post: open the form for that round."""
+        await ack()
+        try:
+            round_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
+        target = ModalTarget(channel.channel_id, round_id, body.get("response_url"))
+        await self._open_modal(client, body["trigger_id"], channel, target, respond)
+
+    async def _open_modal(
+        self,
+        client: AsyncWebClient,
+        trigger_id: str,
+        channel: ChannelRef,
+        target: ModalTarget,
+        respond: AsyncRespond,
+    ) -> None:
+        """Open the answer form, showing the question when it is the open round's."""
+        try:
+            current = await rounds.current_round(self.ctx, channel=channel)
+        except UserError as exc:
+            await respond(response_type="ephemeral", **message(error(str(exc))).as_kwargs())
+            return
+        question = current.reply if target.round_id in (None, current.round_id) else None
+        view = answer_modal(target, question=question, max_chars=MAX_ANSWER_CHARS)
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    async def on_answer_submitted(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Refuse bad input inside the form; otherwise close it, grade, and answer privately."""
+        text = _submitted_text(view)
+        try:
+            answers.validate_answer(text)
+        except UserError as exc:
+            await ack(response_action="errors", errors={ANSWER_BLOCK: str(exc)})
+            return
+        await ack()
+        target = ModalTarget.load(view.get("private_metadata") or "")
+        channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
+        member = await self._member(client, channel.workspace_id, body["user"]["id"])
+        try:
+            outcome = await answers.submit_answer(
+                self.ctx,
+                channel=channel,
+                user=member.ref,
+                text=text,
+                now=self.clock(),
+                round_id=target.round_id,
+            )
+            reply = outcome.reply
+        except UserError as exc:
+            reply = error(str(exc))
+        await self._tell_privately(client, channel, member, reply, target.response_url)
+
+    async def _tell_privately(
+        self,
+        client: AsyncWebClient,
+        channel: ChannelRef,
+        member: Member,
+        reply: Reply,
+        response_url: str | None,
+        thread_ts: str | None = None,
+    ) -> None:
+        """An ephemeral message: through the response URL when there is one, else the API."""
+        posted = message(reply)
+        if response_url:
+            sent = await AsyncRespond(response_url=response_url)(
+                response_type="ephemeral", replace_original=False, **posted.as_kwargs()
+            )
+            if sent.status_code == 200:
+                return
+            log.info("response_url answered %s; posting the feedback ephemerally", sent.status_code)
+        await client.chat_postEphemeral(
+            channel=channel.channel_id,
+            user=member.ref.user_id,
+            thread_ts=thread_ts,
+            **posted.as_kwargs(),
+        )
+
+    # --- thread replies ----------------------------------------------------------------------
+
+    async def on_message(
+        self,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Grade a reply in a question's thread, once per event id, and react with ✅."""
+        thread_ts = _thread_reply(event)
+        if not self.thread_answers or thread_ts is None:
+            return
+        channel = ChannelRef(PLATFORM, _team(context, body), event["channel"])
+        round_id = await rounds.round_for_message(self.ctx, channel=channel, message_ref=thread_ts)
+        if round_id is None:
+            return
+        event_id = str(body.get("event_id") or f"{event['channel']}:{event['ts']}")
+        now = self.clock()
+        if not await events.first_delivery(self.ctx, platform=PLATFORM, event_id=event_id, now=now):
+            log.info("ignored a retried delivery of %s", event_id)
+            return
+        member = await self._member(client, channel.workspace_id, event["user"])
+        reply = await self._grade_thread_reply(channel, member, event, round_id, now)
+        if reply is None:
+            return
+        if reply.tone is not Tone.ERROR:
+            await _react(client, channel, event["ts"])
+        await self._tell_privately(client, channel, member, reply, None, thread_ts)
+
+    async def _grade_thread_reply(
+        self,
+        channel: ChannelRef,
+        member: Member,
+        event: dict[str, Any],
+        round_id: int,
+        now: datetime,
+    ) -> Reply | None:
+        """Submit the reply's text as an answer to the thread's round."""
+        try:
+            outcome = await answers.submit_answer(
+                self.ctx,
+                channel=channel,
+                user=member.ref,
+                text=unescape(event.get("text") or ""),
+                now=now,
+                round_id=round_id,
+            )
+        except UserError as exc:
+            return error(str(exc))
+        return outcome.reply
+
+
+def _team(context: AsyncBoltContext, body: dict[str, Any]) -> str:
+    """The workspace (team) id of a request."""
+    team = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
+    return str(team)
+
+
+def _submitted_text(view: dict[str, Any]) -> str:
+    """The answer typed into the form."""
+    values = view.get("state", {}).get("values", {})
+    value = values.get(ANSWER_BLOCK, {}).get(ANSWER_INPUT, {}).get("value")
+    return value if isinstance(value, str) else ""
+
+
+def _thread_reply(event: dict[str, Any]) -> str | None:
+    """The parent ts when the event is a member's reply in a thread, else None."""
+    if event.get("subtype") not in (None, "thread_broadcast") or event.get("bot_id"):
+        return None
+    thread_ts = event.get("thread_ts")
+    if not thread_ts or thread_ts == event.get("ts") or not event.get("user"):
+        return None
+    return str(thread_ts)
+
+
+async def _react(client: AsyncWebClient, channel: ChannelRef, ts: str) -> None:
+    """Mark a graded thread reply with ✅ (already reacted is fine)."""
+    try:
+        await client.reactions_add(channel=channel.channel_id, timestamp=ts, name=ANSWERED_REACTION)
+    except SlackApiError as exc:
+        if api_error(exc) != "already_reacted":
+            log.warning("could not react to %s: %s", ts, api_error(exc))

@@ -1,0 +1,117 @@
+"""How the services reach Slack channels: daily posts, thread replies and admin notices."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from scalebot.domain.refs import ChannelRef
+from scalebot.domain.replies import Reply
+from scalebot.platforms.slack.blocks import message, question_message
+from scalebot.platforms.slack.clients import Clients, NotInstalled
+from scalebot.platforms.slack.people import workspace_admins
+from scalebot.services.context import ChannelUnavailable
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = {
+    "channel_not_found": "Slack cannot find the channel (channel_not_found): "
+    "it was deleted or the bot cannot see it",
+    "not_in_channel": "the bot is not in the channel (not_in_channel): "
+    "invite it with /invite @scalebot",
+    "is_archived": "the channel is archived (is_archived)",
+}
+NOT_INSTALLED = "scalebot is not installed in this workspace any more: reinstall it"
+
+
+def api_error(exc: SlackApiError) -> str:
+    """The Web API's error code, e.g. channel_not_found."""
+    return str(exc.response.get("error") or "unknown_error")
+
+
+class SlackMessenger:
+    """Posts for the services; channels Slack refuses for good raise ChannelUnavailable."""
+
+    def __init__(
+        self, clients: Clients, *, admin_ids: Collection[str], thread_answers: bool
+    ) -> None:
+        """Post through the workspace clients; DM admins from the setting and users.list."""
+        self.clients = clients
+        self.admin_ids = admin_ids
+        self.thread_answers = thread_answers
+
+    async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str | None:
+        """Post the daily question with its Answer button; return the message ts (its thread)."""
+        posted = question_message(reply, round_id, thread_answers=self.thread_answers)
+        response = await self._post(channel, **posted.as_kwargs())
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
+        """Post under the question (the round summary), or in the channel without a thread."""
+        extra = {"thread_ts": thread} if thread else {}
+        await self._post(channel, **message(reply).as_kwargs(), **extra)
+
+    async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
+        """Send the notice as a DM to the workspace's admins and owners and SCALEBOT_ADMIN_IDS."""
+        client = await self._client(channel)
+        recipients = set(self.admin_ids)
+        try:
+            recipients.update(await workspace_admins(client))
+        except SlackApiError as exc:
+            log.warning("users.list failed: %s", api_error(exc))
+        where = {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": f"Channel: <#{channel.channel_id}>"}],
+        }
+        notice = message(reply, extra=[where])
+        for user_id in sorted(recipients):
+            try:
+                await client.chat_postMessage(channel=user_id, **notice.as_kwargs())
+            except SlackApiError as exc:
+                log.warning("could not DM admin %s: %s", user_id, api_error(exc))
+        if not recipients:
+            log.warning("no admins to tell about %s: %s", channel, reply.title)
+
+    async def _client(self, channel: ChannelRef) -> AsyncWebClient:
+        """The bot's client in the channel's workspace."""
+        try:
+            return await self.clients.for_workspace(channel.workspace_id)
+        except NotInstalled:
+            raise ChannelUnavailable(NOT_INSTALLED) from None
+
+    async def _post(self, channel: ChannelRef, **kwargs: Any) -> AsyncSlackResponse:
+        """chat.postMessage; join a public channel once on not_in_channel; map refusals."""
+        client = await self._client(channel)
+        try:
+            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
+        except SlackApiError as exc:
+            joinable = api_error(exc) == "not_in_channel"
+            if not joinable or not await self._join(client, channel):
+                _raise_refusal(exc)
+                raise
+        try:
+            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
+        except SlackApiError as exc:
+            _raise_refusal(exc)
+            raise
+
+    async def _join(self, client: AsyncWebClient, channel: ChannelRef) -> bool:
+        """Join a public channel the bot was enrolled in but is not a member of."""
+        try:
+            await client.conversations_join(channel=channel.channel_id)
+        except SlackApiError as exc:
+            log.info("could not join %s: %s", channel.channel_id, api_error(exc))
+            return False
+        return True
+
+
+def _raise_refusal(exc: SlackApiError) -> None:
+    """Raise ChannelUnavailable when Slack refuses the channel for good."""
+    error = api_error(exc)
+    if error in UNAVAILABLE:
+        raise ChannelUnavailable(UNAVAILABLE[error]) from exc

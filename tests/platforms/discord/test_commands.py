@@ -1,0 +1,267 @@
+"""Every /scale subcommand, fed as a real interaction through discord.py's parser and tree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scalebot.domain.refs import UserRef
+from scalebot.services import answers, channels, members
+from scalebot.services.commands import ADMIN_ONLY
+from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
+from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, Recorded
+from tests.platforms.discord.payloads import (
+    ADMIN_ID,
+    ADMIN_PERMISSIONS,
+    ALICE_ID,
+    autocomplete,
+    interaction,
+    slash,
+)
+
+EPHEMERAL = 64
+ALICE_REF = UserRef("discord", str(GUILD_ID), str(ALICE_ID), "Alice")
+GOOD_ANSWER = (
+    "Shard the data by user id, add a read-through cache in front of the database, "
+    "replicate for availability, and load test to find the bottleneck before scaling out."
+)
+
+
+def as_admin(data: dict[str, object], kind: int = 2) -> dict[str, object]:
+    """An interaction from a member with Manage Server (a command unless told otherwise)."""
+    return interaction(kind, data, user_id=ADMIN_ID, name="Ada", permissions=ADMIN_PERMISSIONS)
+
+
+def title(sent: Recorded) -> str:
+    """The title of the first embed of a message."""
+    return str(sent.embeds[0]["title"])
+
+
+def deferred_first(bot: Bot, payload: dict[str, object]) -> bool:
+    """Tell whether the interaction was deferred privately before any follow-up was sent."""
+    token = str(payload["token"])
+    paths = [r.path for r in bot.fake.requests if token in r.path]
+    callback = bot.fake.find("POST", rf"/interactions/\d+/{token}/callback")
+    return (
+        bool(paths)
+        and paths[0].endswith("/callback")
+        and callback[0].body == {"type": 5, "data": {"flags": EPHEMERAL}}
+    )
+
+
+async def test_help_is_private_and_deferred_first(bot: Bot) -> None:
+    payload = interaction(2, slash("help"))
+    sent = await bot.interact(payload)
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert "How would you scale it" in title(sent[0])
+    assert [f["name"] for f in sent[0].embeds[0]["fields"]] == ["Commands"]
+    assert deferred_first(bot, payload)
+
+
+async def test_help_shows_admin_commands_to_admins(bot: Bot) -> None:
+    sent = await bot.interact(as_admin(slash("help")))
+    assert [f["name"] for f in sent[0].embeds[0]["fields"]] == ["Commands", "Admin"]
+
+
+async def test_today_before_enrolment_says_how_to_enroll(bot: Bot) -> None:
+    sent = await bot.interact(interaction(2, slash("today")))
+    assert "not enrolled" in title(sent[0])
+
+
+async def test_today_shows_the_question_privately_with_its_answer_button(bot: Bot) -> None:
+    round_id = await bot.enroll()
+    sent = await bot.interact(interaction(2, slash("today")))
+    assert sent[0].body["flags"] == EPHEMERAL
+    button = sent[0].body["components"][0]["components"][0]
+    assert button["custom_id"] == f"scalebot:answer:{round_id}"
+    assert sent[0].embeds[0]["description"]
+
+
+async def test_streak_counts_an_answer(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(interaction(2, slash("streak")))
+    assert title(sent[0]).startswith("Your streak: 1")
+
+
+async def test_leaderboard_ranks_members(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(interaction(2, slash("leaderboard")))
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert sent[0].embeds[0]["description"].startswith("1. Alice (you)")
+
+
+async def test_stats_summarise_answers(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(interaction(2, slash("stats")))
+    fields = {f["name"]: f["value"] for f in sent[0].embeds[0]["fields"]}
+    assert fields["Answers"] == "1"
+
+
+async def test_forget_me_deletes_the_members_answers(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(interaction(2, slash("forget-me")))
+    assert title(sent[0]) == "Deleted your 1 answer and your streaks."
+    assert (await members.export_user(bot.ctx, user=ALICE_REF))["answers"] == []
+
+
+async def test_export_me_sends_a_private_json_file(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(interaction(2, slash("export-me")))
+    assert sent[0].body["flags"] == EPHEMERAL
+    exported = json.loads(sent[0].files["scalebot-export.json"])
+    assert exported["answers"][0]["text"] == GOOD_ANSWER
+
+
+async def test_admin_setup_enrolls_the_channel(bot: Bot) -> None:
+    data = slash("admin", "setup", time="07:30", zone="Europe/Berlin", days="weekdays")
+    sent = await bot.interact(as_admin(data))
+    assert title(sent[0]).startswith("This channel is enrolled")
+    info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert info is not None
+    assert info.schedule.describe() == "07:30 Europe/Berlin, weekdays"
+
+
+async def test_admin_setup_defaults_to_daily(bot: Bot) -> None:
+    await bot.interact(as_admin(slash("admin", "setup", time="09:00", zone="UTC")))
+    info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert info is not None
+    assert info.schedule.describe() == "09:00 UTC, daily"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"time": "9am", "zone": "UTC"}, "'9am' is not a time"),
+        ({"time": "09:00", "zone": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone"),
+        ({"time": "09:00 extra", "zone": "UTC"}, "'09:00 extra' is not a time"),
+    ],
+)
+async def test_admin_setup_rejects_bad_input_and_stores_nothing(
+    bot: Bot, options: dict[str, str], message: str
+) -> None:
+    sent = await bot.interact(as_admin(slash("admin", "setup", **options)))
+    assert title(sent[0]).startswith(message)
+    assert await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("setup",), ("pause",), ("resume",), ("post-now",), ("leaderboard",)],
+)
+async def test_members_calling_admin_commands_directly_are_refused(
+    bot: Bot, path: tuple[str, ...]
+) -> None:
+    await bot.enroll(post=False)
+    options = {"time": "10:00", "zone": "UTC"} if path == ("setup",) else {}
+    sent = await bot.interact(interaction(2, slash("admin", *path, **options)))
+    assert title(sent[0]) == ADMIN_ONLY
+    info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert info is not None
+    assert info.schedule.describe() == "09:00 UTC, daily"
+    assert info.active
+    assert bot.fake.find("POST", rf"/channels/{CHANNEL_ID}/messages") == []
+
+
+async def test_admin_ids_setting_grants_admin_without_manage_server(bot: Bot) -> None:
+    await bot.adapter.client.close()
+    from tests.platforms.discord.conftest import logged_in
+
+    adapter = await logged_in(bot.ctx, bot.fake, bot.clock, admin_ids=frozenset({str(ALICE_ID)}))
+    try:
+        bot.adapter = adapter
+        sent = await bot.interact(interaction(2, slash("admin", "setup", time="08:00", zone="UTC")))
+        assert title(sent[0]).startswith("This channel is enrolled")
+    finally:
+        await adapter.client.close()
+
+
+async def test_admin_pause_and_resume(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    paused = await bot.interact(as_admin(slash("admin", "pause")))
+    assert title(paused[0]).startswith("Paused")
+    info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert info is not None
+    assert not info.active
+    resumed = await bot.interact(as_admin(slash("admin", "resume")))
+    assert title(resumed[0]).startswith("Resumed")
+    info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert info is not None
+    assert info.active
+
+
+async def test_admin_post_now_posts_the_question_with_a_thread(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    sent = await bot.interact(as_admin(slash("admin", "post-now")))
+    assert title(sent[0]) == "Posted today's round."
+    posts = bot.fake.find("POST", rf"^/channels/{CHANNEL_ID}/messages$")
+    assert len(posts) == 1
+    assert posts[0].body["components"][0]["components"][0]["label"] == "Answer"
+    assert len(bot.fake.find("POST", rf"^/channels/{CHANNEL_ID}/messages/\d+/threads$")) == 1
+
+
+async def test_admin_post_now_twice_posts_once(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    await bot.interact(as_admin(slash("admin", "post-now")))
+    again = await bot.interact(as_admin(slash("admin", "post-now")))
+    assert "already posted" in title(again[0])
+    assert len(bot.fake.find("POST", rf"^/channels/{CHANNEL_ID}/messages$")) == 1
+
+
+async def test_admin_leaderboard_privately(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    sent = await bot.interact(as_admin(slash("admin", "leaderboard", period="week")))
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert title(sent[0]) == "Leaderboard by points (last 7 days)"
+    assert sent[0].embeds[0]["description"].startswith("1. Alice")
+
+
+async def test_admin_leaderboard_public_is_posted_for_everyone(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    payload = as_admin(slash("admin", "leaderboard", period="all", public=True))
+    sent = await bot.interact(payload, followups=2)
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert title(sent[0]) == "Posted to the channel."
+    assert not sent[1].body.get("flags", 0) & EPHEMERAL
+    assert title(sent[1]) == "Leaderboard by points (all time)"
+
+
+async def test_zone_autocomplete_offers_matching_iana_zones(bot: Bot) -> None:
+    response = await bot.respond(as_admin(autocomplete("berl"), kind=4))
+    assert response.body["type"] == 8
+    choices = [choice["value"] for choice in response.body["data"]["choices"]]
+    assert choices[0] == "Europe/Berlin"
+    assert len(choices) <= 25
+
+
+async def test_zone_autocomplete_suggests_common_zones_when_empty(bot: Bot) -> None:
+    response = await bot.respond(as_admin(autocomplete(""), kind=4))
+    choices = [choice["value"] for choice in response.body["data"]["choices"]]
+    assert "UTC" in choices
+    assert "Europe/Berlin" in choices
+
+
+async def test_commands_in_direct_messages_explain_they_need_a_server(bot: Bot) -> None:
+    sent = await bot.interact(interaction(2, slash("streak"), guild=False))
+    assert "server channel" in title(sent[0])
