@@ -14,7 +14,7 @@ from scalebot.platforms.slack.adapter import SlackAdapter
 from scalebot.questionbank import load_bank
 from scalebot.services.context import AppContext
 from scalebot.settings import Settings, SettingsError
-from tests.platforms.slack.conftest import ALICE, CHANNEL, SlackBot, config_for, start_bot
+from tests.platforms.slack.conftest import ADMIN, ALICE, CHANNEL, SlackBot, config_for, start_bot
 from tests.platforms.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack
 
 
@@ -62,8 +62,11 @@ async def production(ctx: AppContext, fake_slack: FakeSlack) -> AsyncIterator[Sl
 
 
 async def test_commands_are_acknowledged_before_any_work(production: SlackBot) -> None:
-    await production.enroll()
+    await production.command("admin setup 09:00 UTC", user=ADMIN)
+    await responses(production.fake, 1)
+    await production.command("admin post-now", user=ADMIN)
     await responses(production.fake, 2)
+    assert production.fake.responses[-1]["text"] == "Posted today's round."
     held = production.fake.block("users.info")
     status, body = await production.command("answer Shard it and cache it.")
     assert (status, body) == (200, "")
