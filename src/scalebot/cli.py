@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scalebot.domain.grading import Feedback, RubricGrader
+from scalebot.evaluation_cli import bench_app, eval_command
 from scalebot.questionbank import QuestionBankError, load_bank, load_files, shipped_files
 from scalebot.settings import Settings, SettingsError, load_settings
 
@@ -322,6 +323,10 @@ def _run_settings(build: Callable[[], T]) -> T:
         return build()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
+
+
+app.add_typer(bench_app, name="bench")
+app.command("eval")(eval_command)
 
 
 def main() -> None:

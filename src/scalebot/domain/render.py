@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from scalebot.domain.grading import Feedback
+from scalebot.domain.grading import CriterionResult, Feedback
 from scalebot.domain.questions import Question
 from scalebot.domain.replies import Field, Reply, Tone
 
@@ -28,12 +28,34 @@ def question_reply(question: Question, *, round_date: date) -> Reply:
     )
 
 
+# Feedback must fit one Slack section block (3,000 chars), so also one Discord embed
+# description (4,096) and embed (6,000), counted after the renderers' escaping.
+FEEDBACK_CHARS = 3000
+# Shorter and shorter evidence quotes, hints and cue lists until the feedback fits.
+_FEEDBACK_STEPS = ((200, 300, 3), (140, 300, 3), (90, 200, 2), (50, 120, 1), (30, 80, 0))
+
+
 def feedback_reply(feedback: Feedback, *, streak: int, late: bool, revision: int) -> Reply:
     """Private feedback: score, covered criteria with evidence, missed ones with hints."""
-    covered = "\n".join(
-        f"✅ {r.label}: “{r.evidence}” ({', '.join(r.matched)})" for r in feedback.covered
-    )
-    missed = "\n".join(f"❌ {r.label}: {r.hint}" for r in feedback.missed)
+    if late:
+        status = "This round has closed: feedback only, no streak or points."
+    else:
+        status = f"Streak: {streak} round{'s' if streak != 1 else ''}"
+        if revision > 1:
+            status += f" · revision {revision} replaces your earlier answer"
+    for evidence_chars, hint_chars, cues in _FEEDBACK_STEPS:
+        reply = _feedback(feedback, status, evidence_chars, hint_chars, cues)
+        if rendered_size(reply) <= FEEDBACK_CHARS:
+            return reply
+    return _squeezed(reply)
+
+
+def _feedback(
+    feedback: Feedback, status: str, evidence_chars: int, hint_chars: int, cues: int
+) -> Reply:
+    """Build the feedback reply with evidence, hints and cue lists cut to the given sizes."""
+    covered = "\n".join(_covered_line(r, evidence_chars, cues) for r in feedback.covered)
+    missed = "\n".join(f"❌ {r.label}: {_clip(r.hint or '', hint_chars)}" for r in feedback.missed)
     fields = []
     if covered:
         fields.append(Field("Covered", covered))
@@ -41,13 +63,7 @@ def feedback_reply(feedback: Feedback, *, streak: int, late: bool, revision: int
         fields.append(Field("Missed", missed))
     if feedback.notes:
         fields.append(Field("Notes", "\n".join(feedback.notes)))
-    fields.append(Field("Follow-up", feedback.follow_up))
-    if late:
-        status = "This round has closed: feedback only, no streak or points."
-    else:
-        status = f"Streak: {streak} round{'s' if streak != 1 else ''}"
-        if revision > 1:
-            status += f" · revision {revision} replaces your earlier answer"
+    fields.append(Field("Follow-up", _clip(feedback.follow_up, 2 * hint_chars)))
     met = len(feedback.covered)
     return Reply(
         title=f"Score {feedback.score}/100 · {met} of {len(feedback.criteria)} criteria covered",
@@ -55,6 +71,40 @@ def feedback_reply(feedback: Feedback, *, streak: int, late: bool, revision: int
         footer=status,
         tone=Tone.FEEDBACK,
     )
+
+
+def _covered_line(result: CriterionResult, evidence_chars: int, cues: int) -> str:
+    """One covered criterion: its quoted evidence and the first few cues that showed it."""
+    line = f"✅ {result.label}: “{_clip(result.evidence or '', evidence_chars)}”"
+    if result.matched and cues:
+        shown = ", ".join(result.matched[:cues])
+        more = len(result.matched) - cues
+        line += f" ({shown}{f' +{more} more' if more > 0 else ''})"
+    return line
+
+
+def _squeezed(reply: Reply) -> Reply:
+    """Last resort: cut the longest field by a tenth until the reply fits."""
+    fields = list(reply.fields)
+    while rendered_size(replace(reply, fields=tuple(fields))) > FEEDBACK_CHARS:
+        longest = max(range(len(fields)), key=lambda i: len(fields[i].value))
+        value = fields[longest].value
+        if len(value) <= 1:
+            break
+        fields[longest] = Field(fields[longest].name, _clip(value, len(value) * 9 // 10))
+    return replace(reply, fields=tuple(fields))
+
+
+def _clip(text: str, limit: int) -> str:
+    """Cut text to a limit, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def rendered_size(reply: Reply) -> int:
+    """Worst-case length of a reply once a renderer escapes it (&amp; &lt; &gt; or \\*)."""
+    text = reply.plain_text()
+    grows = 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+    return len(text) + grows + sum(text.count(mark) for mark in "*_`~|\\")
 
 
 @dataclass(frozen=True)

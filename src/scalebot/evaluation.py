@@ -1,0 +1,258 @@
+"""Measure a grader against labelled answers: per-criterion P/R/F1, macro-F1, Spearman, speed."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scalebot.domain.grading import Grader
+from scalebot.domain.questions import Question
+from scalebot.questionbank import QuestionBank
+
+DEFAULT_DATA_DIR = Path("tests/data/grading")
+
+
+class EvaluationError(ValueError):
+    """The labelled data is missing or does not match the bank; the message says where."""
+
+
+class LabelledAnswer(BaseModel):
+    """One answer with the criteria a careful reviewer ticked and an overall grade."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    style: str
+    grade: int = Field(ge=0, le=10)
+    covered: tuple[str, ...]
+    text: str
+
+
+class LabelledFile(BaseModel):
+    """One file of labelled answers to a single question."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question: str
+    split: str = "dev"
+    answers: tuple[LabelledAnswer, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Labelled answers to one question of the bank."""
+
+    question: Question
+    split: str
+    answers: tuple[LabelledAnswer, ...]
+
+
+def load_labelled(folder: Path, bank: QuestionBank) -> list[LabelledSet]:
+    """Read every labelled file in a folder, checking ids against the bank."""
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise EvaluationError(f"no labelled answers (*.yaml) in {folder}")
+    return [_load_file(path, bank) for path in paths]
+
+
+def _load_file(path: Path, bank: QuestionBank) -> LabelledSet:
+    """Read one labelled file; unknown questions or criteria are errors."""
+    try:
+        data = LabelledFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise EvaluationError(f"{path}: {str(exc).splitlines()[0]}") from None
+    question = bank.get(data.question)
+    if question is None:
+        raise EvaluationError(f"{path}: unknown question {data.question!r}")
+    known = {criterion.id for criterion in question.rubric}
+    for answer in data.answers:
+        unknown = sorted(set(answer.covered) - known)
+        if unknown:
+            raise EvaluationError(f"{path}: {answer.id} names unknown criteria {unknown}")
+    return LabelledSet(question, data.split, data.answers)
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """Agreement between grader and labels on one criterion of one question."""
+
+    question_id: str
+    criterion_id: str
+    true_positive: int
+    false_positive: int
+    false_negative: int
+
+    @property
+    def precision(self) -> float:
+        """Share of the grader's ticks that the reviewer also gave (1.0 when none)."""
+        ticked = self.true_positive + self.false_positive
+        return self.true_positive / ticked if ticked else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the reviewer's ticks the grader found (1.0 when none)."""
+        labelled = self.true_positive + self.false_negative
+        return self.true_positive / labelled if labelled else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall, from the counts."""
+        denominator = 2 * self.true_positive + self.false_positive + self.false_negative
+        return 2 * self.true_positive / denominator if denominator else 1.0
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One disagreement, for tuning: which answer, which criterion, which way."""
+
+    answer_id: str
+    criterion_id: str
+    kind: str  # "missed" (false negative) or "wrong" (false positive)
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The measured quality of a grader on labelled answers."""
+
+    criteria: tuple[CriterionScore, ...]
+    scores: tuple[int, ...]
+    grades: tuple[int, ...]
+    mistakes: tuple[Mistake, ...]
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean F1 over criteria that the labels or the grader ticked at least once."""
+        scored = [
+            c.f1 for c in self.criteria if c.true_positive + c.false_positive + c.false_negative
+        ]
+        return statistics.fmean(scored) if scored else 0.0
+
+    @property
+    def spearman(self) -> float:
+        """Rank correlation between grader scores and reviewer grades."""
+        return spearman(self.scores, self.grades)
+
+    @property
+    def answers(self) -> int:
+        """How many answers were graded."""
+        return len(self.scores)
+
+
+def evaluate(grader: Grader, labelled: Iterable[LabelledSet]) -> Report:
+    """Grade every labelled answer and compare with the labels."""
+    criteria: list[CriterionScore] = []
+    scores: list[int] = []
+    grades: list[int] = []
+    mistakes: list[Mistake] = []
+    for item in labelled:
+        counts = {c.id: [0, 0, 0] for c in item.question.rubric}
+        for answer in item.answers:
+            feedback = grader.grade(item.question, answer.text)
+            scores.append(feedback.score)
+            grades.append(answer.grade)
+            for result in feedback.criteria:
+                labelled_met = result.id in answer.covered
+                slot = _confusion_slot(predicted=result.met, labelled=labelled_met)
+                if slot is not None:
+                    counts[result.id][slot] += 1
+                if slot == 1:
+                    mistakes.append(Mistake(answer.id, result.id, "wrong", result.evidence))
+                elif slot == 2:
+                    mistakes.append(Mistake(answer.id, result.id, "missed", None))
+        criteria.extend(
+            CriterionScore(item.question.id, cid, tp, fp, fn)
+            for cid, (tp, fp, fn) in counts.items()
+        )
+    return Report(tuple(criteria), tuple(scores), tuple(grades), tuple(mistakes))
+
+
+def _confusion_slot(*, predicted: bool, labelled: bool) -> int | None:
+    """Index into (tp, fp, fn), or None for a true negative."""
+    if predicted and labelled:
+        return 0
+    if predicted:
+        return 1
+    if labelled:
+        return 2
+    return None
+
+
+def ranks(values: Sequence[float]) -> list[float]:
+    """Rank values from 1, giving tied values the mean of their ranks."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    result = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for position in range(start, end + 1):
+            result[order[position]] = (start + end) / 2 + 1
+        start = end + 1
+    return result
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Spearman's rank correlation (Pearson on tie-averaged ranks); 0.0 when undefined."""
+    if len(xs) != len(ys):
+        raise ValueError("spearman needs two sequences of the same length")
+    if len(xs) < 2:
+        return 0.0
+    rx, ry = ranks(xs), ranks(ys)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    var = math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+    return cov / var if var else 0.0
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    """Grading speed on one core."""
+
+    answers: int
+    words: int
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def benchmark(
+    grade: Callable[[Question, str], object],
+    questions: Sequence[Question],
+    *,
+    words: int = 300,
+    rounds: int = 3000,
+) -> BenchResult:
+    """Time `rounds` gradings of answers of `words` words built from the model answers."""
+    answers = [(q, answer_of_length(q.model_answer, words)) for q in questions]
+    timings = []
+    started = time.perf_counter()
+    for i in range(rounds):
+        question, text = answers[i % len(answers)]
+        begin = time.perf_counter()
+        grade(question, text)
+        timings.append(time.perf_counter() - begin)
+    elapsed = time.perf_counter() - started
+    timings.sort()
+    return BenchResult(
+        answers=rounds,
+        words=words,
+        per_second=rounds / elapsed,
+        p50_ms=1000 * timings[len(timings) // 2],
+        p99_ms=1000 * timings[min(len(timings) - 1, math.ceil(0.99 * len(timings)) - 1)],
+    )
+
+
+def answer_of_length(seed: str, words: int) -> str:
+    """Repeat (or cut) a text to exactly this many words, keeping its sentences."""
+    source = seed.split()
+    repeated = (source * (words // len(source) + 1))[:words]
+    return " ".join(repeated)

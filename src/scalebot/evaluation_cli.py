@@ -1,0 +1,126 @@
+"""The `scalebot eval` and `scalebot bench grade` commands: measured grading quality and speed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scalebot.domain.grading import RubricGrader
+from scalebot.evaluation import (
+    DEFAULT_DATA_DIR,
+    EvaluationError,
+    LabelledSet,
+    Report,
+    benchmark,
+    evaluate,
+    load_labelled,
+)
+from scalebot.questionbank import load_bank
+
+bench_app = typer.Typer(help="Speed measurements.", no_args_is_help=True)
+_err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print one clear line on stderr and return an exit to raise."""
+    _err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code=2)
+
+
+def eval_command(
+    questions: Annotated[
+        list[str] | None,
+        typer.Option("--questions", "-q", help="Question ids (repeat or comma-separate)"),
+    ] = None,
+    data: Annotated[
+        Path, typer.Option("--data", help="Folder of labelled answers")
+    ] = DEFAULT_DATA_DIR,
+    split: Annotated[str, typer.Option(help="dev, holdout or all")] = "dev",
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List every disagreement")] = False,
+) -> None:
+    """Measure the rubric grader on labelled answers: P/R/F1 per criterion, macro-F1, Spearman."""
+    try:
+        labelled = _select(load_labelled(data, load_bank()), questions or [], split)
+    except EvaluationError as exc:
+        raise _fail(str(exc)) from None
+    report = evaluate(RubricGrader(), labelled)
+    _print_report(report, show_mistakes=mistakes)
+
+
+def _select(labelled: list[LabelledSet], questions: list[str], split: str) -> list[LabelledSet]:
+    """Keep the chosen questions and split, or explain what was wrong with the choice."""
+    if split not in ("dev", "holdout", "all"):
+        raise EvaluationError(f"unknown split '{split}': use dev, holdout or all")
+    wanted = {q.strip() for item in questions for q in item.split(",") if q.strip()}
+    known = {item.question.id for item in labelled}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise EvaluationError(
+            f"no labelled answers for {', '.join(unknown)}; labelled: {', '.join(sorted(known))}"
+        )
+    chosen = [
+        item
+        for item in labelled
+        if (not wanted or item.question.id in wanted) and split in ("all", item.split)
+    ]
+    if not chosen:
+        raise EvaluationError(f"no labelled answers in split '{split}' for these questions")
+    return chosen
+
+
+def _print_report(report: Report, *, show_mistakes: bool) -> None:
+    """Print the per-criterion table and the summary lines."""
+    table = Table("question", "criterion", "P", "R", "F1", "tp", "fp", "fn")
+    for c in report.criteria:
+        table.add_row(
+            c.question_id,
+            c.criterion_id,
+            f"{c.precision:.2f}",
+            f"{c.recall:.2f}",
+            f"{c.f1:.2f}",
+            str(c.true_positive),
+            str(c.false_positive),
+            str(c.false_negative),
+        )
+    console = Console()
+    console.print(table)
+    if show_mistakes:
+        for m in report.mistakes:
+            evidence = f": {m.evidence}" if m.evidence else ""
+            console.print(f"{m.kind:6} {m.answer_id} {m.criterion_id}{evidence}", highlight=False)
+    typer.echo(f"answers: {report.answers}   criteria: {len(report.criteria)}")
+    typer.echo(f"macro-F1: {report.macro_f1:.3f}")
+    typer.echo(f"Spearman rank correlation (score vs grade): {report.spearman:.3f}")
+
+
+@bench_app.command("grade")
+def bench_grade(
+    words: Annotated[int, typer.Option(min=1, max=2000, help="Words per answer")] = 300,
+    answers: Annotated[int, typer.Option(min=100, max=1_000_000, help="Answers to grade")] = 5000,
+) -> None:
+    """Grade many answers of a fixed length on one core; print answers/s and p99 latency."""
+    core = _pin_to_one_core()
+    bank = load_bank()
+    grader = RubricGrader()
+    benchmark(grader.grade, bank.questions, words=words, rounds=min(answers, 200))  # warm caches
+    result = benchmark(grader.grade, bank.questions, words=words, rounds=answers)
+    where = f"core {core}" if core is not None else "one thread (no CPU pinning here)"
+    typer.echo(
+        f"{result.answers} answers of {result.words} words over {len(bank)} questions on {where}"
+    )
+    typer.echo(f"throughput: {result.per_second:,.0f} answers/s")
+    typer.echo(f"latency: p50 {result.p50_ms:.3f} ms, p99 {result.p99_ms:.3f} ms")
+
+
+def _pin_to_one_core() -> int | None:
+    """Pin this process to one CPU where the OS allows it; return the core or None."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return core

@@ -1,0 +1,111 @@
+"""Measured grading quality on the labelled answers, and the measuring code itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scalebot.domain.grading import RubricGrader
+from scalebot.evaluation import (
+    CriterionScore,
+    EvaluationError,
+    Report,
+    answer_of_length,
+    benchmark,
+    evaluate,
+    load_labelled,
+    ranks,
+    spearman,
+)
+from scalebot.questionbank import load_bank
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "grading"
+# What the grader reached on the development set (see README, "Grading quality").
+MACRO_F1_FLOOR = 0.96
+SPEARMAN_FLOOR = 0.90
+
+
+@pytest.fixture(scope="module")
+def dev_report() -> Report:
+    """The rubric grader measured on the development split."""
+    labelled = [item for item in load_labelled(DATA, load_bank()) if item.split == "dev"]
+    return evaluate(RubricGrader(), labelled)
+
+
+def test_the_development_set_is_large_and_varied() -> None:
+    labelled = [item for item in load_labelled(DATA, load_bank()) if item.split == "dev"]
+    answers = [answer for item in labelled for answer in item.answers]
+    assert len(answers) >= 80
+    assert len(labelled) >= 4
+    assert "scale-ml-model" in {item.question.id for item in labelled}
+    styles = {answer.style for answer in answers}
+    for style in ("structured", "rambling", "terse bullets", "keyword salad", "paraphrase"):
+        assert style in styles
+    assert {"negated dismissals", "off topic", "very long"} <= styles
+
+
+def test_macro_f1_does_not_drop(dev_report: Report) -> None:
+    assert dev_report.macro_f1 >= MACRO_F1_FLOOR
+
+
+def test_scores_rank_answers_like_the_reviewer(dev_report: Report) -> None:
+    assert dev_report.spearman >= SPEARMAN_FLOOR
+
+
+def test_f1_precision_and_recall_follow_the_counts() -> None:
+    score = CriterionScore("q", "c", true_positive=6, false_positive=2, false_negative=4)
+    assert score.precision == 0.75
+    assert score.recall == 0.6
+    assert score.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+
+
+def test_a_criterion_nobody_ticked_is_perfect_and_left_out_of_macro_f1() -> None:
+    assert CriterionScore("q", "c", 0, 0, 0).f1 == 1.0
+
+
+def test_ranks_average_ties() -> None:
+    assert ranks([10, 20, 20, 5]) == [2.0, 3.5, 3.5, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "expected"),
+    [
+        ([1, 2, 3, 4], [10, 20, 30, 40], 1.0),
+        ([1, 2, 3, 4], [4, 3, 2, 1], -1.0),
+        ([1, 2, 3], [1, 1, 1], 0.0),
+        ([1, 2, 3, 4, 5], [2, 1, 4, 3, 5], 0.8),
+    ],
+)
+def test_spearman(xs: list[float], ys: list[float], expected: float) -> None:
+    assert spearman(xs, ys) == pytest.approx(expected)
+
+
+def test_spearman_refuses_sequences_of_different_lengths() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        spearman([1, 2], [1])
+
+
+def test_labels_naming_unknown_criteria_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "question: scale-ml-model\nanswers:\n"
+        "  - {id: a, style: s, grade: 5, covered: [teleportation], text: hi}\n"
+    )
+    with pytest.raises(EvaluationError, match="a names unknown criteria"):
+        load_labelled(tmp_path, load_bank())
+
+
+def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationError, match="no labelled answers"):
+        load_labelled(tmp_path, load_bank())
+
+
+def test_answers_for_the_benchmark_have_the_asked_length() -> None:
+    assert len(answer_of_length("one two three", 7).split()) == 7
+
+
+def test_benchmark_counts_every_answer() -> None:
+    calls = []
+    result = benchmark(lambda q, t: calls.append(t), load_bank().questions[:2], rounds=10)
+    assert result.answers == len(calls) == 10
+    assert result.p99_ms >= result.p50_ms

@@ -1,0 +1,77 @@
+"""`scalebot eval` and `scalebot bench grade`, run as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scalebot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI from the repository root."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEBOT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "scalebot", *args],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def _figure(name: str, output: str) -> float:
+    """Read one summary figure from the eval output."""
+    match = re.search(rf"{name}[^:]*: (-?[0-9.]+)", output)
+    assert match, output
+    return float(match[1])
+
+
+def test_eval_prints_per_criterion_figures_macro_f1_and_spearman() -> None:
+    result = scalebot("eval")
+    assert result.returncode == 0, result.stderr
+    assert "scale-ml-model" in result.stdout
+    assert "data-volume" in result.stdout
+    assert "answers: 80" in result.stdout
+    assert _figure("macro-F1", result.stdout) >= 0.85
+    assert _figure("Spearman", result.stdout) >= 0.8
+
+
+def test_eval_can_pick_questions_and_the_holdout_split() -> None:
+    result = scalebot("eval", "--questions", "scale-ml-model,notebook-model-to-api")
+    assert result.returncode == 0, result.stderr
+    assert "churn-scores" not in result.stdout
+    assert "answers: 44" in result.stdout
+    holdout = scalebot("eval", "--split", "holdout")
+    assert "shrink-transformer-latency" in holdout.stdout
+    assert "answers: 10" in holdout.stdout
+
+
+def test_eval_lists_mistakes_on_request() -> None:
+    result = scalebot("eval", "--mistakes", "-q", "scale-ml-model")
+    assert re.search(r"^(missed|wrong) +sml-\d+ ", result.stdout, re.MULTILINE)
+
+
+def test_eval_names_an_unknown_question() -> None:
+    result = scalebot("eval", "--questions", "no-such-question")
+    assert result.returncode == 2
+    assert "no labelled answers for no-such-question" in result.stderr
+
+
+def test_eval_explains_a_missing_data_folder(tmp_path: Path) -> None:
+    result = scalebot("eval", "--data", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "no labelled answers (*.yaml)" in result.stderr
+
+
+def test_bench_grade_reports_throughput_and_p99() -> None:
+    result = scalebot("bench", "grade", "--answers", "200", "--words", "300")
+    assert result.returncode == 0, result.stderr
+    assert "200 answers of 300 words" in result.stdout
+    assert re.search(r"throughput: [0-9,]+ answers/s", result.stdout)
+    assert re.search(r"p99 [0-9.]+ ms", result.stdout)
