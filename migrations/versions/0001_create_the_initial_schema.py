@@ -66,7 +66,6 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("state_reason", sa.String(length=200), nullable=True),
-        sa.Column("thread_answers", sa.Boolean(), nullable=False),
         sa.Column("round_count", sa.Integer(), nullable=False),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

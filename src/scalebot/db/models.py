@@ -89,7 +89,6 @@ class Channel(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="active")
     state_reason: Mapped[str | None] = mapped_column(String(200))
-    thread_answers: Mapped[bool] = mapped_column(Boolean, default=False)
     round_count: Mapped[int] = mapped_column(Integer, default=0)
     enrolled_at: Mapped[datetime]
     updated_at: Mapped[datetime]

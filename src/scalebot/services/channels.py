@@ -29,7 +29,6 @@ class ChannelInfo:
     state: str
     state_reason: str | None
     round_count: int
-    thread_answers: bool
 
     @property
     def active(self) -> bool:
@@ -46,7 +45,6 @@ def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
         state=channel.state,
         state_reason=channel.state_reason,
         round_count=channel.round_count,
-        thread_answers=channel.thread_answers,
     )
 
 
@@ -64,7 +62,6 @@ async def enroll_channel(
     channel: ChannelRef,
     schedule: Schedule,
     now: datetime,
-    thread_answers: bool = False,
 ) -> ChannelInfo:
     """Enroll a channel, or change its schedule and make it active again."""
     async with ctx.writing() as repo:
@@ -81,7 +78,6 @@ async def enroll_channel(
                     days=schedule.days.value,
                     timezone=schedule.timezone,
                     state=ACTIVE,
-                    thread_answers=thread_answers,
                     round_count=0,
                     enrolled_at=now,
                     updated_at=now,
@@ -94,7 +90,6 @@ async def enroll_channel(
                 schedule.timezone,
             )
             row.state, row.state_reason, row.updated_at = ACTIVE, None, now
-            row.thread_answers = thread_answers
         return channel_info(row, workspace)
 
 
