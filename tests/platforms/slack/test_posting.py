@@ -85,7 +85,17 @@ async def test_429_is_retried_after_retry_after(bot: SlackBot) -> None:
     assert [c.answer["ok"] for c in bot.fake.calls_to("chat.postMessage")] == [False, True]
 
 
-@pytest.mark.parametrize("error", ["channel_not_found", "is_archived", "not_in_channel"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "token_revoked",
+        "account_inactive",
+        "invalid_auth",
+    ],
+)
 async def test_refused_channel_is_paused_and_admins_told_once(bot: SlackBot, error: str) -> None:
     scheduler, channel_id = await enrolled(bot)
     bot.fake.fail("chat.postMessage", error)

@@ -24,6 +24,9 @@ UNAVAILABLE = {
     "not_in_channel": "the bot is not in the channel (not_in_channel): "
     "invite it with /invite @scalebot",
     "is_archived": "the channel is archived (is_archived)",
+    "token_revoked": "the app's token was revoked (token_revoked): reinstall scalebot",
+    "account_inactive": "the app was uninstalled (account_inactive): reinstall scalebot",
+    "invalid_auth": "Slack no longer accepts the bot token (invalid_auth): check it",
 }
 NOT_INSTALLED = "scalebot is not installed in this workspace any more: reinstall it"
 
