@@ -77,6 +77,7 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.identified: list[dict[str, Any]] = []
         self.guilds: list[dict[str, Any]] = []
+        self.close_on_identify: int | None = None
         self._ids = itertools.count(900000000000000001)
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
@@ -308,6 +309,9 @@ class FakeDiscord:
         self.identified.append(data)
         async with self._changed:
             self._changed.notify_all()
+        if self.close_on_identify is not None:
+            await socket.close(code=self.close_on_identify)
+            return
         shard = data.get("shard", [0, 1])
         ready = {
             "v": 10,

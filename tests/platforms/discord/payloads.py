@@ -137,3 +137,81 @@ def form(custom_id: str, text: str) -> dict[str, Any]:
     """Modal-submit data with the answer typed in."""
     field = {"type": 4, "custom_id": "answer", "value": text}
     return {"custom_id": custom_id, "components": [{"type": 1, "components": [field]}]}
+
+
+def guild(bot_permissions: discord.Permissions = BOT_PERMISSIONS) -> dict[str, Any]:
+    """A GUILD_CREATE payload: one text channel, the bot as a member, @everyone's permissions."""
+    from tests.platforms.discord.fake_discord import BOT_USER, OWNER_ID
+
+    everyone = {
+        "id": str(GUILD_ID),
+        "name": "@everyone",
+        "permissions": str(bot_permissions.value),
+        "position": 0,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+    bot_member = {
+        "user": BOT_USER,
+        "roles": [],
+        "joined_at": "2025-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+    }
+    return {
+        "id": str(GUILD_ID),
+        "name": "Practice server",
+        "owner_id": str(OWNER_ID),
+        "unavailable": False,
+        "member_count": 3,
+        "roles": [everyone],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "channels": [channel()],
+        "threads": [],
+        "members": [bot_member],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "joined_at": "2025-01-01T00:00:00+00:00",
+        "large": False,
+    }
+
+
+def thread_message(
+    thread_id: int, text: str, *, user_id: int = ALICE_ID, name: str = "Alice"
+) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload: a member's reply in a thread."""
+    return {
+        "id": str(next(_ids)),
+        "channel_id": str(thread_id),
+        "guild_id": str(GUILD_ID),
+        "type": 0,
+        "content": text,
+        "author": user(user_id, name),
+        "member": {
+            "roles": [],
+            "joined_at": "2025-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        },
+        "attachments": [],
+        "embeds": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": "2026-01-05T09:30:00+00:00",
+        "edited_timestamp": None,
+        "flags": 0,
+        "components": [],
+    }

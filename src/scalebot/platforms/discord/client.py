@@ -18,7 +18,7 @@ from scalebot.platforms.discord.answering import (
     submit_form,
 )
 from scalebot.platforms.discord.commands import build_scale_group
-from scalebot.platforms.discord.config import DiscordConfig
+from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import Pacer, share_of_limit
 from scalebot.platforms.discord.render import render
@@ -76,6 +76,7 @@ class ScaleClient(discord.AutoShardedClient):
         guild_ready_timeout: float = 2.0,
     ) -> None:
         """Build the client; nothing connects until login."""
+        skip_voice_warnings()
         super().__init__(
             intents=intents_for(config),
             allowed_mentions=discord.AllowedMentions.none(),

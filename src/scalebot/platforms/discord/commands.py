@@ -152,7 +152,11 @@ async def admin_leaderboard(
 def build_scale_group() -> app_commands.Group:
     """The /scale group with every subcommand and the admin subgroup."""
     scale = app_commands.Group(
-        name="scale", description="Daily 'How would you scale it?' practice", guild_only=True
+        name="scale",
+        description="Daily 'How would you scale it?' practice",
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        allowed_installs=app_commands.AppInstallationType(guild=True),
     )
     admin = app_commands.Group(
         name="admin", description="Channel admin commands (need Manage Server)", parent=scale

@@ -76,3 +76,9 @@ async def log_in(client: discord.Client, config: DiscordConfig) -> None:
         raise SettingsError(
             f"SCALEBOT_DISCORD_API_URL: cannot reach {config.api_url} ({exc})"
         ) from None
+
+
+def skip_voice_warnings() -> None:
+    """scalebot never uses voice: keep discord.py from warning that voice libraries are missing."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False

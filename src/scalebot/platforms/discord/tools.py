@@ -8,7 +8,12 @@ import discord
 from discord import app_commands
 
 from scalebot.platforms.discord.commands import build_scale_group
-from scalebot.platforms.discord.config import BOT_PERMISSIONS, DiscordConfig, log_in
+from scalebot.platforms.discord.config import (
+    BOT_PERMISSIONS,
+    DiscordConfig,
+    log_in,
+    skip_voice_warnings,
+)
 
 SCOPES = ("bot", "applications.commands")
 
@@ -32,7 +37,8 @@ def count_subcommands(group: app_commands.Group) -> int:
 
 async def _login(config: DiscordConfig) -> discord.Client:
     """A REST-only client logged in with the bot token (no gateway)."""
-    client = discord.Client(intents=discord.Intents.none())
+    skip_voice_warnings()
+    client = discord.Client(intents=discord.Intents.default())
     try:
         await log_in(client, config)
     except BaseException:

@@ -1,0 +1,149 @@
+"""`scalebot run discord` and `scalebot run all`: the adapter inside the bot's one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from scalebot.app import build_context, run_bot
+from scalebot.domain.schedule import Days, Schedule, parse_time
+from scalebot.services import channels, rounds
+from scalebot.settings import Settings, load_settings
+from tests.platforms.discord.conftest import DISCORD_CHANNEL
+from tests.platforms.discord.fake_discord import APP_ID, CHANNEL_ID, TOKEN, FakeDiscord
+from tests.platforms.discord.payloads import ADMIN_PERMISSIONS, interaction, slash
+from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+
+POSTS = rf"^/channels/{CHANNEL_ID}/messages$"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No SCALEBOT_* variables or .env file from the developer's machine."""
+    for name in list(os.environ):
+        if name.startswith("SCALEBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def settings_for(fake: FakeDiscord, tmp_path: Path) -> Settings:
+    """Settings for a Discord bot on the fake, with a SQLite file in tmp_path."""
+    return load_settings(
+        discord_token=TOKEN,
+        discord_api_url=fake.api_url,
+        discord_gateway_url=fake.gateway_url,
+        data_dir=tmp_path / "data",
+    )
+
+
+async def enroll_due_channel(settings: Settings) -> None:
+    """Enroll the test channel with a post time that has already passed today (UTC)."""
+    ctx = await build_context(settings)
+    try:
+        schedule = Schedule(parse_time("00:00"), Days.DAILY, "UTC")
+        now = datetime.now(UTC)
+        await channels.enroll_channel(ctx, channel=DISCORD_CHANNEL, schedule=schedule, now=now)
+    finally:
+        await ctx.db.dispose()
+
+
+async def round_marked_posted(settings: Settings) -> None:
+    """Wait until the posted round is recorded (it is stored right after the post returns)."""
+    ctx = await build_context(settings)
+    try:
+        for _ in range(500):
+            if await rounds.latest_post_time(ctx, channel=DISCORD_CHANNEL) is not None:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the round was never marked posted")
+    finally:
+        await ctx.db.dispose()
+
+
+async def test_run_bot_connects_discord_and_posts_the_rounds_it_missed(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    settings = settings_for(fake, tmp_path)
+    await enroll_due_channel(settings)
+    running = asyncio.create_task(run_bot(settings, ["discord"]))
+    try:
+        posts = await fake.wait_for("POST", POSTS)
+        assert posts[0].body["components"][0]["components"][0]["label"] == "Answer"
+        await fake.wait_for("POST", rf"^/channels/{CHANNEL_ID}/messages/\d+/threads$")
+        await round_marked_posted(settings)
+        await fake.wait_identified()
+        payload = interaction(2, slash("today"))
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        sent = await fake.wait_for("POST", rf"^/webhooks/{APP_ID}/{payload['token']}$")
+        assert sent[0].embeds[0]["title"] == posts[0].embeds[0]["title"]
+    finally:
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+    assert fake.identified[0]["token"] == TOKEN
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_healthy(url: str, bot: asyncio.subprocess.Process) -> None:
+    """Poll until the Slack side answers its health check."""
+    async with aiohttp.ClientSession() as session:
+        while bot.returncode is None:
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the bot exited with {bot.returncode}")
+
+
+async def test_run_all_serves_slack_and_discord_in_one_process(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    slack = FakeSlack()
+    await slack.start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "SCALEBOT_DATA_DIR": str(tmp_path / "data"),
+        "SCALEBOT_LOG_LEVEL": "WARNING",
+        "SCALEBOT_DISCORD_TOKEN": TOKEN,
+        "SCALEBOT_DISCORD_API_URL": fake.api_url,
+        "SCALEBOT_DISCORD_GATEWAY_URL": fake.gateway_url,
+        "SCALEBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SCALEBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SCALEBOT_SLACK_API_URL": slack.api_url,
+    }
+    command = ["-m", "scalebot", "run", "all", "--http", "--host", "127.0.0.1", "--port"]
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, *command, str(port), env=env, cwd=tmp_path
+    )
+    try:
+        await asyncio.wait_for(wait_healthy(f"http://127.0.0.1:{port}/healthz", bot), 60)
+        await fake.wait_identified()
+        payload = interaction(
+            2, slash("admin", "setup", time="09:00", zone="UTC"), permissions=ADMIN_PERMISSIONS
+        )
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        sent = await fake.wait_for("POST", rf"^/webhooks/{APP_ID}/{payload['token']}$")
+        assert sent[0].embeds[0]["title"].startswith("This channel is enrolled")
+    finally:
+        if bot.returncode is None:
+            bot.send_signal(signal.SIGINT)
+            await asyncio.wait_for(bot.wait(), 30)
+        await slack.close()
