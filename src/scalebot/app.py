@@ -7,12 +7,13 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
 from scalebot.db import migrate
 from scalebot.db.engine import Database
-from scalebot.domain.grading import RubricGrader
+from scalebot.domain.grading import Grader, RubricGrader
 from scalebot.questionbank import load_bank
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services.context import AppContext, Messenger
@@ -50,10 +51,21 @@ async def build_context(
 ) -> AppContext:
     """Open the database, load the bank and sync it; return the shared context."""
     database = await open_database(settings)
-    ctx = AppContext(database, load_bank(), RubricGrader(), dict(messengers or {}))
+    ctx = AppContext(database, load_bank(), build_grader(settings), dict(messengers or {}))
     report = await sync_questions(ctx, now=datetime.now(UTC))
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
     return ctx
+
+
+def build_grader(settings: Settings) -> Grader:
+    """The rubric grader, joined by the LLM grader when SCALEBOT_LLM_URL is set."""
+    if not settings.llm_url:
+        return RubricGrader()
+    from scalebot.grading_llm import LLMGrader
+
+    host = urlsplit(settings.llm_url).hostname  # never the path or credentials
+    log.info("grading: rubric plus LLM %s on %s", settings.llm_model, host)
+    return LLMGrader.from_settings(settings)
 
 
 class PlatformAdapter(Protocol):

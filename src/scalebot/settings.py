@@ -97,6 +97,23 @@ class Settings(BaseSettings):
     slack_thread_answers: bool = Field(
         default=True, description="Grade replies in the Slack question's thread."
     )
+    llm_url: str = Field(
+        default="",
+        description="Optional LLM grader: an OpenAI-compatible base URL (e.g. "
+        "http://127.0.0.1:11434/v1) or its /chat/completions URL. Empty: rubric grader only.",
+    )
+    llm_model: str = Field(
+        default="", validate_default=True, description="LLM grader: the model name to ask."
+    )
+    llm_api_key: SecretStr = Field(
+        default=SecretStr(""), description="LLM grader: bearer token, if the server needs one."
+    )
+    llm_timeout: float = Field(
+        default=8.0,
+        gt=0,
+        le=60,
+        description="LLM grader: seconds to wait before falling back to the rubric grader.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -237,6 +254,24 @@ class Settings(BaseSettings):
         if match is None or match.group(1).lower() not in ("http", "https"):
             raise ValueError(f"'{value}' is not an http(s):// URL, e.g. {SLACK_API_URL}")
         return url if url.endswith("/") else url + "/"
+
+    @field_validator("llm_url")
+    @classmethod
+    def _llm_url(cls, value: str) -> str:
+        """Accept an empty value or an http(s) URL."""
+        url = value.strip()
+        match = _URL.fullmatch(url)
+        if url and (match is None or match.group(1).lower() not in ("http", "https")):
+            raise ValueError(f"'{value}' is not an http(s):// URL, e.g. http://127.0.0.1:11434/v1")
+        return url.rstrip("/")
+
+    @field_validator("llm_model")
+    @classmethod
+    def _llm_model(cls, value: str, info: ValidationInfo) -> str:
+        """Require a model name whenever an LLM URL is set."""
+        if info.data.get("llm_url") and not value.strip():
+            raise ValueError("required when SCALEBOT_LLM_URL is set (e.g. llama3.1:8b)")
+        return value.strip()
 
     @property
     def effective_database_url(self) -> str:

@@ -1,4 +1,4 @@
-"""Submit an answer: validate, grade, store, update the streak, all in one transaction."""
+"""Submit an answer: validate, grade, then store and update the streak in one transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import datetime
 from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Answer, Round, Streak
 from scalebot.db.repository import Repository
-from scalebot.domain.grading import Feedback
+from scalebot.domain.grading import AsyncGrader, Feedback, Grader
+from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.render import feedback_reply
 from scalebot.domain.replies import Reply
@@ -60,13 +61,35 @@ async def submit_answer(
 ) -> AnswerOutcome:
     """Grade an answer to the channel's open round (or a given round) and store it."""
     validate_answer(text)
+    question, target = await _question_to_answer(ctx, channel, round_id)
+    # Grading happens outside the write transaction: an LLM grader may take seconds.
+    feedback = await grade_answer(ctx.grader, question, text)
     for _ in range(CONFLICT_RETRIES):
         try:
-            return await _submit(ctx, channel, user, text, now, round_id)
+            return await _submit(ctx, channel, user, text, now, target, feedback)
         except WriteConflict:
             # The member's answer arrived twice at once; a retry sees the first and replaces it.
             continue
-    return await _submit(ctx, channel, user, text, now, round_id)
+    return await _submit(ctx, channel, user, text, now, target, feedback)
+
+
+async def grade_answer(grader: Grader, question: Question, text: str) -> Feedback:
+    """Grade with the context's grader, awaiting it when it waits on I/O (an LLM server)."""
+    if isinstance(grader, AsyncGrader):
+        return await grader.grade_async(question, text)
+    return grader.grade(question, text)
+
+
+async def _question_to_answer(
+    ctx: AppContext, channel: ChannelRef, round_id: int | None
+) -> tuple[Question, int]:
+    """Find the round being answered and its question, in a short read transaction."""
+    async with ctx.reading() as repo:
+        channel_row = await require_channel(repo, channel)
+        round_ = await _target_round(repo, channel_row.id, round_id)
+        stored_question = await repo.get_question(question_id=round_.question_id)
+        assert stored_question is not None
+        return question_for(ctx, stored_question), round_.id
 
 
 async def _submit(
@@ -75,15 +98,13 @@ async def _submit(
     user: UserRef,
     text: str,
     now: datetime,
-    round_id: int | None,
+    round_id: int,
+    feedback: Feedback,
 ) -> AnswerOutcome:
-    """Grade and store in one write transaction."""
+    """Store a graded answer and update the streak in one write transaction."""
     async with ctx.writing() as repo:
         channel_row = await require_channel(repo, channel)
         round_ = await _target_round(repo, channel_row.id, round_id)
-        stored_question = await repo.get_question(question_id=round_.question_id)
-        assert stored_question is not None
-        feedback = ctx.grader.grade(question_for(ctx, stored_question), text)
         member = await repo.upsert_user(
             workspace_id=channel_row.workspace_id,
             external_id=user.user_id,
