@@ -45,6 +45,15 @@ async def test_answer_command_opens_a_4000_character_paragraph_form(bot: Bot) ->
     assert field["custom_id"] == "answer"
 
 
+async def test_answer_with_text_is_graded_at_once(bot: Bot) -> None:
+    await bot.enroll()
+    sent = await bot.interact(interaction(2, slash("answer", text=GOOD_ANSWER)))
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert title(sent[0]).startswith("Score ")
+    exported = await members.export_user(bot.ctx, user=ALICE_REF)
+    assert exported["answers"][0]["text"] == GOOD_ANSWER
+
+
 async def test_modal_round_trip_defers_privately_then_sends_feedback(bot: Bot) -> None:
     await bot.enroll()
     response = await bot.respond(interaction(2, slash("answer")))

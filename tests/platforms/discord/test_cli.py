@@ -77,6 +77,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
     admin = {o["name"] for o in option(scale, "admin")["options"]}
     assert admin == {"setup", "pause", "resume", "post-now", "leaderboard"}
     assert option(scale, "admin", "setup", "zone")["autocomplete"] is True
+    assert not option(scale, "answer", "text")["required"]
     days = option(scale, "admin", "setup", "days")
     assert [c["value"] for c in days["choices"]] == ["daily", "weekdays"]
     assert not days["required"]

@@ -124,9 +124,12 @@ async def today(interaction: Interaction) -> None:
     )
 
 
-async def answer(interaction: Interaction) -> None:
-    """Open the answer form (the form is the initial response, so it comes at once)."""
-    await interaction.response.send_modal(answer_form(None))
+async def answer(interaction: Interaction, text: str | None = None) -> None:
+    """Answer at once with `text`, or open the answer form (the form is the first response)."""
+    if text is None or not text.strip():
+        await interaction.response.send_modal(answer_form(None))
+        return
+    await run_text(interaction, f"answer {text}")
 
 
 async def setup(
@@ -164,7 +167,11 @@ def build_scale_group() -> app_commands.Group:
     for name, description, text in MEMBER_COMMANDS:
         scale.add_command(_command(name, description, _text_command(text)))
     scale.add_command(_command("today", "Show the current question again", today))
-    scale.add_command(_command("answer", "Answer the current question (private)", answer))
+    answer_command = _command("answer", "Answer the current question (private)", answer)
+    app_commands.describe(text="A short answer in one go; leave it out to get the full form")(
+        answer_command
+    )
+    scale.add_command(answer_command)
     setup_command = _command("setup", "Enroll this channel in the daily question", setup)
     app_commands.describe(
         time="Post time, 24-hour HH:MM, e.g. 09:00",
