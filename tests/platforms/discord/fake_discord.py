@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.perf_counter)
 
     @property
     def embeds(self) -> list[dict[str, Any]]:

@@ -69,6 +69,7 @@ def interaction(
     channel_id: int = CHANNEL_ID,
     message: dict[str, Any] | None = None,
     guild: bool = True,
+    channel_data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload."""
     interaction_id = next(_ids)
@@ -89,7 +90,7 @@ def interaction(
         payload |= {
             "guild_id": str(GUILD_ID),
             "guild_locale": "en-US",
-            "channel": channel(channel_id),
+            "channel": channel_data or channel(channel_id),
             "member": member(user_id, name, permissions),
             "authorizing_integration_owners": {"0": str(GUILD_ID)},
             "context": 0,

@@ -10,7 +10,7 @@ from scalebot.domain.refs import UserRef
 from scalebot.services import answers, channels, members
 from scalebot.services.commands import ADMIN_ONLY
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
-from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, Recorded
+from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, Recorded, thread
 from tests.platforms.discord.payloads import (
     ADMIN_ID,
     ADMIN_PERMISSIONS,
@@ -265,3 +265,13 @@ async def test_zone_autocomplete_suggests_common_zones_when_empty(bot: Bot) -> N
 async def test_commands_in_direct_messages_explain_they_need_a_server(bot: Bot) -> None:
     sent = await bot.interact(interaction(2, slash("streak"), guild=False))
     assert "server channel" in title(sent[0])
+
+
+async def test_a_command_inside_the_question_thread_counts_for_its_channel(bot: Bot) -> None:
+    await bot.enroll()
+    thread_id = int(bot.fake.find("POST", r"/threads$")[0].path.split("/")[4])
+    inside = thread(thread_id, CHANNEL_ID, "Discuss")
+    sent = await bot.interact(
+        interaction(2, slash("today"), channel_id=thread_id, channel_data=inside)
+    )
+    assert title(sent[0]) == bot.fake.messages[thread_id]["embeds"][0]["title"]
