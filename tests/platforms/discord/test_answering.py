@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from scalebot.platforms.discord.client import OOPS
 from scalebot.services import members
 from tests.platforms.discord.conftest import Bot, logged_in
 from tests.platforms.discord.fake_discord import CHANNEL_ID, Recorded
@@ -162,3 +163,29 @@ async def test_two_members_answer_independently(bot: Bot) -> None:
     await submit(bot, "scalebot:answer-form:0", GOOD_ANSWER)
     bob = await submit(bot, "scalebot:answer-form:0", GOOD_ANSWER, user_id=ALICE_ID + 1, name="Bob")
     assert bob.embeds[0]["footer"]["text"] == "Streak: 1 round"
+
+
+class BrokenGrader:
+    """A grader whose backend fails outright (not a user error)."""
+
+    version = "broken"
+
+    def grade(self, question: object, text: str) -> object:
+        """Fail like a crashed dependency."""
+        raise RuntimeError("grader backend down")
+
+
+async def test_an_unexpected_failure_in_the_form_gets_a_private_apology(bot: Bot) -> None:
+    await bot.enroll()
+    bot.ctx.grader = BrokenGrader()  # type: ignore[assignment]
+    feedback = await submit(bot, "scalebot:answer-form:0", GOOD_ANSWER)
+    assert feedback.body["flags"] == EPHEMERAL
+    assert title(feedback) == OOPS
+
+
+async def test_an_unexpected_failure_in_a_command_gets_a_private_apology(bot: Bot) -> None:
+    await bot.enroll()
+    bot.ctx.grader = BrokenGrader()  # type: ignore[assignment]
+    sent = await bot.interact(interaction(2, slash("answer", text=GOOD_ANSWER)))
+    assert sent[0].body["flags"] == EPHEMERAL
+    assert title(sent[0]) == OOPS

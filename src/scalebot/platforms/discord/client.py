@@ -26,7 +26,7 @@ from scalebot.services.context import AppContext
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-OOPS = "Something went wrong on scalebot's side; nothing was saved. Try again in a minute."
+OOPS = "Something went wrong on scalebot's side. Try again in a minute."
 
 
 def utc_now() -> datetime:

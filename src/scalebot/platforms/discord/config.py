@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
 import discord
@@ -34,7 +34,7 @@ BOT_PERMISSIONS = discord.Permissions(
 class DiscordConfig:
     """Token, endpoints, shards and switches for one Discord process."""
 
-    token: str
+    token: str = field(repr=False)
     api_url: str
     gateway_url: str = ""
     shard_count: int | None = None
