@@ -150,6 +150,15 @@ def test_joined_and_split_forms_match_each_other() -> None:
     assert met("Put it in a dockercontainer.") == {"deployment"}
 
 
+def test_split_forms_count_in_a_sentence_that_also_negates_something() -> None:
+    assert met("We don't use TPUs, but a dockercontainer and a warm start help.") == {
+        "deployment",
+        "checkpoints",
+    }
+    assert met("No TPUs; a docker container helps.") == {"deployment"}
+    assert met("We don't use TPUs, but a check point every hour helps.") == {"checkpoints"}
+
+
 def test_abbreviations_and_unicode_are_understood() -> None:
     assert met("Run it on ｋ８ｓ with TPU\u200bs.") == {"deployment", "hardware"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scalebot.domain.text import analyse, normalize, split_sentences, stem, word_offsets, words
+from scalebot.domain.text import analyse, normalize, offset_of, split_sentences, stem, words
 
 
 def test_normalize_folds_full_width_and_drops_zero_width_and_control_characters() -> None:
@@ -72,13 +72,13 @@ def test_analyse_records_clause_breaks_after_commas() -> None:
 def test_analyse_joins_neighbouring_words_so_mini_batch_matches_minibatch() -> None:
     [sentence] = analyse("use mini batch training")
     assert stem("minibatch") in sentence.stem_set
+    assert stem("minibatch") not in sentence.word_stems
     assert sentence.positions(stem("minibatch")) == [1]
+    assert sentence.joined_pairs({"mini"}) == [(1, stem("minibatch"))]
 
 
-def test_word_offsets_point_at_each_token_in_the_original_text() -> None:
-    text = "Run it on K8s (with HPA)"
-    offsets = word_offsets(text)
+def test_offset_of_finds_a_token_in_the_original_text() -> None:
+    text = "Run it on K8s (with HPA), then run it again on Kubernetes"
     [sentence] = analyse(text)
-    assert len(offsets) == len(sentence.tokens)
-    assert text[offsets[3] :].startswith("K8s")
-    assert text[offsets[-1] :].startswith("HPA")
+    assert text[offset_of(sentence, sentence.tokens.index("with")) :].startswith("with")
+    assert text[offset_of(sentence, len(sentence.tokens) - 1) :].startswith("Kubernetes")

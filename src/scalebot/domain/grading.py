@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from scalebot.domain.questions import Criterion, Question
-from scalebot.domain.text import Sentence, analyse, stem, words
+from scalebot.domain.text import Sentence, analyse, offset_of, stem, words
 
 EVIDENCE_LIMIT = 200
 
@@ -62,30 +62,11 @@ _TO_GRADER = re.compile(
     r"|\bmark\b.{0,160}\bas (?:covered|met|complete|correct|passed)\b"
     r"|^(?:system|assistant|instruction)s?\s*:",
 )
-# Cheap pre-check: _TO_GRADER can only match text holding one of these.
-_GRADER_WORDS = (
-    "ignore",
-    "grader",
-    "grading",
-    "evaluator",
-    "assistant",
-    "100",
-    "marks",
-    "give me",
-    "give this",
-    "system:",
-    "instruction",
-    " as covered",
-    " as met",
-    " as complete",
-    " as correct",
-    " as passed",
-    "dear ",
-    "note to",
-    "hey ",
-    "hi ",
-    "hello ",
+# Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
+_GRADER_STEMS = _stem_all(
+    "ignore grader grading evaluator assistant llm 100 marks give dear hey hello"
 )
+_GRADER_OPENERS = _stem_all("system assistant instruction instructions")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
 _IDS_TO_GRADER = 2
 
@@ -152,10 +133,17 @@ class _Cue:
     joined: str
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     cue: _Cue
-    start: int
+    start: int  # token index, or _UNKNOWN until someone needs it
+
+
+_UNKNOWN = -1
+
+
+def _start(sentence: Sentence, hit: _Hit) -> int:
+    """Where a hit starts in its sentence."""
+    return hit.start if hit.start != _UNKNOWN else _cue_starts(sentence, hit.cue)[0]
 
 
 @lru_cache(maxsize=4096)
@@ -178,25 +166,29 @@ def _window(size: int) -> int:
 
 def _cue_starts(sentence: Sentence, cue: _Cue) -> list[int]:
     """Return where each occurrence of the cue starts in the sentence (empty when absent)."""
-    if cue.stem_set <= sentence.stem_set:
-        if len(cue.stems) == 1:
-            return sentence.positions(cue.stems[0])
+    if len(cue.stems) == 1:
+        return sentence.positions(cue.stems[0])
+    if cue.stem_set <= sentence.word_stems:
         starts = _spans(sentence, cue.stems)
         if starts:
             return starts
-    if len(cue.stems) > 1 and cue.joined in sentence.stem_set:
+    if cue.joined in sentence.word_stems:
         return sentence.positions(cue.joined)
     return []
 
 
 def _spans(sentence: Sentence, wanted: Sequence[str]) -> list[int]:
     """Start positions of windows holding every wanted stem, in any order, close together."""
-    positions = {w: sentence.positions(w) for w in wanted}
-    anchor = min(wanted, key=lambda w: len(positions[w]))
+    lists = [sentence.positions(w) for w in wanted]
+    window = _window(len(wanted))
+    if all(len(found) == 1 for found in lists):  # the usual case: each word once
+        chosen = [found[0] for found in lists]
+        low = min(chosen)
+        return [low] if max(chosen) - low <= window else []
     starts = []
-    for at in positions[anchor]:
-        chosen = [_nearest(positions[w], at) for w in wanted]
-        if max(chosen) - min(chosen) <= _window(len(wanted)):
+    for at in min(lists, key=len):
+        chosen = [_nearest(found, at) for found in lists]
+        if max(chosen) - min(chosen) <= window:
             starts.append(min(chosen))
     return starts
 
@@ -218,7 +210,7 @@ def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
 
 def _is_negated(sentence: Sentence, start: int, end: int) -> bool:
     """Tell whether a negation governs the words from start to end (within their clause)."""
-    if sentence.stem_set.isdisjoint(NEGATORS):
+    if sentence.word_stems.isdisjoint(NEGATORS):
         return _denied_after(sentence, end)
     first = _clause_start(sentence, start, start - _NEGATION_REACH)
     for i in range(start - 1, first - 1, -1):
@@ -230,7 +222,7 @@ def _is_negated(sentence: Sentence, start: int, end: int) -> bool:
 
 def _denied_after(sentence: Sentence, end: int) -> bool:
     """Tell whether the words right after a cue deny it ("GPUs are not needed")."""
-    if sentence.stem_set.isdisjoint(_AFTER_NEGATORS):
+    if sentence.word_stems.isdisjoint(_AFTER_NEGATORS):
         return False
     stems = sentence.stems
     i = end + 1
@@ -254,7 +246,7 @@ def is_keyword_list(sentence: Sentence) -> bool:
     """Tell whether a sentence is a bare list of keywords with no claim (or one lone word)."""
     if len(sentence.tokens) == 1:
         return sentence.stems[0] not in _FUNCTION_WORDS
-    if len(sentence.stem_set & _FUNCTION_WORDS) > 1:
+    if len(sentence.word_stems & _FUNCTION_WORDS) > 1:
         return False
     if sum(sentence.text.count(mark) for mark in ",;+") < _LIST_ITEMS - 2:
         return False
@@ -269,28 +261,28 @@ def is_keyword_list(sentence: Sentence) -> bool:
 def addresses_grader(sentence: Sentence, question: Question) -> bool:
     """Tell whether a sentence instructs the grader instead of answering the question."""
     lowered = sentence.text.lower()
-    if _may_address_grader(lowered) and _TO_GRADER.search(lowered):
+    if _may_address_grader(sentence) and _TO_GRADER.search(lowered):
         return True
     named = sum(1 for c in question.rubric if "-" in c.id and c.id in lowered)
     return named >= _IDS_TO_GRADER
 
 
-def _may_address_grader(lowered: str) -> bool:
-    """Cheap pre-check: could this text match the grader-instruction patterns at all?"""
-    return any(word in lowered for word in _GRADER_WORDS)
+def _may_address_grader(sentence: Sentence) -> bool:
+    """Cheap pre-check: could this sentence match the grader-instruction patterns at all?"""
+    if not sentence.word_stems.isdisjoint(_GRADER_STEMS):
+        return True
+    return bool(sentence.stems) and sentence.stems[0] in _GRADER_OPENERS
 
 
 def _to_grader(sentences: Sequence[Sentence], text: str, question: Question) -> list[Sentence]:
     """Return the sentences that speak to the grader (none, quickly, for most answers)."""
     lowered = text.lower()
-    names_ids = any("-" in c.id and c.id in lowered for c in question.rubric)
-    if not names_ids and not _may_address_grader(lowered):
-        return []
-    return [s for s in sentences if addresses_grader(s, question)]
+    if any("-" in c.id and c.id in lowered for c in question.rubric):
+        return [s for s in sentences if addresses_grader(s, question)]
+    return [s for s in sentences if _may_address_grader(s) and addresses_grader(s, question)]
 
 
-@dataclass(frozen=True)
-class _Evidence:
+class _Evidence(NamedTuple):
     sentence: Sentence
     hits: tuple[_Hit, ...]
 
@@ -301,6 +293,8 @@ class _CompiledRubric:
     # A stem (or joined pair) -> the (criterion, cue) positions whose match needs it.
     index: Mapping[str, tuple[tuple[int, int], ...]]
     keys: frozenset[str]
+    # Words that may be the first half of a one-word cue written as two (check point).
+    halves: frozenset[str]
 
 
 @lru_cache(maxsize=1024)
@@ -315,15 +309,22 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
                 keys.add(cue.joined)
             for key in keys:
                 index.setdefault(key, []).append((c, q))
+    singles = [cue.stems[0] for criterion_cues in cues for cue in criterion_cues]
+    halves = {word[:n] for word in singles for n in range(3, len(word) - 1)}
     return _CompiledRubric(
-        cues, {key: tuple(value) for key, value in index.items()}, frozenset(index)
+        cues,
+        {key: tuple(value) for key, value in index.items()},
+        frozenset(index),
+        frozenset(halves),
     )
 
 
 def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, list[_Hit]]:
     """Return the affirmed cue hits in one sentence, per criterion position, in cue order."""
-    stem_set = sentence.stem_set
-    keys = stem_set & rubric.keys
+    stem_set = sentence.word_stems
+    keys = set(stem_set & rubric.keys)
+    if not rubric.halves.isdisjoint(sentence.tokens):
+        keys.update(j for _, j in sentence.joined_pairs(rubric.halves) if j in rubric.index)
     if not keys:
         return {}
     candidates = sorted({pair for key in keys for pair in rubric.index[key]})
@@ -331,12 +332,13 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
     hits: dict[int, list[_Hit]] = {}
     for c, q in candidates:
         cue = rubric.cues[c][q]
-        if len(cue.stems) == 1 and not negations:
-            hit: _Hit | None = _Hit(cue, sentence.positions(cue.stems[0])[0])
-        elif cue.stem_set <= stem_set or cue.joined in stem_set:
+        if negations:
             hit = _affirmed_hit(sentence, cue)
+        elif len(cue.stems) == 1:
+            hit = _Hit(cue, _UNKNOWN)  # found when needed: see _start
         else:
-            continue
+            starts = _cue_starts(sentence, cue)
+            hit = _Hit(cue, starts[0]) if starts else None
         if hit is not None:
             hits.setdefault(c, []).append(hit)
     return hits
@@ -369,12 +371,11 @@ def trim(text: str, limit: int = EVIDENCE_LIMIT) -> str:
 
 
 def excerpt(evidence: _Evidence, limit: int = EVIDENCE_LIMIT) -> str:
-    """Cut a long evidence sentence around its first match, marking cuts with ellipses."""
+    """Cut a long evidence sentence around its first cue, marking cuts with ellipses."""
     text = evidence.sentence.text
     if len(text) <= limit:
         return text
-    offsets = evidence.sentence.offsets
-    at = min(offsets[h.start] for h in evidence.hits) if offsets else 0
+    at = offset_of(evidence.sentence, _start(evidence.sentence, evidence.hits[0]))
     start = max(0, min(at - limit // 4, len(text) - (limit - 1)))
     if start == 0:
         return trim(text, limit)
@@ -485,8 +486,8 @@ def _quality(
 ) -> tuple[float, tuple[str, ...]]:
     """Scale the score down for answers that are short, bare keywords, echoes or off topic."""
     all_stems = [s for sentence in sentences for s in sentence.stems]
-    prompt_stems = _prompt_stems(question)
-    new_words = sum(1 for s in all_stems if s not in prompt_stems)
+    in_prompt = _prompt_stems(question).__contains__
+    new_words = len(all_stems) - sum(map(in_prompt, all_stems))
     echo = new_words < max(3, len(all_stems) // 3)
     if raw == 0:
         return 1.0, (_why_nothing(question, all_stems, claims, echo=echo),)
@@ -498,7 +499,7 @@ def _quality(
     elif len(all_stems) < _SHORT_WORDS:
         notes.append(_NOTE_SHORT)
         factor = min(factor, 0.6)
-    if all(sentence.stem_set.isdisjoint(_REASONING_MARKERS) for sentence in sentences):
+    if all(sentence.word_stems.isdisjoint(_REASONING_MARKERS) for sentence in sentences):
         notes.append(_NOTE_KEYWORDS)
         factor = min(factor, 0.7)
     return min(factor, _depth(len(all_stems), raw, question)), tuple(notes)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 # A word may hold apostrophes, which vanish: "don't" reads as "dont", "model's" as "models".
 _WORD = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
-_APOSTROPHES = str.maketrans("", "", "'’‘`´")
+_APOSTROPHE_MARKS = "'’‘`´"
+_APOSTROPHES = str.maketrans("", "", _APOSTROPHE_MARKS)
+_HAS_APOSTROPHE = re.compile(f"[{_APOSTROPHE_MARKS}]")
 # A sentence ends after . ! ? ; and a space, at a line break, or where a bullet starts.
 _SENTENCE_CUT = re.compile(r"[.!?;]\s|\n|\s[-*•]\s")
 _SENTENCE_TRIM = " \t\n\r\f\v-*•"
@@ -40,6 +41,7 @@ ABBREVIATIONS = {
     "wk": "week",
     "hist": "histogram",
 }
+_ABBREVIATION_KEYS = frozenset(ABBREVIATIONS)
 _DEFAULT_IGNORABLE = {"Cf", "Cc", "Co", "Cn"}
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEEP = {"\n", "\t"}
@@ -132,72 +134,77 @@ def _strip_inflection(word: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of an answer: its text, stemmed words in order, and clause starts."""
+    """One sentence of an answer: its text and its stemmed words in order."""
 
     text: str
     tokens: tuple[str, ...]
     stems: tuple[str, ...]
-    # The stems plus the stems of neighbouring words written as one (mini batch -> minibatch).
-    stem_set: frozenset[str]
-    # Token indexes that follow a comma, colon, dash or bracket in the original text.
-    breaks: frozenset[int]
+    word_stems: frozenset[str]
+
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        """The stems plus those of neighbouring words written as one (mini batch -> minibatch)."""
+        return self.word_stems.union(joined for _, joined in self.joined_pairs())
+
+    @cached_property
+    def breaks(self) -> frozenset[int]:
+        """Token indexes that follow a comma, colon, dash or bracket: where clauses may start."""
+        found: set[int] = set()
+        count = 0
+        for word in _TOKEN.findall(self.text.lower()):
+            if word:
+                count += len(_expand(word))
+            else:
+                found.add(count)
+        return frozenset(found)
+
+    def joined_pairs(self, firsts: Container[str] | None = None) -> list[tuple[int, str]]:
+        """(index, stem) of neighbouring words read as one, optionally only after `firsts`."""
+        tokens = self.tokens
+        return [
+            (i, stem(first + tokens[i + 1]))
+            for i, first in enumerate(tokens[:-1])
+            if firsts is None or first in firsts
+        ]
 
     def positions(self, wanted: str) -> list[int]:
         """Return the token indexes where a stem (or a joined neighbour pair) starts."""
-        found: list[int] = []
-        at = -1
-        with contextlib.suppress(ValueError):
-            while True:
-                at = self.stems.index(wanted, at + 1)
-                found.append(at)
-        if not found and wanted in self.stem_set:
-            pairs = itertools.pairwise(self.tokens)
-            found = [i for i, (a, b) in enumerate(pairs) if stem(a + b) == wanted]
-        return found
-
-    @cached_property
-    def offsets(self) -> list[int]:
-        """Character offset in `text` of every token, to centre evidence on a match."""
-        return word_offsets(self.text)
+        stems = self.stems
+        if wanted not in self.word_stems:
+            return [i for i, joined in self.joined_pairs() if joined == wanted]
+        first = stems.index(wanted)
+        if stems.count(wanted) == 1:
+            return [first]
+        return [i for i, token_stem in enumerate(stems) if token_stem == wanted]
 
 
 def analyse(text: str) -> list[Sentence]:
-    """Split an answer into stemmed sentences; joined word pairs let mini batch match minibatch."""
+    """Split an answer into stemmed sentences."""
     return [_sentence(raw) for raw in split_sentences(normalize(text))]
 
 
 # One pass over a sentence: a word, or a mark after which a new clause may start.
 _TOKEN = re.compile(r"([a-z0-9]+(?:['’‘`´][a-z0-9]+)*)|[,:()\[\]—–]|\s-\s")
+_WORD_ONLY = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
 
 
 def _sentence(raw: str) -> Sentence:
-    """Tokenise and stem one sentence, remembering where its clauses start."""
-    expanded: list[tuple[str, str]] = []
-    breaks: set[int] = set()
-    for word in _TOKEN.findall(raw.lower()):
-        if word:
-            expanded.extend(_expand(word))
-        else:
-            breaks.add(len(expanded))
-    tokens = tuple(token for token, _ in expanded)
-    stems = tuple(token_stem for _, token_stem in expanded)
-    joined = {stem(a + b) for a, b in itertools.pairwise(tokens)}
-    return Sentence(
-        text=raw,
-        tokens=tokens,
-        stems=stems,
-        stem_set=frozenset(stems).union(joined),
-        breaks=frozenset(breaks),
-    )
+    """Tokenise and stem one sentence."""
+    found = _WORD_ONLY.findall(raw.lower())
+    if _ABBREVIATION_KEYS.isdisjoint(found) and not _HAS_APOSTROPHE.search(raw):
+        tokens = tuple(found)
+    else:
+        tokens = tuple(token for word in found for token, _ in _expand(word))
+    stems = tuple(map(stem, tokens))
+    return Sentence(text=raw, tokens=tokens, stems=stems, word_stems=frozenset(stems))
 
 
-def word_offsets(text: str) -> list[int]:
-    """Return the character offset in `text` of every token `analyse` makes of it."""
-    offsets: list[int] = []
-    for match in _TOKEN.finditer(text.lower()):
-        if match[1]:
-            offsets.extend(match.start() for _ in _expand(match[1]))
-    return offsets
+def offset_of(sentence: Sentence, index: int) -> int:
+    """Approximate character offset of a token, found near its proportional place."""
+    text = sentence.text
+    guess = len(text) * index // max(1, len(sentence.tokens))
+    found = text.lower().find(sentence.tokens[index], max(0, guess - 60))
+    return found if found >= 0 else guess
 
 
 @lru_cache(maxsize=65536)
