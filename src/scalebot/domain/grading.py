@@ -53,14 +53,18 @@ _STOPWORDS = _FUNCTION_WORDS | _stem_all(
 _LIST_SPLIT = re.compile(r"[,;+]|\band\b|\bor\b")
 _LIST_ITEMS = 4
 _LIST_ITEM_WORDS = 1.6
+_GRADER = r"(?:grader|grading|evaluator|marker|ai|llm|bot|model)"
 _TO_GRADER = re.compile(
-    r"\bignore (?:the|all|any|your|my|previous|prior|above)\b"
-    r"|\b(?:dear|note to the|hey|hi|hello) (?:\w+ )?(?:grader|grading|assistant|ai|bot|llm)\b"
-    r"|\b(?:grader|evaluator|assistant)\b.{0,40}\b(?:must|should|will|shall)\b"
-    r"|\b(?:score|grade|mark)s? (?:of|to|it|this|me)?\s*100\b|\b100 points\b|\bfull marks\b"
-    r"|\bgive (?:me|this answer|this)\b.{0,25}\b(?:100|full|maximum|perfect|top)\b"
-    r"|\bmark\b.{0,160}\bas (?:covered|met|complete|correct|passed)\b"
-    r"|^(?:system|assistant|instruction)s?\s*:",
+    r"\bignore (?:(?:the|all|any|your|my|previous|prior|above|of|these) )*"
+    r"(?:rubric|instructions?|criteria|grader|grading|rules|prompt|scoring)\b"
+    rf"|\b(?:dear|note to the|hey|hi|hello) (?:\w+ )?{_GRADER}\b"
+    r"|\b(?:the )?grader\b.{0,40}\b(?:must|should|shall|will|has to)\b"
+    r"|\b(?:score|grade|mark|rate)s? (?:of|to|it|this|me|my answer)?\s*100\b"
+    r"|\b100 points\b|\bfull marks\b"
+    r"|\bgive (?:me|this answer|my answer|it)\b.{0,25}"
+    r"\b(?:100|full marks|full score|maximum score|perfect score|top score|a perfect)\b"
+    r"|\bmark\b.{0,160}\bas (?:covered|met)\b"
+    r"|^(?:system|assistant|instructions?)\s*:\s*(?:you|the grader|ignore|mark|give|score|award)",
 )
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = _stem_all(
