@@ -104,6 +104,12 @@ async def test_code_fenced_json_is_accepted(fake: FakeLLM) -> None:
     assert "checkpointing" in met(feedback)
 
 
+async def test_evidence_is_shown_in_the_answers_own_words(fake: FakeLLM) -> None:
+    fake.answer_json(judged(("checkpointing", True, SNAPSHOT.upper())))
+    feedback = await grader_for(fake).grade_async(question(), ANSWER)
+    assert met(feedback)["checkpointing"] == SNAPSHOT
+
+
 async def test_quotes_may_differ_in_case_spacing_and_use_ellipses(fake: FakeLLM) -> None:
     fake.answer_json(judged(("checkpointing", True, "Keep a  SNAPSHOT … after every epoch")))
     feedback = await grader_for(fake).grade_async(question(), ANSWER)

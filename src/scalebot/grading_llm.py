@@ -200,19 +200,29 @@ def parse_judgements(content: str, question: Question) -> list[Judgement]:
 
 def verified(judgements: Sequence[Judgement], text: str, question: Question) -> Mapping[str, str]:
     """Keep the met judgements whose quoted evidence is really in a claim of the answer."""
-    claims = [
-        _canonical(s.text)
+    sentences = [
+        s.text
         for s in analyse(text)
         if not is_keyword_list(s) and not addresses_grader(s, question)
     ]
+    claims = [_canonical(sentence) for sentence in sentences]
     accepted: dict[str, str] = {}
     for judgement in judgements:
         quote = judgement.evidence.strip().strip("\"'“”‘’ ")
         if judgement.met and _is_quoted_from(quote, claims):
-            accepted[judgement.criterion_id] = quote
+            accepted[judgement.criterion_id] = _in_own_words(quote, sentences)
         elif judgement.met:
             log.info("LLM grader: evidence for %s is not in the answer", judgement.criterion_id)
     return accepted
+
+
+def _in_own_words(quote: str, sentences: Sequence[str]) -> str:
+    """Show the answer's own spelling of a quote when it appears there as written."""
+    for sentence in sentences:
+        at = sentence.casefold().find(quote.casefold())
+        if at >= 0 and len(sentence.casefold()) == len(sentence):
+            return sentence[at : at + len(quote)]
+    return quote
 
 
 def _is_quoted_from(quote: str, claims: Sequence[str]) -> bool:
