@@ -14,12 +14,9 @@ from scalebot.platforms.discord.render import content, render
 from scalebot.platforms.discord.respond import (
     PLATFORM,
     Interaction,
+    begin,
     channel_ref,
-    client_of,
-    defer,
-    invocation,
     send_reply,
-    send_server_only,
     user_ref,
 )
 from scalebot.services import answers, events, rounds
@@ -132,12 +129,10 @@ def form_round(interaction: discord.Interaction[Any]) -> int | None:
 
 async def submit_form(interaction: Interaction, round_id: int) -> None:
     """Defer privately, grade the answer, and send the feedback as an ephemeral embed."""
-    await defer(interaction)
-    client = client_of(interaction)
-    invoked = invocation(interaction, client.config.admin_ids, client.clock())
-    if invoked is None:
-        await send_server_only(interaction)
+    started = await begin(interaction)
+    if started is None:
         return
+    client, invoked = started
     data: Mapping[str, Any] = interaction.data or {}
     text = submitted_text(data.get("components", []))
     try:

@@ -13,14 +13,7 @@ from discord import app_commands
 
 from scalebot.domain.replies import error
 from scalebot.platforms.discord.answering import answer_form, answer_view
-from scalebot.platforms.discord.respond import (
-    Interaction,
-    client_of,
-    defer,
-    invocation,
-    send_reply,
-    send_server_only,
-)
+from scalebot.platforms.discord.respond import Interaction, begin, send_reply
 from scalebot.services import rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError
@@ -86,12 +79,10 @@ def command_text(*words: str) -> str:
 
 async def run_text(interaction: Interaction, text: str) -> None:
     """Defer privately, run a /scale text command, and send its reply."""
-    await defer(interaction)
-    client = client_of(interaction)
-    invoked = invocation(interaction, client.config.admin_ids, client.clock())
-    if invoked is None:
-        await send_server_only(interaction)
+    started = await begin(interaction)
+    if started is None:
         return
+    client, invoked = started
     await send_reply(interaction, await run_command(client.ctx, invoked, text))
 
 
@@ -106,12 +97,10 @@ def _text_command(text: str) -> Callback:
 
 async def today(interaction: Interaction) -> None:
     """Show the open question privately, with its Answer button."""
-    await defer(interaction)
-    client = client_of(interaction)
-    invoked = invocation(interaction, client.config.admin_ids, client.clock())
-    if invoked is None:
-        await send_server_only(interaction)
+    started = await begin(interaction)
+    if started is None:
         return
+    client, invoked = started
     try:
         current = await rounds.current_round(client.ctx, channel=invoked.channel)
     except UserError as exc:

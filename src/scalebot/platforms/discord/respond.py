@@ -70,6 +70,17 @@ async def defer(interaction: Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
 
 
+async def begin(interaction: Interaction) -> tuple[ScaleClient, Invocation] | None:
+    """Defer privately and tell who ran what where; outside a server, say so and stop."""
+    await defer(interaction)
+    client = client_of(interaction)
+    invoked = invocation(interaction, client.config.admin_ids, client.clock())
+    if invoked is None:
+        await send_server_only(interaction)
+        return None
+    return client, invoked
+
+
 async def send_reply(interaction: Interaction, reply: Reply, **extra: Any) -> None:
     """Send a reply after defer(): privately, or in the channel for a public reply."""
     rendered = render(reply)
