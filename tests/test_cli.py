@@ -75,6 +75,7 @@ def test_grade_jsonl_writes_one_record_per_answer() -> None:
         (["grade", "scale-ml-model", "--jsonl"], "{oops\n", "line 1: not JSON"),
         (["grade", "scale-ml-model", "--jsonl"], '{"id": 1}\n', "line 1: expected an object"),
         (["grade", "scale-ml-model", "--file", "/nonexistent"], "", "cannot read /nonexistent"),
+        (["grade", "scale-ml-model", "--jsonl"], '{"text": "x y"}\n', 'line 1: expected an "id"'),
     ],
 )
 def test_grade_bad_input_gets_one_line(args: list[str], stdin: str, message: str) -> None:
@@ -121,6 +122,23 @@ def test_bad_settings_stop_start_up_with_one_line(env: dict[str, str], setting: 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert setting in lines[0]
+
+
+def test_questions_lint_names_a_file_that_is_not_text(tmp_path: Path) -> None:
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"id: x\n\xff\xfe\x00")
+    result = scalebot("questions", "lint", str(binary))
+    assert result.returncode == 1
+    assert "binary.yaml: not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_database_url_is_not_echoed() -> None:
+    """A URL that does not parse may still hold a password: the message must not show it."""
+    result = scalebot("db", "upgrade", env={"SCALEBOT_DATABASE_URL": "postgres:/bob:s3cr3t@h/db"})
+    assert result.returncode == 2
+    assert "SCALEBOT_DATABASE_URL" in result.stderr
+    assert "s3cr3t" not in result.stderr
 
 
 def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:

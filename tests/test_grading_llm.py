@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -142,6 +143,22 @@ async def test_unknown_criteria_are_ignored(fake: FakeLLM) -> None:
     fake.answer_json(judged(("bonus-points", True, SNAPSHOT), ("checkpointing", True, SNAPSHOT)))
     feedback = await grader_for(fake).grade_async(question(), ANSWER)
     assert set(met(feedback)) == {"checkpointing", "deployment"}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"id": ["checkpointing"], "met": True, "evidence": SNAPSHOT},
+        {"id": {"a": 1}, "met": True, "evidence": SNAPSHOT},
+        {"id": "checkpointing", "met": True, "evidence": 7},
+    ],
+)
+async def test_judgements_of_the_wrong_type_are_ignored(
+    fake: FakeLLM, item: dict[str, object]
+) -> None:
+    fake.answer_json(completion(json.dumps({"criteria": [item]})))
+    feedback = await grader_for(fake).grade_async(question(), ANSWER)
+    assert met(feedback) == met(rubric_only())
 
 
 @pytest.mark.parametrize(

@@ -268,6 +268,8 @@ def _parse_jsonl(line: str, number: int) -> dict[str, Any]:
         raise _fail(f"line {number}: not JSON ({exc.msg})") from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise _fail(f'line {number}: expected an object with a "text" string')
+    if "id" not in record:
+        raise _fail(f'line {number}: expected an "id" beside the "text"')
     return record
 
 

@@ -120,6 +120,10 @@ class LLMGrader:
         except (aiohttp.ClientError, LLMOutputError) as exc:
             log.warning("LLM grader: %s; rubric feedback used", _reason(exc))
             return self.rubric.grade(question, text)
+        except Exception:
+            # Whatever the model or server does, the member still gets rubric feedback.
+            log.exception("LLM grader failed unexpectedly; rubric feedback used")
+            return self.rubric.grade(question, text)
         feedback = self.rubric.grade(question, text, also_met=verified(judgements, text, question))
         return replace(feedback, grader_version=self.version)
 
@@ -193,8 +197,9 @@ def parse_judgements(content: str, question: Question) -> list[Judgement]:
         if not isinstance(item, dict) or not isinstance(item.get("met"), bool):
             raise LLMOutputError('each criterion needs an "id" and a true/false "met"')
         evidence = item.get("evidence") or ""
-        if item.get("id") in known and isinstance(evidence, str):
-            judgements.append(Judgement(str(item["id"]), item["met"], evidence.strip()))
+        criterion_id = item.get("id")
+        if isinstance(criterion_id, str) and criterion_id in known and isinstance(evidence, str):
+            judgements.append(Judgement(criterion_id, item["met"], evidence.strip()))
     return judgements
 
 

@@ -139,3 +139,14 @@ async def test_real_scheduler_runs_the_job(ctx: AppContext, messenger: FakeMesse
     finally:
         scheduler.shutdown()
     assert len(messenger.questions) == 1
+
+
+def test_fire_times_end_on_a_fall_back_night() -> None:
+    """The repeated 02:30 of a fall-back night must not make the iteration loop forever."""
+    schedule = Schedule(time(2, 30), Days.DAILY, "Europe/Berlin")
+    start = datetime(2024, 10, 25, 0, 0, tzinfo=UTC)
+    moments = list(fire_times(schedule, start, start + timedelta(days=5)))
+    local_days = [m.astimezone(BERLIN).day for m in moments]
+    assert sorted(set(local_days)) == [25, 26, 27, 28, 29]
+    utc = [m.astimezone(UTC) for m in moments]
+    assert utc == sorted(set(utc))

@@ -35,8 +35,11 @@ def async_url(url: str) -> URL:
     """Parse a database URL and pick the async driver (aiosqlite, asyncpg)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseUrlError(f"'{url}' is not a database URL") from exc
+    except ArgumentError:
+        # The value is not echoed: a malformed URL may still hold a password.
+        raise DatabaseUrlError(
+            "the value is not a database URL (sqlite:///… or postgresql://…)"
+        ) from None
     backend = _ALIASES.get(parsed.get_backend_name(), parsed.get_backend_name())
     if backend not in _ASYNC_DRIVERS:
         raise DatabaseUrlError(f"unsupported database '{backend}': use sqlite or postgresql")

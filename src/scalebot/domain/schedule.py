@@ -41,7 +41,8 @@ def parse_zone(name: str) -> ZoneInfo:
         raise ScheduleError(f"'{name}' is not a time zone: use an IANA name like Europe/Berlin.")
     try:
         return ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        # OSError: a tzdata folder (Europe) or an over-long name.
         raise ScheduleError(
             f"'{name}' is not a time zone: use an IANA name like Europe/Berlin or UTC."
         ) from exc

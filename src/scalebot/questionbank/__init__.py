@@ -79,7 +79,15 @@ def parse_question(text: str, source: str) -> Question:
 
 def load_files(paths: Iterable[Path]) -> list[Question]:
     """Load and validate question files from disk."""
-    return [parse_question(path.read_text(encoding="utf-8"), str(path)) for path in paths]
+    return [parse_question(_read(path), str(path)) for path in paths]
+
+
+def _read(path: Path) -> str:
+    """Read a question file as UTF-8, naming the file when it is not text."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionBankError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
 def shipped_files() -> Sequence[Path]:

@@ -36,10 +36,28 @@ def trigger_for(schedule: Schedule) -> CronTrigger:
 def fire_times(schedule: Schedule, after: datetime, until: datetime) -> Iterator[datetime]:
     """Yield each post instant in (after, until], as the scheduler would fire them."""
     trigger = trigger_for(schedule)
-    moment = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+    moment = trigger.get_next_fire_time(None, after.astimezone(UTC) + _STEP)
     while moment is not None and moment <= until:
         yield moment
-        moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+        moment = _next_after(trigger, moment)
+
+
+_STEP = timedelta(microseconds=1)
+
+
+def _next_after(trigger: CronTrigger, moment: datetime) -> datetime | None:
+    """The trigger's next fire strictly after `moment`, compared in UTC.
+
+    Local wall times compare without `fold`, so on a fall-back night the trigger can hand
+    back the instant it just fired; stepping the cursor in UTC gets past it.
+    """
+    previous = moment.astimezone(UTC)
+    cursor = previous + _STEP
+    following: datetime | None = trigger.get_next_fire_time(moment, cursor)
+    while following is not None and following.astimezone(UTC) <= previous:
+        cursor += timedelta(hours=1)
+        following = trigger.get_next_fire_time(moment, cursor)
+    return following
 
 
 def job_id(channel_id: int) -> str:
