@@ -8,12 +8,19 @@ from zoneinfo import ZoneInfo
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.scheduling.scheduler import RoundScheduler, fire_times, job_id, trigger_for
-from scalebot.services import channels
+from scalebot.scheduling.scheduler import (
+    RETRY_DELAYS,
+    RoundScheduler,
+    fire_times,
+    job_id,
+    trigger_for,
+)
+from scalebot.services import channels, rounds
 from scalebot.services.context import AppContext
 from tests.conftest import CHANNEL, FakeMessenger
 
 BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_trigger_fires_at_local_time_across_dst() -> None:
@@ -150,3 +157,95 @@ def test_fire_times_end_on_a_fall_back_night() -> None:
     assert sorted(set(local_days)) == [25, 26, 27, 28, 29]
     utc = [m.astimezone(UTC) for m in moments]
     assert utc == sorted(set(utc))
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_a_job_left_stale_by_another_process_posts_nothing_and_is_rebuilt(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    """Process B still has the 09:00 job after process A moved the channel to 17:00."""
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    clock = Clock(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
+    process_b = RoundScheduler(ctx, clock=clock)
+    process_b.scheduler.start(paused=True)
+    await process_b.resync()
+    await channels.enroll_channel(
+        ctx, channel=CHANNEL, schedule=Schedule(time(17), Days.DAILY, "UTC"), now=clock.now
+    )
+    clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    outcome = await process_b.fire(channel_id)
+    assert outcome.status is rounds.PostStatus.NOT_DUE
+    assert messenger.questions == []
+    assert "hour='17'" in str(process_b.scheduler.get_job(job_id(channel_id)).trigger)
+    process_b.shutdown()
+
+
+async def test_a_job_fired_after_midnight_does_not_post_the_next_days_round(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    info = await channels.enroll_channel(
+        ctx, channel=CHANNEL, schedule=Schedule(time(23, 58), Days.DAILY, "UTC"), now=NOW
+    )
+    late = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 3, 0, 1, tzinfo=UTC))
+    assert (await late.fire(info.id)).status is rounds.PostStatus.NOT_DUE
+    assert messenger.questions == []
+
+
+async def test_a_failed_post_is_retried_later_the_same_day(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    scheduler = RoundScheduler(ctx, clock=clock)
+    scheduler.scheduler.start(paused=True)
+    messenger.fail_with = RuntimeError("Slack answered 500")
+    delays = []
+    for delay in RETRY_DELAYS:
+        assert (await scheduler.fire(channel_id)).status is rounds.PostStatus.FAILED
+        retry = scheduler.scheduler.get_job(f"retry:{channel_id}")
+        assert retry is not None
+        delays.append(retry.trigger.run_date - clock.now)
+        clock.now += delay
+    assert delays == list(RETRY_DELAYS)
+    messenger.fail_with = None
+    outcome = await scheduler.fire(channel_id)
+    assert outcome.status is rounds.PostStatus.POSTED
+    assert len(messenger.questions) == 1
+    scheduler.shutdown()
+
+
+async def test_retries_stop_after_the_last_delay(ctx: AppContext, messenger: FakeMessenger) -> None:
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    scheduler = RoundScheduler(ctx, clock=clock)
+    scheduler.scheduler.start(paused=True)
+    messenger.fail_with = RuntimeError("down")
+    for _ in range(len(RETRY_DELAYS)):
+        await scheduler.fire(channel_id)
+        scheduler.scheduler.remove_job(f"retry:{channel_id}")
+    await scheduler.fire(channel_id)
+    assert scheduler.scheduler.get_job(f"retry:{channel_id}") is None
+    scheduler.shutdown()
+
+
+async def test_resync_picks_up_channels_enrolled_by_another_process(ctx: AppContext) -> None:
+    scheduler = RoundScheduler(ctx, clock=lambda: NOW)
+    scheduler.scheduler.start(paused=True)
+    await scheduler.resync()
+    assert scheduler.job_ids() == []
+    channel_id = await enroll(ctx, CHANNEL, "UTC")  # another process enrolls it
+    await scheduler.resync()
+    assert scheduler.job_ids() == [job_id(channel_id)]
+    await channels.set_channel_state(ctx, channel=CHANNEL, active=False, now=NOW)
+    await scheduler.resync()
+    assert scheduler.job_ids() == []
+    scheduler.shutdown()

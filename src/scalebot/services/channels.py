@@ -114,6 +114,15 @@ async def get_channel(ctx: AppContext, *, channel: ChannelRef) -> ChannelInfo | 
         return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))
 
 
+async def channel_by_id(ctx: AppContext, *, channel_id: int) -> ChannelInfo | None:
+    """Return a channel by its id, or None."""
+    async with ctx.reading() as repo:
+        row = await repo.get_channel(channel_id=channel_id)
+        if row is None:
+            return None
+        return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))
+
+
 async def list_channels(ctx: AppContext) -> list[ChannelInfo]:
     """Return every enrolled channel."""
     async with ctx.reading() as repo:

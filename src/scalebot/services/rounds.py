@@ -32,6 +32,7 @@ class PostStatus(StrEnum):
     PAUSED = "paused"
     MISSING = "missing"
     FAILED = "failed"
+    NOT_DUE = "not-due"
 
 
 @dataclass(frozen=True)
