@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _ALIASES = {"postgres": "postgresql"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-_WRITE = "scalebot_write"
+WRITE_OPTION = "scalebot_write"  # execution option: begin with BEGIN IMMEDIATE on SQLite
 
 
 class DatabaseUrlError(ValueError):
@@ -54,15 +54,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: WAL may wait
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        writing = connection.get_execution_options().get(_WRITE, False)
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
@@ -99,7 +99,7 @@ class Database:
         """Open a session in one transaction, committed on success and rolled back on error."""
         async with self._sessions() as session:
             # Procuring the connection begins the transaction, with BEGIN IMMEDIATE for writers.
-            await session.connection(execution_options={_WRITE: write})
+            await session.connection(execution_options={WRITE_OPTION: write})
             try:
                 yield session
                 await session.commit()

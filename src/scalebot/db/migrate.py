@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from scalebot.db.engine import Database
+from scalebot.db.engine import WRITE_OPTION, Database
 
 
 def migrations_dir() -> Path:
@@ -35,7 +35,24 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+# Held while one process migrates or syncs, so processes starting together take turns.
+STARTUP_LOCK = 0x5CA1EB07
+
+
+def serialize_startup(connection: Connection) -> None:
+    """Wait for other starting processes; the turn lasts until this transaction ends.
+
+    PostgreSQL takes an advisory lock; on SQLite the first statement of a writer's
+    transaction (BEGIN IMMEDIATE) takes the database's write lock.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({STARTUP_LOCK})")
+    else:
+        connection.exec_driver_sql("SELECT 1")
+
+
 def _upgrade(connection: Connection, target: str) -> None:
+    serialize_startup(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, target)
@@ -54,6 +71,8 @@ def _current(connection: Connection) -> str | None:
 async def upgrade(database: Database, target: str = "head") -> None:
     """Upgrade the schema to a revision (head by default)."""
     async with database.engine.connect() as connection:
+        # A writer from the start: SQLite processes upgrading together then wait their turn.
+        await connection.execution_options(**{WRITE_OPTION: True})
         await connection.run_sync(_upgrade, target)
         await connection.commit()
 

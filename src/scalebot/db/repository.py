@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scalebot.db.migrate import serialize_startup
 from scalebot.db.models import (
     Answer,
     Channel,
@@ -142,6 +143,11 @@ class Repository:
         await self.session.execute(delete(User).where(User.id == user_id))
 
     # --- questions ---------------------------------------------------------------------------
+
+    async def serialize_startup(self) -> None:
+        """Make processes that start together sync the bank one after another."""
+        connection = await self.session.connection()
+        await connection.run_sync(serialize_startup)
 
     async def stored_questions(self) -> dict[str, StoredQuestion]:
         """Return every stored question by id."""

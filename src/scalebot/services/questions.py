@@ -26,6 +26,7 @@ async def sync_questions(ctx: AppContext, *, now: datetime) -> SyncReport:
     """Store new questions, bump the version of changed ones, retire removed ones."""
     added = updated = retired = 0
     async with ctx.writing() as repo:
+        await repo.serialize_startup()
         stored = await repo.stored_questions()
         for question in ctx.bank.questions:
             digest = question.content_hash()
