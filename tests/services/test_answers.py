@@ -216,3 +216,31 @@ async def test_round_of_another_channel_is_refused(ctx: AppContext) -> None:
         await answers.submit_answer(
             ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9, round_id=foreign
         )
+
+
+async def test_a_thread_reply_does_not_replace_an_earlier_answer(ctx: AppContext) -> None:
+    """Thread replies may be discussion: they get feedback, the earlier answer stays."""
+    await start_channel(ctx)
+    first = await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9)
+    chat = await answers.submit_answer(
+        ctx,
+        channel=CHANNEL,
+        user=ALICE,
+        text="Agree with Bob, GPUs would help here.",
+        now=MONDAY_9 + timedelta(minutes=3),
+        replace_existing=False,
+    )
+    assert not chat.stored
+    assert chat.revision == 1
+    assert "earlier answer to this round stands" in chat.reply.plain_text()
+    [(text, points, revision, _)] = await stored_answers(ctx)
+    assert (text, points, revision) == (ANSWER, first.feedback.score, 1)
+
+
+async def test_a_first_thread_reply_is_stored_as_the_answer(ctx: AppContext) -> None:
+    await start_channel(ctx)
+    outcome = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9, replace_existing=False
+    )
+    assert outcome.stored
+    assert outcome.streak == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scalebot.db.engine import WriteConflict
@@ -19,6 +19,10 @@ from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_for
 
 CONFLICT_RETRIES = 3
+KEPT_EARLIER = (
+    "Your earlier answer to this round stands; this reply got feedback only. "
+    "Use /scale answer to replace your answer."
+)
 EMPTY_ANSWER = "Your answer is empty: write how you would scale it after /scale answer."
 NO_ROUND_YET = (
     "No question has been posted here yet: wait for the first round, "
@@ -58,19 +62,24 @@ async def submit_answer(
     text: str,
     now: datetime,
     round_id: int | None = None,
+    replace_existing: bool = True,
 ) -> AnswerOutcome:
-    """Grade an answer to the channel's open round (or a given round) and store it."""
+    """Grade an answer to the channel's open round (or a given round) and store it.
+
+    With `replace_existing=False` (a reply in the question's thread, which may be discussion)
+    an answer the member already gave is kept, and the new text only gets feedback.
+    """
     validate_answer(text)
     question, target = await _question_to_answer(ctx, channel, round_id)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)
     for _ in range(CONFLICT_RETRIES):
         try:
-            return await _submit(ctx, channel, user, text, now, target, feedback)
+            return await _submit(ctx, channel, user, text, now, target, feedback, replace_existing)
         except WriteConflict:
             # The member's answer arrived twice at once; a retry sees the first and replaces it.
             continue
-    return await _submit(ctx, channel, user, text, now, target, feedback)
+    return await _submit(ctx, channel, user, text, now, target, feedback, replace_existing)
 
 
 async def grade_answer(grader: Grader, question: Question, text: str) -> Feedback:
@@ -100,6 +109,7 @@ async def _submit(
     now: datetime,
     round_id: int,
     feedback: Feedback,
+    replace_existing: bool,
 ) -> AnswerOutcome:
     """Store a graded answer and update the streak in one write transaction."""
     async with ctx.writing() as repo:
@@ -116,8 +126,8 @@ async def _submit(
         existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
         late = round_.status == "closed"
         stored = True
-        if late and existing is not None:
-            stored, revision = False, existing.revision  # the on-time answer stands
+        if existing is not None and (late or not replace_existing):
+            stored, revision = False, existing.revision  # the earlier answer stands
         elif existing is not None:
             revision = _replace(existing, text, feedback, now, streak)
         else:
@@ -127,6 +137,8 @@ async def _submit(
                 _count_answer(streak, round_, feedback.score, now)
         current = _state(streak).effective(channel_row.round_count)
     reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
+    if not stored and not late:
+        reply = replace(reply, footer=KEPT_EARLIER)
     return AnswerOutcome(feedback, current, late, revision, stored, round_.id, reply)
 
 

@@ -70,12 +70,14 @@ async def test_a_retried_delivery_changes_nothing(slack: SlackBot) -> None:
     assert [a["revision"] for a in await stored_answers(slack)] == [1]
 
 
-async def test_a_second_reply_replaces_the_answer(slack: SlackBot) -> None:
+async def test_a_second_reply_is_discussion_and_keeps_the_answer(slack: SlackBot) -> None:
     await slack.enroll()
     thread = question_ts(slack)
     await slack.event(reply_event(thread, ANSWER), event_id="Ev1")
-    await slack.event(reply_event(thread, ANSWER + " Also replicate."), event_id="Ev2")
-    assert [a["revision"] for a in await stored_answers(slack)] == [2]
+    await slack.event(reply_event(thread, "Agree with Bob about the GPUs."), event_id="Ev2")
+    assert [(a["revision"], a["text"]) for a in await stored_answers(slack)] == [(1, ANSWER)]
+    last = slack.fake.calls_to("chat.postEphemeral")[-1]
+    assert "earlier answer to this round stands" in str(last.params)
 
 
 async def test_thread_text_is_unescaped(slack: SlackBot) -> None:

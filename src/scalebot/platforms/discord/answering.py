@@ -180,6 +180,7 @@ async def answer_in_thread(client: ScaleClient, message: discord.Message) -> boo
             text=message.content,
             now=now,
             round_id=round_id,
+            replace_existing=False,  # the thread is for discussion too
         )
         reply = outcome.reply
     except UserError as exc:

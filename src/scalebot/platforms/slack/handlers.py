@@ -275,6 +275,7 @@ class SlackHandlers:
                 text=unescape(event.get("text") or ""),
                 now=now,
                 round_id=round_id,
+                replace_existing=False,  # the thread is for discussion too
             )
         except UserError as exc:
             return error(str(exc))
