@@ -163,3 +163,15 @@ async def test_answer_in_a_channel_that_is_not_enrolled_stores_nothing(slack: Sl
     assert "not enrolled" in slack.last_reply()["text"]
     exported = await members.export_user(slack.ctx, user=UserRef("slack", TEAM, ALICE, "Alice"))
     assert exported["answers"] == []
+
+
+async def test_an_unexpected_failure_gets_a_private_apology(slack: SlackBot) -> None:
+    """A broken database (here: a dropped table) must not leave the member without a reply."""
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    await slack.command("admin post-now", user=ADMIN)
+    async with slack.ctx.db.engine.begin() as connection:
+        await connection.exec_driver_sql("DROP TABLE streaks")
+    before = len(slack.replies())
+    await slack.command("answer I would shard the data because one box is slow")
+    assert len(slack.replies()) == before + 1
+    assert "something went wrong" in json.dumps(slack.last_reply())

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, Tone, error
+from scalebot.domain.replies import error as error_reply
 from scalebot.platforms.slack.blocks import (
     ANSWER_ACTION,
     ANSWER_BLOCK,
@@ -32,6 +33,9 @@ from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 ANSWERED_REACTION = "white_check_mark"
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
+)
 FILE_SENT = "Sent to you as a file in a direct message from scalebot."
 CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
 CANNOT_SEND_FILE = "I could not send you the file ({error}): try again later."
@@ -73,6 +77,17 @@ class SlackHandlers:
         app.action(ANSWER_ACTION)(self.on_answer_button)
         app.view(ANSWER_MODAL)(self.on_answer_submitted)
         app.event("message")(self.on_message)
+        app.error(self.on_error)
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """Log an unexpected failure and, where Slack gave a response URL, apologise privately."""
+        log.error("Slack request failed", exc_info=error)
+        response_url = body.get("response_url")
+        if isinstance(response_url, str) and response_url:
+            apology = message(error_reply(SOMETHING_WENT_WRONG))
+            await AsyncRespond(response_url=response_url)(
+                response_type="ephemeral", replace_original=False, **apology.as_kwargs()
+            )
 
     async def _member(self, client: AsyncWebClient, team_id: str, user_id: str) -> Member:
         return await identify(client, team_id=team_id, user_id=user_id, admin_ids=self.admin_ids)
