@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from scalebot.app import build_context, run_bot
@@ -20,6 +18,7 @@ from scalebot.settings import Settings, load_settings
 from tests.platforms.discord.conftest import DISCORD_CHANNEL
 from tests.platforms.discord.fake_discord import APP_ID, CHANNEL_ID, TOKEN, FakeDiscord
 from tests.platforms.discord.payloads import ADMIN_PERMISSIONS, interaction, slash
+from tests.platforms.processes import free_port, wait_healthy
 from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 POSTS = rf"^/channels/{CHANNEL_ID}/messages$"
@@ -91,27 +90,6 @@ async def test_run_bot_connects_discord_and_posts_the_rounds_it_missed(
     assert fake.identified[0]["token"] == TOKEN
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_healthy(url: str, bot: asyncio.subprocess.Process) -> None:
-    """Poll until the Slack side answers its health check."""
-    async with aiohttp.ClientSession() as session:
-        while bot.returncode is None:
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the bot exited with {bot.returncode}")
-
-
 async def test_run_all_serves_slack_and_discord_in_one_process(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -134,7 +112,7 @@ async def test_run_all_serves_slack_and_discord_in_one_process(
         sys.executable, *command, str(port), env=env, cwd=tmp_path
     )
     try:
-        await asyncio.wait_for(wait_healthy(f"http://127.0.0.1:{port}/healthz", bot), 60)
+        await wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
         await fake.wait_identified()
         payload = interaction(
             2, slash("admin", "setup", time="09:00", zone="UTC"), permissions=ADMIN_PERMISSIONS

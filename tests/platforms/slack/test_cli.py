@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 
 from scalebot.cli import app
 from scalebot.platforms.slack.manifest import BOT_SCOPES
+from tests.platforms.processes import free_port, wait_healthy
 from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, form, sign
 
 runner = CliRunner()
@@ -86,32 +86,6 @@ def test_run_slack_without_tokens_names_the_setting() -> None:
     assert "SCALEBOT_SLACK_APP_TOKEN: required for Socket Mode" in result.output
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 that is free right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_healthy(
-    session: aiohttp.ClientSession, url: str, bot: asyncio.subprocess.Process
-) -> None:
-    """Poll /healthz until the bot answers 200 (or it exits)."""
-
-    async def poll() -> None:
-        while bot.returncode is None:
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"the bot exited with {bot.returncode}")
-
-    await asyncio.wait_for(poll(), timeout=60)
-
-
 async def test_run_slack_http_serves_signed_commands(tmp_path: Path) -> None:
     fake = FakeSlack()
     await fake.start()
@@ -131,7 +105,7 @@ async def test_run_slack_http_serves_signed_commands(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            await wait_healthy(session, f"{base}/healthz", bot)
+            await wait_healthy(f"{base}/healthz", bot)
             body = form(
                 command="/scale",
                 text="help",
