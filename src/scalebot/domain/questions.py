@@ -29,6 +29,27 @@ class Difficulty(StrEnum):
     HARD = "hard"
 
 
+class CriterionChinese(BaseModel):
+    """A criterion's Chinese title, hint and cues (written, not translated word by word)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Text
+    hint: Text
+    cues: tuple[Text, ...] = Field(min_length=1)
+
+
+class QuestionChinese(BaseModel):
+    """A question's Chinese title, prompt, model answer and follow-ups."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Text
+    prompt: Text
+    model_answer: Text
+    follow_ups: tuple[Text, ...] = Field(min_length=1)
+
+
 class Criterion(BaseModel):
     """One rubric criterion: what it means, the phrases that show it, a hint when missed."""
 
@@ -40,6 +61,7 @@ class Criterion(BaseModel):
     description: Text
     cues: tuple[Text, ...] = Field(min_length=1)
     hint: Text
+    zh: CriterionChinese | None = None
 
     @property
     def label(self) -> str:
@@ -69,6 +91,7 @@ class Question(BaseModel):
     rubric: tuple[Criterion, ...] = Field(min_length=1)
     model_answer: Text
     follow_ups: tuple[Text, ...] = Field(min_length=1)
+    zh: QuestionChinese | None = None
 
     @model_validator(mode="after")
     def _criterion_ids_unique(self) -> Question:
