@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
 from scalebot.db.models import Base
-from scalebot.domain.grading import RubricGrader
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 from scalebot.services.context import AppContext, ChannelUnavailable
 from scalebot.services.questions import sync_questions
 

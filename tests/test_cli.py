@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scalebot.questionbank import shipped_files
+from scalebot.bank.loader import shipped_files
 
 GOOD = (
     "I would monitor drift and retrain on fresh data because accuracy decays, and serve "

@@ -63,6 +63,21 @@ def test_eval_names_an_unknown_question() -> None:
     assert "no labelled answers for no-such-question" in result.stderr
 
 
+def test_eval_finds_its_labelled_answers_from_any_directory(tmp_path: Path) -> None:
+    result = scalebot("eval", "-q", "scale-ml-model", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "scale-ml-model" in result.stdout
+
+
+def test_eval_reads_a_folder_given_with_data(tmp_path: Path) -> None:
+    source = ROOT / "tests" / "data" / "grading" / "scale-ml-model.yaml"
+    (tmp_path / "one.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = scalebot("eval", "--data", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "notebook-model-to-api" not in result.stdout
+    assert "scale-ml-model" in result.stdout
+
+
 def test_eval_explains_a_missing_data_folder(tmp_path: Path) -> None:
     result = scalebot("eval", "--data", str(tmp_path / "nowhere"))
     assert result.returncode == 2

@@ -42,13 +42,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_questions_and_migrations(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "scalebot/questionbank/questions/scale-ml-model.yaml" in names
+    assert "scalebot/bank/questions/scale-ml-model.yaml" in names
     assert "scalebot/_migrations/env.py" in names
     assert any(re.match(r"scalebot/_migrations/versions/0001_.*\.py$", n) for n in names)
-    assert sum(n.startswith("scalebot/questionbank/questions/") for n in names) >= 12
+    assert sum(n.startswith("scalebot/bank/questions/") for n in names) >= 12
+    assert "scalebot/_labelled/scale-ml-model.yaml" in names
 
 
-def test_installed_wheel_upgrades_a_database(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_upgrades_a_database_and_grades(wheel: Path, tmp_path: Path) -> None:
     """Install the wheel in a venv that sees our dependencies; run it outside the checkout."""
     target = tmp_path / "venv"
     venv.create(target, system_site_packages=False, with_pip=False)
@@ -78,6 +79,17 @@ def test_installed_wheel_upgrades_a_database(wheel: Path, tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert "database is at revision" in result.stdout
+    graded = subprocess.run(
+        [str(python), "-m", "scalebot", "eval", "-q", "scale-ml-model"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        timeout=120,
+        check=False,
+    )
+    assert graded.returncode == 0, graded.stderr
+    assert "macro-F1" in graded.stdout
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:

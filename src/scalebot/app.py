@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
+from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
 from scalebot.db.engine import Database
-from scalebot.domain.grading import Grader, RubricGrader
-from scalebot.questionbank import load_bank
+from scalebot.grading.feedback import Grader
+from scalebot.grading.rubric import RubricGrader
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services.context import AppContext, Messenger
 from scalebot.services.questions import sync_questions
@@ -61,7 +62,7 @@ def build_grader(settings: Settings) -> Grader:
     """The rubric grader, joined by the LLM grader when SCALEBOT_LLM_URL is set."""
     if not settings.llm_url:
         return RubricGrader()
-    from scalebot.grading_llm import LLMGrader
+    from scalebot.grading.llm import LLMGrader
 
     host = urlsplit(settings.llm_url).hostname  # never the path or credentials
     log.info("grading: rubric plus LLM %s on %s", settings.llm_model, host)

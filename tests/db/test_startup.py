@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
 from scalebot.db.engine import Database
-from scalebot.domain.grading import RubricGrader
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 from scalebot.services.context import AppContext
 from scalebot.services.questions import sync_questions
 from tests.conftest import DatabaseTarget

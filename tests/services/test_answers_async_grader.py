@@ -10,7 +10,7 @@ import pytest
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.grading_llm import LLMConfig, LLMGrader
+from scalebot.grading.llm import LLMConfig, LLMGrader
 from scalebot.services import answers, channels
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
-from scalebot.domain.grading import RubricGrader
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 from scalebot.services import answers, channels, rounds
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL, DatabaseTarget, FakeMessenger

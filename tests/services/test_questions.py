@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from scalebot.questionbank import QuestionBank, load_bank
+from scalebot.bank.loader import load_bank
+from scalebot.domain.questions import QuestionBank
 from scalebot.services.context import AppContext
 from scalebot.services.questions import question_for, sync_questions
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from scalebot.bank.loader import load_bank
+from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.questionbank import CANONICAL_QUESTION_ID, QuestionBank, load_bank
 from scalebot.services import answers, channels, rounds
 from scalebot.services.context import AppContext, UserError
 from scalebot.services.questions import choose_question

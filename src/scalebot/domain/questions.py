@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
@@ -118,3 +119,40 @@ class Question(BaseModel):
         """Return a stable hash of the content, used to version the stored copy."""
         payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+CANONICAL_QUESTION_ID = "scale-ml-model"
+
+
+class QuestionBankError(ValueError):
+    """A question file is missing, unreadable or does not match the schema."""
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """All questions, in a stable order (by id)."""
+
+    questions: tuple[Question, ...]
+
+    def __post_init__(self) -> None:
+        """Refuse two questions with one id."""
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.id in seen:
+                raise QuestionBankError(f"duplicate question id {question.id!r}")
+            seen.add(question.id)
+
+    def get(self, question_id: str) -> Question | None:
+        """Return the question with this id, or None."""
+        return self._by_id().get(question_id)
+
+    def ids(self) -> list[str]:
+        """Return every question id in bank order."""
+        return [question.id for question in self.questions]
+
+    def __len__(self) -> int:
+        """Return the number of questions."""
+        return len(self.questions)
+
+    def _by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}

@@ -8,15 +8,15 @@ from datetime import datetime
 from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Answer, Round, Streak
 from scalebot.db.repository import Repository
-from scalebot.domain.grading import AsyncGrader, Feedback, Grader
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.render import feedback_reply
 from scalebot.domain.replies import Reply
 from scalebot.domain.streaks import StreakState
+from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_for
+from scalebot.services.replies import feedback_reply
 
 CONFLICT_RETRIES = 3
 KEPT_EARLIER = (

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.render import help_reply
 from scalebot.domain.replies import Reply, error, info
 from scalebot.domain.schedule import (
     Days,
@@ -21,6 +20,7 @@ from scalebot.domain.schedule import (
 )
 from scalebot.services import answers, channels, members, rounds, standings
 from scalebot.services.context import AppContext, UserError
+from scalebot.services.replies import help_reply
 
 ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
 SETUP_USAGE = (

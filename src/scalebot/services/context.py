@@ -9,10 +9,10 @@ from typing import Protocol
 
 from scalebot.db.engine import Database
 from scalebot.db.repository import Repository
-from scalebot.domain.grading import Grader
+from scalebot.domain.questions import QuestionBank
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
-from scalebot.questionbank import QuestionBank
+from scalebot.grading.feedback import Grader
 
 MAX_ANSWER_CHARS = 4000
 

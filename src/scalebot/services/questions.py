@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scalebot.db.models import StoredQuestion
-from scalebot.domain.questions import Question
-from scalebot.questionbank import CANONICAL_QUESTION_ID, QuestionBank
+from scalebot.domain.questions import CANONICAL_QUESTION_ID, Question, QuestionBank
 from scalebot.services.context import AppContext
 
 

@@ -13,11 +13,11 @@ from scalebot.db.models import Round
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef
-from scalebot.domain.render import RoundSummary, question_reply, summary_reply
 from scalebot.domain.replies import Reply, error
 from scalebot.services.channels import ACTIVE, PAUSED, channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, UserError
 from scalebot.services.questions import choose_question, question_for
+from scalebot.services.replies import RoundSummary, question_reply, summary_reply
 
 log = logging.getLogger(__name__)
 # A claim this old that never reached "posted" belongs to a process that died mid-post.

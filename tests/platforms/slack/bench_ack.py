@@ -13,10 +13,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
 from scalebot.db.models import Base
-from scalebot.domain.grading import RubricGrader
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 from scalebot.services.context import AppContext
 from scalebot.services.questions import sync_questions
 from tests.platforms.slack.conftest import ADMIN, config_for, start_bot

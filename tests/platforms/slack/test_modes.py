@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from scalebot.app import create_adapter
+from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
-from scalebot.domain.grading import RubricGrader
+from scalebot.grading.rubric import RubricGrader
 from scalebot.platforms.slack.adapter import SlackAdapter
-from scalebot.questionbank import load_bank
 from scalebot.services.context import AppContext
 from scalebot.settings import Settings, SettingsError
 from tests.platforms.slack.conftest import ADMIN, ALICE, CHANNEL, SlackBot, config_for, start_bot

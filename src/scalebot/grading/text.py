@@ -94,6 +94,11 @@ _DERIVATIONAL = (
 )
 
 
+def stem_all(text: str) -> frozenset[str]:
+    """Stem every word of a space-separated list (answers are compared as stems)."""
+    return frozenset(stem(word) for word in text.split())
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Reduce a word to a crude stem so that inflected forms compare equal."""

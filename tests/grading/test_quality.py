@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scalebot.domain.grading import RubricGrader
-from scalebot.evaluation import (
+from scalebot.bank.loader import load_bank
+from scalebot.grading.evaluation import (
     CriterionScore,
     EvaluationError,
     Report,
@@ -18,7 +18,7 @@ from scalebot.evaluation import (
     ranks,
     spearman,
 )
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "grading"
 # What the grader reached on the development set (see README, "Grading quality").

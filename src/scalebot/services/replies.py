@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scalebot.domain.grading import CriterionResult, Feedback
 from scalebot.domain.questions import Question
 from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.grading.feedback import CriterionResult, Feedback
 
 HOW_TO_ANSWER = "Answer privately with /scale answer: you get instant rubric feedback."
 

@@ -12,15 +12,24 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scalebot.domain.grading import Grader
-from scalebot.domain.questions import Question
-from scalebot.questionbank import QuestionBank
-
-DEFAULT_DATA_DIR = Path("tests/data/grading")
+from scalebot.domain.questions import Question, QuestionBank
+from scalebot.grading.feedback import Grader
 
 
 class EvaluationError(ValueError):
     """The labelled data is missing or does not match the bank; the message says where."""
+
+
+def default_data_dir() -> Path:
+    """Find the labelled answers: packaged in the wheel, or in the checkout's tests/data."""
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[1] / "_labelled",
+        here.parents[3] / "tests" / "data" / "grading",
+    ):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    raise EvaluationError("no labelled answers in this installation: pass --data FOLDER")
 
 
 class LabelledAnswer(BaseModel):

@@ -1,9 +1,8 @@
-"""The shipped question bank: one YAML file per question, validated on load."""
+"""Load the shipped question bank: one YAML file per question, validated on load."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -11,43 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scalebot.domain.questions import Question
-
-CANONICAL_QUESTION_ID = "scale-ml-model"
-
-
-class QuestionBankError(ValueError):
-    """A question file is missing, unreadable or does not match the schema."""
-
-
-@dataclass(frozen=True)
-class QuestionBank:
-    """All questions, in a stable order (by id)."""
-
-    questions: tuple[Question, ...]
-
-    def __post_init__(self) -> None:
-        """Refuse two questions with one id."""
-        seen: set[str] = set()
-        for question in self.questions:
-            if question.id in seen:
-                raise QuestionBankError(f"duplicate question id {question.id!r}")
-            seen.add(question.id)
-
-    def get(self, question_id: str) -> Question | None:
-        """Return the question with this id, or None."""
-        return self._by_id().get(question_id)
-
-    def ids(self) -> list[str]:
-        """Return every question id in bank order."""
-        return [question.id for question in self.questions]
-
-    def __len__(self) -> int:
-        """Return the number of questions."""
-        return len(self.questions)
-
-    def _by_id(self) -> dict[str, Question]:
-        return {question.id: question for question in self.questions}
+from scalebot.domain.questions import Question, QuestionBank, QuestionBankError
 
 
 def _describe(error: ValidationError) -> str:
@@ -92,7 +55,7 @@ def _read(path: Path) -> str:
 
 def shipped_files() -> Sequence[Path]:
     """Return the YAML files shipped inside the package."""
-    folder = resources.files(__name__) / "questions"
+    folder = resources.files("scalebot.bank") / "questions"
     return sorted(
         (Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml")),
         key=lambda path: path.name,

@@ -15,9 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scalebot.domain.grading import Feedback, RubricGrader
-from scalebot.evaluation_cli import bench_app, eval_command
-from scalebot.questionbank import QuestionBankError, load_bank, load_files, shipped_files
+from scalebot.bank.loader import load_bank, load_files, shipped_files
+from scalebot.cli.evaluation import bench_app, eval_command
+from scalebot.domain.questions import QuestionBankError
+from scalebot.grading.feedback import Feedback
+from scalebot.grading.rubric import RubricGrader
 from scalebot.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -247,8 +249,8 @@ def grade(
     if not jsonl:
         if not source.strip():
             raise _fail("the answer is empty: pass --file or pipe the text on stdin")
-        from scalebot.domain.render import feedback_reply
         from scalebot.platforms.console import render
+        from scalebot.services.replies import feedback_reply
 
         feedback = grader.grade(question, source)
         Console().print(render(feedback_reply(feedback, streak=0, late=False, revision=1)))

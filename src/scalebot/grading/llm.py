@@ -19,15 +19,11 @@ from typing import Any
 
 import aiohttp
 
-from scalebot.domain.grading import (
-    Feedback,
-    RubricGrader,
-    addresses_grader,
-    answer_addresses_grader,
-    is_keyword_list,
-)
 from scalebot.domain.questions import Question
-from scalebot.domain.text import analyse
+from scalebot.grading.feedback import Feedback
+from scalebot.grading.guards import addresses_grader, answer_addresses_grader, is_keyword_list
+from scalebot.grading.rubric import RubricGrader
+from scalebot.grading.text import analyse
 from scalebot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,17 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scalebot.domain.grading import RubricGrader
-from scalebot.evaluation import (
-    DEFAULT_DATA_DIR,
+from scalebot.bank.loader import load_bank
+from scalebot.grading.evaluation import (
     EvaluationError,
     LabelledSet,
     Report,
     benchmark,
+    default_data_dir,
     evaluate,
     load_labelled,
 )
-from scalebot.questionbank import load_bank
+from scalebot.grading.rubric import RubricGrader
 
 bench_app = typer.Typer(help="Speed measurements.", no_args_is_help=True)
 _err = Console(stderr=True)
@@ -38,14 +38,16 @@ def eval_command(
         typer.Option("--questions", "-q", help="Question ids (repeat or comma-separate)"),
     ] = None,
     data: Annotated[
-        Path, typer.Option("--data", help="Folder of labelled answers")
-    ] = DEFAULT_DATA_DIR,
+        Path | None,
+        typer.Option("--data", help="Folder of labelled answers (default: the shipped set)"),
+    ] = None,
     split: Annotated[str, typer.Option(help="dev, holdout or all")] = "dev",
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every disagreement")] = False,
 ) -> None:
     """Measure the rubric grader on labelled answers: P/R/F1 per criterion, macro-F1, Spearman."""
     try:
-        labelled = _select(load_labelled(data, load_bank()), questions or [], split)
+        folder = data if data is not None else default_data_dir()
+        labelled = _select(load_labelled(folder, load_bank()), questions or [], split)
     except EvaluationError as exc:
         raise _fail(str(exc)) from None
     report = evaluate(RubricGrader(), labelled)

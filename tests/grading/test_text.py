@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scalebot.domain.text import analyse, normalize, offset_of, split_sentences, stem, words
+from scalebot.grading.text import analyse, normalize, offset_of, split_sentences, stem, words
 
 
 def test_normalize_folds_full_width_and_drops_zero_width_and_control_characters() -> None:

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 
 import pytest
 
+from scalebot.bank.loader import load_bank, load_files, shipped_files
 from scalebot.domain.questions import Question
-from scalebot.domain.text import stem, words
-from scalebot.questionbank import load_bank, load_files, shipped_files
+from scalebot.grading.text import stem, words
 
 CANONICAL_CRITERIA = [
     "retraining",

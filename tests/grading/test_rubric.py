@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from scalebot.domain.grading import (
-    EVIDENCE_LIMIT,
-    AsyncGrader,
-    Feedback,
-    RubricGrader,
-    answer_addresses_grader,
-)
+from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import Question
-from scalebot.questionbank import load_bank
+from scalebot.grading.cues import EVIDENCE_LIMIT
+from scalebot.grading.feedback import AsyncGrader, Feedback
+from scalebot.grading.guards import answer_addresses_grader
+from scalebot.grading.rubric import RubricGrader
 
 QUESTION = Question.model_validate(
     {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from scalebot.domain.grading import CriterionResult, Feedback, RubricGrader
-from scalebot.domain.render import FEEDBACK_CHARS, feedback_reply, rendered_size
-from scalebot.questionbank import load_bank
+from scalebot.bank.loader import load_bank
+from scalebot.grading.feedback import CriterionResult, Feedback
+from scalebot.grading.rubric import RubricGrader
+from scalebot.services.replies import FEEDBACK_CHARS, feedback_reply, rendered_size
 
 SLACK_SECTION = 3000
 DISCORD_DESCRIPTION = 4096

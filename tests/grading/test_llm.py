@@ -11,10 +11,11 @@ import pytest
 from aiohttp import web
 
 from scalebot.app import build_grader
-from scalebot.domain.grading import AsyncGrader, Feedback, RubricGrader
+from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import Question
-from scalebot.grading_llm import LLMConfig, LLMGrader, user_prompt
-from scalebot.questionbank import load_bank
+from scalebot.grading.feedback import AsyncGrader, Feedback
+from scalebot.grading.llm import LLMConfig, LLMGrader, user_prompt
+from scalebot.grading.rubric import RubricGrader
 from scalebot.settings import load_settings
 from tests.fake_llm import FakeLLM, completion, judged, serve_fake_llm
 

@@ -1,0 +1,1 @@
+"""The shipped question bank: YAML files and their loader."""

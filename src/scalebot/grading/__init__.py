@@ -1,0 +1,1 @@
+"""Judging an answer: text analysis, cue matching, negation, guards, scoring and graders."""
