@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.scheduling.scheduler import (
     RETRY_DELAYS,
@@ -15,7 +16,7 @@ from scalebot.scheduling.scheduler import (
     job_id,
     trigger_for,
 )
-from scalebot.services import channels, rounds
+from scalebot.services import channels
 from scalebot.services.context import AppContext
 from tests.conftest import CHANNEL, FakeMessenger
 
@@ -183,7 +184,7 @@ async def test_a_job_left_stale_by_another_process_posts_nothing_and_is_rebuilt(
     )
     clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     outcome = await process_b.fire(channel_id)
-    assert outcome.status is rounds.PostStatus.NOT_DUE
+    assert outcome.status is PostStatus.NOT_DUE
     assert messenger.questions == []
     assert "hour='17'" in str(process_b.scheduler.get_job(job_id(channel_id)).trigger)
     process_b.shutdown()
@@ -196,7 +197,7 @@ async def test_a_job_fired_after_midnight_does_not_post_the_next_days_round(
         ctx, channel=CHANNEL, schedule=Schedule(time(23, 58), Days.DAILY, "UTC"), now=NOW
     )
     late = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 3, 0, 1, tzinfo=UTC))
-    assert (await late.fire(info.id)).status is rounds.PostStatus.NOT_DUE
+    assert (await late.fire(info.id)).status is PostStatus.NOT_DUE
     assert messenger.questions == []
 
 
@@ -210,7 +211,7 @@ async def test_a_failed_post_is_retried_later_the_same_day(
     messenger.fail_with = RuntimeError("Slack answered 500")
     delays = []
     for delay in RETRY_DELAYS:
-        assert (await scheduler.fire(channel_id)).status is rounds.PostStatus.FAILED
+        assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
         retry = scheduler.scheduler.get_job(f"retry:{channel_id}")
         assert retry is not None
         delays.append(retry.trigger.run_date - clock.now)
@@ -218,7 +219,7 @@ async def test_a_failed_post_is_retried_later_the_same_day(
     assert delays == list(RETRY_DELAYS)
     messenger.fail_with = None
     outcome = await scheduler.fire(channel_id)
-    assert outcome.status is rounds.PostStatus.POSTED
+    assert outcome.status is PostStatus.POSTED
     assert len(messenger.questions) == 1
     scheduler.shutdown()
 

@@ -8,6 +8,7 @@ import pytest
 
 from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import answers, channels, rounds
 from scalebot.services.context import AppContext, UserError
@@ -34,7 +35,7 @@ async def test_first_round_posts_the_canonical_question(
 ) -> None:
     channel_id = await enroll(ctx)
     outcome = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
-    assert outcome.status is rounds.PostStatus.POSTED
+    assert outcome.status is PostStatus.POSTED
     assert outcome.seq == 1
     assert outcome.question_id == CANONICAL_QUESTION_ID
     [(channel, reply, round_id)] = messenger.questions
@@ -50,7 +51,7 @@ async def test_second_call_for_the_same_local_date_posts_nothing(
     channel_id = await enroll(ctx)
     first = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
     again = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(hours=3))
-    assert again.status is rounds.PostStatus.EXISTS
+    assert again.status is PostStatus.EXISTS
     assert again.round_id == first.round_id
     assert len(messenger.questions) == 1
 
@@ -61,7 +62,7 @@ async def test_local_date_follows_the_channel_zone(ctx: AppContext) -> None:
     late_monday_utc = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
     await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
     outcome = await rounds.post_round(ctx, channel_id=channel_id, now=late_monday_utc)
-    assert outcome.status is rounds.PostStatus.POSTED
+    assert outcome.status is PostStatus.POSTED
     async with ctx.reading() as repo:
         round_ = await repo.get_round(round_id=outcome.round_id or 0)
     assert round_ is not None
@@ -99,12 +100,12 @@ async def test_a_failed_post_can_be_retried_and_keeps_numbering(
     channel_id = await enroll(ctx)
     messenger.fail_with = RuntimeError("network down")
     failed = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
-    assert failed.status is rounds.PostStatus.FAILED
+    assert failed.status is PostStatus.FAILED
     with pytest.raises(UserError):
         await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text="x y", now=MONDAY_9)
     messenger.fail_with = None
     retried = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9, manual=True)
-    assert retried.status is rounds.PostStatus.POSTED
+    assert retried.status is PostStatus.POSTED
     assert retried.round_id == failed.round_id
     assert retried.seq == 1
     assert len(messenger.questions) == 1
@@ -116,9 +117,9 @@ async def test_refused_channel_is_paused_and_admins_told_once(
     channel_id = await enroll(ctx)
     messenger.refuse("channel_not_found")
     outcome = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
-    assert outcome.status is rounds.PostStatus.FAILED
+    assert outcome.status is PostStatus.FAILED
     later = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(days=1))
-    assert later.status is rounds.PostStatus.PAUSED
+    assert later.status is PostStatus.PAUSED
     info = await channels.get_channel(ctx, channel=CHANNEL)
     assert info is not None
     assert info.state == "paused"
@@ -139,11 +140,11 @@ async def test_stale_claim_is_taken_over(ctx: AppContext, messenger: FakeMesseng
         await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
     messenger.fail_with = None
     soon = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(minutes=1))
-    assert soon.status is rounds.PostStatus.EXISTS
+    assert soon.status is PostStatus.EXISTS
     later = await rounds.post_round(
         ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(minutes=30)
     )
-    assert later.status is rounds.PostStatus.POSTED
+    assert later.status is PostStatus.POSTED
     assert len(messenger.questions) == 1
 
 
@@ -151,7 +152,7 @@ async def test_paused_channel_gets_no_round(ctx: AppContext, messenger: FakeMess
     channel_id = await enroll(ctx)
     await channels.set_channel_state(ctx, channel=CHANNEL, active=False, now=MONDAY_9)
     outcome = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
-    assert outcome.status is rounds.PostStatus.PAUSED
+    assert outcome.status is PostStatus.PAUSED
     assert messenger.questions == []
 
 
@@ -192,7 +193,7 @@ async def test_due_rounds_are_posted_once_at_start(
     before_post_time = MONDAY_9 - timedelta(hours=1)
     assert await rounds.post_due_rounds(ctx, now=before_post_time) == []
     outcomes = await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=2))
-    assert [o.status for o in outcomes] == [rounds.PostStatus.POSTED]
+    assert [o.status for o in outcomes] == [PostStatus.POSTED]
     again = await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=3))
-    assert [o.status for o in again] == [rounds.PostStatus.EXISTS]
+    assert [o.status for o in again] == [PostStatus.EXISTS]
     assert len(messenger.questions) == 1

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from scalebot.domain.rounds import ChannelState
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -87,7 +89,7 @@ class Channel(Base):
     post_time: Mapped[time] = mapped_column(Time)
     days: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16), default="active")
+    state: Mapped[str] = mapped_column(String(16), default=ChannelState.ACTIVE)
     state_reason: Mapped[str | None] = mapped_column(String(200))
     round_count: Mapped[int] = mapped_column(Integer, default=0)
     enrolled_at: Mapped[datetime]

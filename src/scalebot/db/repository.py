@@ -24,6 +24,7 @@ from scalebot.db.models import (
     Workspace,
 )
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import RoundStatus
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ class Repository:
             select(Round).where(
                 Round.channel_id == channel_id,
                 Round.seq < seq,
-                Round.status == "posted",
+                Round.status == RoundStatus.POSTED,
             )
         )
         return list(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -21,3 +23,36 @@ class ChannelState(StrEnum):
 
     ACTIVE = "active"
     PAUSED = "paused"
+
+
+class PostStatus(StrEnum):
+    """How one attempt to post a channel's round ended."""
+
+    POSTED = "posted"
+    EXISTS = "exists"
+    PAUSED = "paused"
+    MISSING = "missing"
+    FAILED = "failed"
+    NOT_DUE = "not-due"
+
+
+# A claim this old that never reached "posted" belongs to a process that died mid-post.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def may_retake(status: str, claimed_at: datetime, now: datetime) -> bool:
+    """Tell whether a round may be claimed again: it failed, or its claim went stale."""
+    if status == RoundStatus.FAILED:
+        return True
+    return status == RoundStatus.CLAIMED and now - claimed_at > STALE_CLAIM
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """What happened in a closed round."""
+
+    seq: int
+    answers: int
+    average_score: float | None
+    most_missed: str | None
+    most_missed_share: float

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.scheduling.scheduler import RoundScheduler, fire_times
 from scalebot.services import channels, rounds
@@ -146,7 +147,7 @@ class ConsoleSession:
             await rounds.post_round(self.ctx, channel_id=info.id, now=self.clock(), manual=True)
         elif info.active and info.schedule.is_due(self.clock.now):
             outcome = await self.scheduler.fire(info.id)  # catch up, as the bot does at start
-            if outcome.status is not rounds.PostStatus.POSTED:
+            if outcome.status is not PostStatus.POSTED:
                 await self._show("/scale today")
 
     async def handle(self, line: str) -> bool:

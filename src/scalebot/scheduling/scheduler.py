@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import channels, events, rounds
 from scalebot.services.context import AppContext
@@ -69,11 +70,11 @@ def _next_after(trigger: CronTrigger, moment: datetime) -> datetime | None:
     return following
 
 
-def _why_not(info: channels.ChannelInfo | None) -> rounds.PostStatus:
+def _why_not(info: channels.ChannelInfo | None) -> PostStatus:
     """The status of a job that found nothing to post."""
     if info is None:
-        return rounds.PostStatus.MISSING
-    return rounds.PostStatus.NOT_DUE if info.active else rounds.PostStatus.PAUSED
+        return PostStatus.MISSING
+    return PostStatus.NOT_DUE if info.active else PostStatus.PAUSED
 
 
 def job_id(channel_id: int) -> str:
@@ -164,7 +165,7 @@ class RoundScheduler:
 
     def _retry_if_failed(self, channel_id: int, outcome: rounds.PostOutcome, now: datetime) -> None:
         """After a failed post, try again later the same local day, a few times."""
-        if outcome.status is not rounds.PostStatus.FAILED:
+        if outcome.status is not PostStatus.FAILED:
             self._failures.pop(channel_id, None)
             return
         attempt = self._failures.get(channel_id, 0)

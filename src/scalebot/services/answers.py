@@ -11,6 +11,7 @@ from scalebot.db.repository import Repository
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply
+from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.services.channels import require_channel
@@ -124,7 +125,7 @@ async def _submit(
         # Lock the member's streak row first: it serialises their concurrent answers.
         streak = await _streak_row(repo, channel_row.id, member.id, now)
         existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
-        late = round_.status == "closed"
+        late = round_.status == RoundStatus.CLOSED
         stored = True
         if existing is not None and (late or not replace_existing):
             stored, revision = False, existing.revision  # the earlier answer stands

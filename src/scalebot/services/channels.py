@@ -8,11 +8,10 @@ from datetime import datetime
 from scalebot.db.models import Channel, Workspace
 from scalebot.db.repository import Repository
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import ChannelState
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services.context import AppContext, UserError
 
-ACTIVE = "active"
-PAUSED = "paused"
 NOT_ENROLLED = (
     "This channel is not enrolled: an admin can enroll it with "
     "/scale admin setup HH:MM ZONE [daily|weekdays]."
@@ -33,7 +32,7 @@ class ChannelInfo:
     @property
     def active(self) -> bool:
         """Tell whether the channel gets scheduled rounds."""
-        return self.state == ACTIVE
+        return self.state == ChannelState.ACTIVE
 
 
 def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
@@ -77,7 +76,7 @@ async def enroll_channel(
                     post_time=schedule.post_time,
                     days=schedule.days.value,
                     timezone=schedule.timezone,
-                    state=ACTIVE,
+                    state=ChannelState.ACTIVE,
                     round_count=0,
                     enrolled_at=now,
                     updated_at=now,
@@ -89,7 +88,7 @@ async def enroll_channel(
                 schedule.days.value,
                 schedule.timezone,
             )
-            row.state, row.state_reason, row.updated_at = ACTIVE, None, now
+            row.state, row.state_reason, row.updated_at = ChannelState.ACTIVE, None, now
         return channel_info(row, workspace)
 
 
@@ -99,7 +98,7 @@ async def set_channel_state(
     """Pause or resume a channel's scheduled posts."""
     async with ctx.writing() as repo:
         row = await require_channel(repo, channel, lock=True)
-        row.state = ACTIVE if active else PAUSED
+        row.state = ChannelState.ACTIVE if active else ChannelState.PAUSED
         row.state_reason = None if active else reason
         row.updated_at = now
         return channel_info(row, await repo.get_workspace(workspace_id=row.workspace_id))

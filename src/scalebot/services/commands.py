@@ -10,6 +10,7 @@ from datetime import datetime
 
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, error, info
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import (
     Days,
     Schedule,
@@ -163,14 +164,14 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
         raise UserError(channels.NOT_ENROLLED)
     outcome = await rounds.post_round(ctx, channel_id=found.id, now=inv.now, manual=True)
     messages = {
-        rounds.PostStatus.POSTED: "Posted today's round.",
-        rounds.PostStatus.EXISTS: "Today's round is already posted: /scale today shows it.",
-        rounds.PostStatus.PAUSED: "This channel is paused: run /scale admin resume first.",
-        rounds.PostStatus.FAILED: "Posting failed: check that the bot may post here, then retry.",
-        rounds.PostStatus.MISSING: channels.NOT_ENROLLED,
+        PostStatus.POSTED: "Posted today's round.",
+        PostStatus.EXISTS: "Today's round is already posted: /scale today shows it.",
+        PostStatus.PAUSED: "This channel is paused: run /scale admin resume first.",
+        PostStatus.FAILED: "Posting failed: check that the bot may post here, then retry.",
+        PostStatus.MISSING: channels.NOT_ENROLLED,
     }
     text = messages[outcome.status]
-    return info(text) if outcome.status is rounds.PostStatus.POSTED else error(text)
+    return info(text) if outcome.status is PostStatus.POSTED else error(text)
 
 
 async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:

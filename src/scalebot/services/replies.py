@@ -8,6 +8,7 @@ from datetime import date
 
 from scalebot.domain.questions import Question
 from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.rounds import RoundSummary
 from scalebot.grading.feedback import CriterionResult, Feedback
 
 HOW_TO_ANSWER = "Answer privately with /scale answer: you get instant rubric feedback."
@@ -105,17 +106,6 @@ def rendered_size(reply: Reply) -> int:
     text = reply.plain_text()
     grows = 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
     return len(text) + grows + sum(text.count(mark) for mark in "*_`~|\\")
-
-
-@dataclass(frozen=True)
-class RoundSummary:
-    """What happened in a closed round."""
-
-    seq: int
-    answers: int
-    average_score: float | None
-    most_missed: str | None
-    most_missed_share: float
 
 
 def summary_reply(question: Question, summary: RoundSummary) -> Reply:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 
 from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Round
@@ -14,25 +13,13 @@ from scalebot.db.repository import Repository
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, error
-from scalebot.services.channels import ACTIVE, PAUSED, channel_info, require_channel
+from scalebot.domain.rounds import ChannelState, PostStatus, RoundStatus, RoundSummary, may_retake
+from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, UserError
 from scalebot.services.questions import choose_question, question_for
-from scalebot.services.replies import RoundSummary, question_reply, summary_reply
+from scalebot.services.replies import question_reply, summary_reply
 
 log = logging.getLogger(__name__)
-# A claim this old that never reached "posted" belongs to a process that died mid-post.
-STALE_CLAIM = timedelta(minutes=10)
-
-
-class PostStatus(StrEnum):
-    """How a post attempt ended."""
-
-    POSTED = "posted"
-    EXISTS = "exists"
-    PAUSED = "paused"
-    MISSING = "missing"
-    FAILED = "failed"
-    NOT_DUE = "not-due"
 
 
 @dataclass(frozen=True)
@@ -90,12 +77,12 @@ async def _claim_round(
         channel = await repo.get_channel(channel_id=channel_id, lock=True)
         if channel is None:
             return PostOutcome(PostStatus.MISSING)
-        if channel.state != ACTIVE:
+        if channel.state != ChannelState.ACTIVE:
             return PostOutcome(PostStatus.PAUSED)
         info = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id))
         day = info.schedule.local_date(now)
         round_ = await repo.find_round(channel_id=channel.id, round_date=day)
-        if round_ is not None and not _retakeable(round_, now):
+        if round_ is not None and not may_retake(round_.status, round_.claimed_at, now):
             return PostOutcome(PostStatus.EXISTS, round_.id, round_.seq, round_.question_id)
         if round_ is None:
             counts = await repo.question_use_counts(channel_id=channel.id)
@@ -110,12 +97,12 @@ async def _claim_round(
                     round_date=day,
                     question_id=question.id,
                     question_version=stored.version,
-                    status="claimed",
+                    status=RoundStatus.CLAIMED,
                     claimed_at=now,
                 )
             )
         else:
-            round_.status, round_.claimed_at = "claimed", now
+            round_.status, round_.claimed_at = RoundStatus.CLAIMED, now
         stored = await repo.get_question(question_id=round_.question_id)
         assert stored is not None
         question = question_for(ctx, stored)
@@ -129,13 +116,6 @@ async def _claim_round(
         return _Claim(round_.id, info.ref, question, question_reply(question, round_date=day))
 
 
-def _retakeable(round_: Round, now: datetime) -> bool:
-    """Tell whether a round row may be claimed again: it failed, or its claim went stale."""
-    if round_.status == "failed":
-        return True
-    return round_.status == "claimed" and now - round_.claimed_at > STALE_CLAIM
-
-
 async def _mark_posted(
     ctx: AppContext, claim: _Claim, *, message_ref: str | None, now: datetime
 ) -> tuple[int, list[int]]:
@@ -147,7 +127,7 @@ async def _mark_posted(
         assert channel is not None
         channel.round_count += 1
         round_.seq = channel.round_count
-        round_.status, round_.posted_at, round_.message_ref = "posted", now, message_ref
+        round_.status, round_.posted_at, round_.message_ref = RoundStatus.POSTED, now, message_ref
         older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
         return round_.seq, [r.id for r in older]
 
@@ -159,11 +139,15 @@ async def _record_failure(
     async with ctx.writing() as repo:
         round_ = await repo.get_round(round_id=claim.round_id)
         if round_ is not None:
-            round_.status = "failed"
+            round_.status = RoundStatus.FAILED
         if pause_reason is not None and round_ is not None:
             channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
             if channel is not None:
-                channel.state, channel.state_reason, channel.updated_at = PAUSED, pause_reason, now
+                channel.state, channel.state_reason, channel.updated_at = (
+                    ChannelState.PAUSED,
+                    pause_reason,
+                    now,
+                )
 
 
 async def _tell_admins_posting_stopped(ctx: AppContext, channel: ChannelRef, reason: str) -> None:
@@ -182,9 +166,9 @@ async def close_round(ctx: AppContext, *, round_id: int, now: datetime) -> Round
     """Close an open round and post the model answer and group summary under it."""
     async with ctx.writing() as repo:
         round_ = await repo.get_round(round_id=round_id)
-        if round_ is None or round_.status != "posted" or round_.seq is None:
+        if round_ is None or round_.status != RoundStatus.POSTED or round_.seq is None:
             return None
-        round_.status, round_.closed_at = "closed", now
+        round_.status, round_.closed_at = RoundStatus.CLOSED, now
         stored = await repo.get_question(question_id=round_.question_id)
         assert stored is not None
         question = question_for(ctx, stored)

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.platforms.discord.pacing import Pacer
 from scalebot.scheduling.scheduler import RoundScheduler
@@ -27,7 +28,7 @@ async def channel_id(bot: Bot) -> int:
 async def test_scheduled_post_is_an_embed_with_an_answer_button_and_a_thread(bot: Bot) -> None:
     await bot.enroll(post=False)
     outcome = await RoundScheduler(bot.ctx, bot.clock).fire(await channel_id(bot))
-    assert outcome.status is rounds.PostStatus.POSTED
+    assert outcome.status is PostStatus.POSTED
     post = bot.fake.find("POST", CHANNEL_POSTS)[0]
     embed = post.embeds[0]
     assert embed["title"].startswith("Mon 05 Jan: ")
@@ -90,7 +91,7 @@ async def check_refusal_pauses_and_tells_the_owner_once(bot: Bot, status: int) -
     await bot.enroll(post=False)
     scheduler = RoundScheduler(bot.ctx, bot.clock)
     outcome = await scheduler.fire(await channel_id(bot))
-    assert outcome.status is rounds.PostStatus.FAILED
+    assert outcome.status is PostStatus.FAILED
     info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
     assert info is not None
     assert not info.active
@@ -105,7 +106,7 @@ async def check_refusal_pauses_and_tells_the_owner_once(bot: Bot, status: int) -
     assert "stopped posting" in notice[0].embeds[0]["title"]
     bot.clock.now += timedelta(days=1)
     again = await scheduler.fire(await channel_id(bot))
-    assert again.status is rounds.PostStatus.PAUSED
+    assert again.status is PostStatus.PAUSED
     assert len(bot.fake.find("POST", CHANNEL_POSTS)) == 1
     assert len(bot.fake.find("POST", r"^/users/@me/channels$")) == 1
 
@@ -174,7 +175,7 @@ async def test_fan_out_to_many_channels_stays_under_the_global_limit(bot: Bot) -
         ids.append(info.id)
     scheduler = RoundScheduler(bot.ctx, bot.clock)
     outcomes = await asyncio.gather(*(scheduler.fire(i) for i in ids))
-    assert all(o.status is rounds.PostStatus.POSTED for o in outcomes)
+    assert all(o.status is PostStatus.POSTED for o in outcomes)
     assert len(starts) == 50  # a post and a thread per channel: more than 40 in a second
     busiest = max(sum(1 for s in starts if t <= s < t + 1.0) for t in starts)
     assert busiest <= 41  # 40/s, plus one for float rounding at a window's edge

@@ -13,11 +13,11 @@ from sqlalchemy import MetaData, Table
 
 from scalebot.db.models import Base
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.platforms.slack.oauth import authorization_url
 from scalebot.services import channels, rounds
 from scalebot.services.context import AppContext
-from scalebot.services.rounds import PostStatus
 from tests.platforms.slack.conftest import ADMIN, CHANNEL, SlackBot, config_for, start_bot
 from tests.platforms.slack.fake_slack import FakeSlack
 

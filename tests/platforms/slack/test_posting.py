@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.rounds import PostStatus
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services import channels
 from scalebot.services.context import AppContext
 from scalebot.services.replies import HOW_TO_ANSWER
-from scalebot.services.rounds import PostStatus
 from tests.platforms.slack.conftest import ADMIN, CHANNEL, SlackBot, config_for, start_bot
 from tests.platforms.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack
 
