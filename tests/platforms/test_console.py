@@ -76,7 +76,7 @@ async def test_scripted_week(ctx: AppContext) -> None:
     view = await standings.read_streak(ctx, channel=CONSOLE_CHANNEL, user=dana)
     assert (view.current, view.longest) == (1, 2)
     assert "Leaderboard by streak" in out
-    assert "Leaderboard by points (last 7 days)" in out
+    assert "Leaderboard by points (this week)" in out
     assert "enrolled: a question at 08:30 Europe/Berlin, weekdays" in out
     # Nothing after /quit runs.
     assert out.count("scalebot: a daily") == 0

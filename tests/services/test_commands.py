@@ -140,7 +140,7 @@ async def test_admin_leaderboard_public_and_periods(ctx: AppContext) -> None:
     await run_command(ctx, MEMBER, "answer I would retrain on drift because data shifts.")
     private = await run_command(ctx, ADMIN, "admin leaderboard week")
     assert private.private
-    assert "last 7 days" in private.title
+    assert "this week" in private.title
     public = await run_command(ctx, ADMIN, "admin leaderboard month public")
     assert not public.private
     assert "(you)" not in public.plain_text()

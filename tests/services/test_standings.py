@@ -159,3 +159,90 @@ async def test_export_contains_every_answer_as_given(ctx: AppContext) -> None:
     assert record["round_date"] == "2026-03-02"
     assert record["late"] is False
     assert "serving" in record["covered"]
+
+
+async def test_viewer_far_down_a_board_gets_their_rank_from_a_count(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    for number in range(11):
+        user = UserRef("test", "W1", f"U{number:02d}", f"Member {number:02d}")
+        await answer(ctx, user, STRONG, now + timedelta(minutes=number))
+    weak_score = await answer(ctx, ALICE, WEAK, now + timedelta(minutes=30))
+    for period in (None, standings.Period.WEEK, standings.Period.MONTH, standings.Period.ALL):
+        board = await standings.leaderboard(
+            ctx, channel=CHANNEL, viewer=ALICE, now=now, period=period
+        )
+        assert len(board.rows) == 10
+        assert board.viewer is not None
+        assert (board.viewer.rank, board.viewer.points) == (12, weak_score)
+        assert "12. Alice (you)" in board.reply.plain_text()
+        # Eleven equal answers share rank 1.
+        assert {row.rank for row in board.rows} == {1}
+
+
+async def test_week_and_month_boards_follow_the_calendar(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 7)
+    sunday = await post(ctx, channel_id, 6)  # 2026-03-08, last day of the week
+    sunday_score = await answer(ctx, ALICE, STRONG, sunday)
+    monday = await post(ctx, channel_id, 7)
+    monday_score = await answer(ctx, BOB, WEAK, monday)
+    week = await standings.leaderboard(
+        ctx, channel=CHANNEL, viewer=None, now=monday, period=standings.Period.WEEK, limit=None
+    )
+    assert [(row.name, row.points) for row in week.rows] == [("Bob", monday_score)]
+    last_week = await standings.leaderboard(
+        ctx, channel=CHANNEL, viewer=None, now=sunday, period=standings.Period.WEEK, limit=None
+    )
+    assert [(row.name, row.points) for row in last_week.rows] == [("Alice", sunday_score)]
+    april = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    month = await standings.leaderboard(
+        ctx, channel=CHANNEL, viewer=None, now=april, period=standings.Period.MONTH, limit=None
+    )
+    assert month.rows == ()
+
+
+async def test_replacing_an_answer_moves_every_points_total(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    await answer(ctx, ALICE, STRONG, now)
+    weak = await answer(ctx, ALICE, WEAK, now + timedelta(minutes=1))
+    for period in (standings.Period.WEEK, standings.Period.MONTH, standings.Period.ALL):
+        board = await standings.leaderboard(
+            ctx, channel=CHANNEL, viewer=ALICE, now=now, period=period
+        )
+        assert [(row.name, row.points) for row in board.rows] == [("Alice", weak)]
+    view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
+    assert view.points == weak
+
+
+async def test_a_missed_round_drops_the_streak_once_the_next_round_posts(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 3)
+    now = await post(ctx, channel_id, 0)
+    alice_points = await answer(ctx, ALICE, STRONG, now)
+    now = await post(ctx, channel_id, 1)
+    bob_points = await answer(ctx, BOB, WEAK, now)
+    board = await standings.leaderboard(ctx, channel=CHANNEL, viewer=ALICE, now=now)
+    # Alice answered the previous round, which is still her live streak.
+    assert [(row.name, row.streak) for row in board.rows] == [("Alice", 1), ("Bob", 1)]
+    now = await post(ctx, channel_id, 2)
+    board = await standings.leaderboard(ctx, channel=CHANNEL, viewer=ALICE, now=now)
+    assert [(row.name, row.streak, row.points) for row in board.rows] == [
+        ("Bob", 1, bob_points),
+        ("Alice", 0, alice_points),
+    ]
+    assert board.viewer is not None
+    assert board.viewer.rank == 2
+
+
+async def test_forgotten_member_leaves_every_points_board(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    await answer(ctx, ALICE, STRONG, now)
+    await answer(ctx, BOB, WEAK, now)
+    await members.forget_user(ctx, user=ALICE)
+    for period in (standings.Period.WEEK, standings.Period.MONTH, standings.Period.ALL):
+        board = await standings.leaderboard(
+            ctx, channel=CHANNEL, viewer=ALICE, now=now, period=period
+        )
+        assert [row.name for row in board.rows] == ["Bob"]
+        assert board.viewer is None

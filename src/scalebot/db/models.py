@@ -166,10 +166,24 @@ class Answer(Base):
 
 
 class Streak(Base):
-    """A member's streak in a channel, kept incrementally."""
+    """A member's streak in a channel, kept incrementally.
+
+    `current` is set to 0 when a round posts after one the member missed, so the streak board
+    reads the index below in order and stops after ten rows.
+    """
 
     __tablename__ = "streaks"
-    __table_args__ = (UniqueConstraint("channel_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "user_id"),
+        Index(
+            "ix_streaks_board",
+            "channel_id",
+            "current",
+            "points",
+            "reached_at",
+            "user_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
@@ -179,6 +193,39 @@ class Streak(Base):
     last_round_seq: Mapped[int | None] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer, default=0)
     reached_at: Mapped[datetime]
+
+
+class PointTotal(Base):
+    """A member's on-time points in a channel for one period: a week, a month or all time.
+
+    Kept in the answer's own transaction, so a points board is an index read, never a scan of
+    answers. Weeks start on Monday and months on the 1st, in the channel's local dates; all time
+    uses ALL_TIME_START.
+    """
+
+    __tablename__ = "point_totals"
+    __table_args__ = (
+        Index(
+            "ix_point_totals_board",
+            "channel_id",
+            "period",
+            "starts_on",
+            "points",
+            "first_at",
+            "user_id",
+        ),
+    )
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    points: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime]
 
 
 class ProcessedEvent(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from scalebot.db.migrate import serialize_startup
 from scalebot.db.models import (
     Answer,
     Channel,
+    PointTotal,
     ProcessedEvent,
     Round,
     StoredQuestion,
@@ -23,6 +24,7 @@ from scalebot.db.models import (
     User,
     Workspace,
 )
+from scalebot.domain.leaderboard import Period
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import RoundStatus
 
@@ -137,10 +139,17 @@ class Repository:
             select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
         )
 
+    async def display_name(self, *, user_id: int) -> str:
+        """Return a user's display name."""
+        name = await self.session.scalar(select(User.display_name).where(User.id == user_id))
+        assert name is not None
+        return name
+
     async def delete_user(self, *, user_id: int) -> None:
         """Delete a user; answers and streaks go with it."""
         await self.session.execute(delete(Answer).where(Answer.user_id == user_id))
         await self.session.execute(delete(Streak).where(Streak.user_id == user_id))
+        await self.session.execute(delete(PointTotal).where(PointTotal.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
 
     # --- questions ---------------------------------------------------------------------------
@@ -268,39 +277,121 @@ class Repository:
         )
         return [(answer, round_) for answer, round_ in rows]
 
-    async def streak_ranking(self, *, channel_id: int, open_seq: int) -> list[RankedRow]:
-        """Rank members by live streak, then points, then who reached it first."""
-        live = case((Streak.last_round_seq >= open_seq - 1, Streak.current), else_=0)
-        rows = await self.session.execute(
+    async def streak_board(self, *, channel_id: int, limit: int | None) -> list[RankedRow]:
+        """Members by streak, then points, then who reached it first; read in index order."""
+        query = (
             select(
-                User.id, User.display_name, User.external_id, live, Streak.points, Streak.reached_at
+                User.id,
+                User.display_name,
+                User.external_id,
+                Streak.current,
+                Streak.points,
+                Streak.reached_at,
             )
             .join(User, User.id == Streak.user_id)
-            .where(Streak.channel_id == channel_id)
-            .order_by(live.desc(), Streak.points.desc(), Streak.reached_at, User.id)
+            .where(Streak.channel_id == channel_id, (Streak.current > 0) | (Streak.points > 0))
+            .order_by(
+                Streak.current.desc(), Streak.points.desc(), Streak.reached_at, Streak.user_id
+            )
+            .limit(limit)
         )
-        return [RankedRow(*row) for row in rows]
+        return [RankedRow(*row) for row in await self.session.execute(query)]
 
-    async def points_ranking(self, *, channel_id: int, since: date | None) -> list[RankedRow]:
-        """Rank members by points from on-time answers to rounds since a local date."""
-        conditions = [Round.channel_id == channel_id, Answer.late.is_(False)]
-        if since is not None:
-            conditions.append(Round.round_date >= since)
-        points = func.sum(Answer.points)
-        first = func.min(Answer.created_at)
-        rows = await self.session.execute(
-            select(User.id, User.display_name, User.external_id, func.count(), points, first)
-            .select_from(Answer)
-            .join(Round, Round.id == Answer.round_id)
-            .join(User, User.id == Answer.user_id)
-            .where(and_(*conditions))
-            .group_by(User.id, User.display_name, User.external_id)
-            .order_by(points.desc(), first, User.id)
+    async def streak_rank(self, *, channel_id: int, current: int, points: int) -> int:
+        """Rank of a (streak, points) pair: one more than the rows strictly ahead of it."""
+        mine = Streak.channel_id == channel_id
+        ahead = await self._count(Streak, mine, Streak.current > current)
+        level = await self._count(
+            Streak, mine, Streak.current == current, Streak.points > points
         )
-        return [
-            RankedRow(user_id, name, external, 0, int(total or 0), reached)
-            for user_id, name, external, _count, total, reached in rows
+        return 1 + ahead + level
+
+    async def break_missed_streaks(self, *, channel_id: int, open_seq: int) -> None:
+        """Zero the streaks of members who missed the round before `open_seq` (it just closed)."""
+        await self.session.execute(
+            update(Streak)
+            .where(
+                Streak.channel_id == channel_id,
+                Streak.current > 0,
+                Streak.last_round_seq < open_seq - 1,
+            )
+            .values(current=0)
+        )
+
+    async def add_points(
+        self, *, channel_id: int, user_id: int, round_date: date, points: int, now: datetime
+    ) -> None:
+        """Add on-time points to the member's week, month and all-time totals (one statement)."""
+        rows = [
+            {
+                "channel_id": channel_id,
+                "period": period.value,
+                "starts_on": period.start(round_date),
+                "user_id": user_id,
+                "points": points,
+                "first_at": now,
+            }
+            for period in Period
         ]
+        statement = self._insert(PointTotal).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel_id", "period", "starts_on", "user_id"],
+            set_={"points": PointTotal.points + statement.excluded.points},
+        )
+        await self.session.execute(statement)
+
+    async def points_board(
+        self, *, channel_id: int, period: Period, starts_on: date, limit: int | None
+    ) -> list[RankedRow]:
+        """Members by points in one period, then who answered first; read in index order."""
+        query = (
+            select(
+                User.id,
+                User.display_name,
+                User.external_id,
+                literal(0),
+                PointTotal.points,
+                PointTotal.first_at,
+            )
+            .join(User, User.id == PointTotal.user_id)
+            .where(*self._period(channel_id, period, starts_on))
+            .order_by(PointTotal.points.desc(), PointTotal.first_at, PointTotal.user_id)
+            .limit(limit)
+        )
+        return [RankedRow(*row) for row in await self.session.execute(query)]
+
+    async def points_of(
+        self, *, channel_id: int, period: Period, starts_on: date, user_id: int
+    ) -> int | None:
+        """A member's points in one period, or None when they have no on-time answer in it."""
+        return await self.session.scalar(
+            select(PointTotal.points).where(
+                *self._period(channel_id, period, starts_on), PointTotal.user_id == user_id
+            )
+        )
+
+    async def points_rank(
+        self, *, channel_id: int, period: Period, starts_on: date, points: int
+    ) -> int:
+        """Rank of a points total in a period: one more than the totals above it."""
+        where = self._period(channel_id, period, starts_on)
+        return 1 + await self._count(PointTotal, *where, PointTotal.points > points)
+
+    @staticmethod
+    def _period(channel_id: int, period: Period, starts_on: date) -> list[ColumnElement[bool]]:
+        """The conditions selecting one channel's totals for one period."""
+        return [
+            PointTotal.channel_id == channel_id,
+            PointTotal.period == period.value,
+            PointTotal.starts_on == starts_on,
+        ]
+
+    async def _count(self, model: type[Any], *conditions: ColumnElement[bool]) -> int:
+        """Count a model's rows that meet every condition."""
+        found = await self.session.scalar(
+            select(func.count()).select_from(model).where(*conditions)
+        )
+        return int(found or 0)
 
     # --- processed events --------------------------------------------------------------------
 
@@ -321,11 +412,14 @@ class Repository:
 
     async def _insert_ignore(self, model: type[Any], values: dict[str, Any]) -> bool:
         """Insert a row unless a unique key already exists; return whether it was inserted."""
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(model).values(**values).on_conflict_do_nothing()
+        statement = self._insert(model).values(**values).on_conflict_do_nothing()
         result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
+
+    def _insert(self, model: type[Any]) -> Any:
+        """Start this dialect's INSERT, which knows ON CONFLICT."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
     async def mark_rounds(self, *, round_ids: Sequence[int], **values: Any) -> None:
         """Update several rounds at once."""

@@ -127,15 +127,26 @@ async def _submit(
         existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
         late = round_.status == RoundStatus.CLOSED
         stored = True
+        gained = 0
         if existing is not None and (late or not replace_existing):
             stored, revision = False, existing.revision  # the earlier answer stands
         elif existing is not None:
+            gained = 0 if existing.late else feedback.score - existing.points
             revision = _replace(existing, text, feedback, now, streak)
         else:
             revision = 1
             await repo.add_answer(_new_answer(round_, member.id, text, feedback, now, late=late))
             if not late:
+                gained = feedback.score
                 _count_answer(streak, round_, feedback.score, now)
+        if stored and not late:
+            await repo.add_points(
+                channel_id=channel_row.id,
+                user_id=member.id,
+                round_date=round_.round_date,
+                points=gained,
+                now=now,
+            )
         current = _state(streak).effective(channel_row.round_count)
     reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
     if not stored and not late:

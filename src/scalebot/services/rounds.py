@@ -128,6 +128,7 @@ async def _mark_posted(
         channel.round_count += 1
         round_.seq = channel.round_count
         round_.status, round_.posted_at, round_.message_ref = RoundStatus.POSTED, now, message_ref
+        await repo.break_missed_streaks(channel_id=channel.id, open_seq=round_.seq)
         older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
         return round_.seq, [r.id for r in older]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from scalebot.db.repository import RankedRow
+from scalebot.db.repository import RankedRow, Repository
+from scalebot.domain.leaderboard import Period, shared_ranks
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
@@ -17,19 +17,6 @@ from scalebot.services.context import AppContext, UserError
 from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 
 MEMBER_BOARD_SIZE = 10
-
-
-class Period(StrEnum):
-    """A points window, in the channel's local days (today included)."""
-
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
-
-    @property
-    def days(self) -> int | None:
-        """Length in days, or None for all time."""
-        return {"week": 7, "month": 30, "all": None}[self.value]
 
 
 def parse_period(text: str) -> Period:
@@ -88,50 +75,80 @@ async def leaderboard(
     period: Period | None = None,
     limit: int | None = MEMBER_BOARD_SIZE,
 ) -> LeaderboardView:
-    """Rank by live streak (no period) or by points over a period; top `limit` plus the viewer."""
+    """Rank by streak (no period) or by points over a period; top `limit` plus the viewer.
+
+    Every read is an index range: the board in index order with a LIMIT, and the viewer's
+    rank as a count of the rows ahead, so the cost does not grow with the channel's size.
+    """
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
+        member = None
+        if viewer is not None:
+            member = await repo.find_user(workspace_id=row.workspace_id, external_id=viewer.user_id)
         if period is None:
-            ranked = await repo.streak_ranking(channel_id=row.id, open_seq=row.round_count)
-            ranked = [r for r in ranked if r.streak > 0 or r.points > 0]
+            ranked = await repo.streak_board(channel_id=row.id, limit=limit)
+            mine = await _streak_viewer(repo, row.id, member.id if member else None)
             title = "Leaderboard by streak"
         else:
-            since = _period_start(row.timezone, now, period)
-            ranked = await repo.points_ranking(channel_id=row.id, since=since)
-            title = f"Leaderboard by points ({_period_label(period)})"
+            starts_on = period.start(now.astimezone(ZoneInfo(row.timezone)).date())
+            ranked = await repo.points_board(
+                channel_id=row.id, period=period, starts_on=starts_on, limit=limit
+            )
+            mine = await _points_viewer(
+                repo, row.id, period, starts_on, member.id if member else None
+            )
+            title = f"Leaderboard by points ({period.label})"
     standings = _standings(ranked, viewer)
-    shown = standings if limit is None else standings[:limit]
-    mine = next((s for s in standings if s.is_viewer), None)
-    reply = leaderboard_reply(title, shown, by_points=period is not None, viewer=mine)
-    return LeaderboardView(tuple(shown), mine, reply)
+    viewer_line = next((s for s in standings if s.is_viewer), None)
+    if viewer_line is None and mine is not None and viewer is not None:
+        rank, streak, points, name = mine
+        viewer_line = Standing(rank, name, streak, points, is_viewer=True)
+    reply = leaderboard_reply(title, standings, by_points=period is not None, viewer=viewer_line)
+    return LeaderboardView(tuple(standings), viewer_line, reply)
 
 
-def _period_start(zone: str, now: datetime, period: Period) -> date | None:
-    """First local date inside the period, or None for all time."""
-    if period.days is None:
+async def _streak_viewer(
+    repo: Repository, channel_id: int, user_id: int | None
+) -> tuple[int, int, int, str] | None:
+    """The viewer's rank, streak, points and name on the streak board, if they are on it."""
+    if user_id is None:
         return None
-    today = now.astimezone(ZoneInfo(zone)).date()
-    return today - timedelta(days=period.days - 1)
+    streak = await repo.get_streak(channel_id=channel_id, user_id=user_id)
+    if streak is None or (streak.current == 0 and streak.points == 0):
+        return None
+    rank = await repo.streak_rank(
+        channel_id=channel_id, current=streak.current, points=streak.points
+    )
+    return rank, streak.current, streak.points, await repo.display_name(user_id=user_id)
 
 
-def _period_label(period: Period) -> str:
-    """Words for a period."""
-    return {"week": "last 7 days", "month": "last 30 days", "all": "all time"}[period.value]
+async def _points_viewer(
+    repo: Repository, channel_id: int, period: Period, starts_on: date, user_id: int | None
+) -> tuple[int, int, int, str] | None:
+    """The viewer's rank, 0, points and name on a points board, if they are on it."""
+    if user_id is None:
+        return None
+    where = {"channel_id": channel_id, "period": period, "starts_on": starts_on}
+    points = await repo.points_of(**where, user_id=user_id)
+    if points is None:
+        return None
+    rank = await repo.points_rank(**where, points=points)
+    return rank, 0, points, await repo.display_name(user_id=user_id)
 
 
 def _standings(ranked: list[RankedRow], viewer: UserRef | None) -> list[Standing]:
-    """Number the rows; equal rows share a rank."""
-    standings: list[Standing] = []
-    for index, row in enumerate(ranked):
-        previous = standings[-1] if standings else None
-        same = previous is not None and (previous.streak, previous.points) == (
+    """Number the rows from 1; equal rows share a rank."""
+    ranks = shared_ranks([(row.streak, row.points) for row in ranked])
+    return [
+        Standing(
+            rank,
+            row.display_name,
             row.streak,
             row.points,
+            viewer is not None and row.external_id == viewer.user_id,
         )
-        rank = previous.rank if same and previous is not None else index + 1
-        is_viewer = viewer is not None and row.external_id == viewer.user_id
-        standings.append(Standing(rank, row.display_name, row.streak, row.points, is_viewer))
-    return standings
+        for rank, row in zip(ranks, ranked, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

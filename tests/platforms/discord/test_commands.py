@@ -230,7 +230,7 @@ async def test_admin_leaderboard_privately(bot: Bot) -> None:
     )
     sent = await bot.interact(as_admin(slash("admin", "leaderboard", period="week")))
     assert sent[0].body["flags"] == EPHEMERAL
-    assert title(sent[0]) == "Leaderboard by points (last 7 days)"
+    assert title(sent[0]) == "Leaderboard by points (this week)"
     assert sent[0].embeds[0]["description"].startswith("1. Alice")
 
 

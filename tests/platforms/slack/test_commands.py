@@ -133,7 +133,7 @@ async def test_admin_leaderboard_privately_or_in_the_channel(slack: SlackBot) ->
     await slack.enroll()
     await slack.command(f"answer {ANSWER}")
     await slack.command("admin leaderboard week", user=ADMIN)
-    assert slack.last_reply()["text"].startswith("Leaderboard by points (last 7 days)")
+    assert slack.last_reply()["text"].startswith("Leaderboard by points (this week)")
     posts_before = len(slack.fake.calls_to("chat.postMessage"))
     responses_before = len(slack.replies())
     await slack.command("admin leaderboard all public", user=ADMIN)
