@@ -21,7 +21,8 @@ depends_on: str | Sequence[str] | None = None
 # The first local date of each period containing a round's date, per dialect.
 _PERIOD_STARTS = {
     "sqlite": {
-        "week": "date(r.round_date, '-' || ((CAST(strftime('%w', r.round_date) AS INTEGER) + 6) % 7) || ' days')",
+        "week": "date(r.round_date, '-' || ((CAST(strftime('%w', r.round_date) AS INTEGER) + 6)"
+        " % 7) || ' days')",
         "month": "date(r.round_date, 'start of month')",
         "all": "'1970-01-01'",
     },
@@ -50,7 +51,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_point_totals_user_id_users"), ondelete="CASCADE"
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_point_totals_user_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
             "channel_id", "period", "starts_on", "user_id", name=op.f("pk_point_totals")
@@ -74,14 +78,14 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """Total the on-time answers already stored, and zero streaks whose missed round closed."""
-    starts = _PERIOD_STARTS[op.get_bind().dialect.name]
-    for period, start in starts.items():
+    dialect = op.get_bind().dialect.name
+    on_time = "false" if dialect == "postgresql" else "0"
+    for period, start in _PERIOD_STARTS[dialect].items():
         op.execute(
             "INSERT INTO point_totals (channel_id, period, starts_on, user_id, points, first_at) "
-            f"SELECT r.channel_id, '{period}', {start}, a.user_id, SUM(a.points), MIN(a.created_at) "
-            "FROM answers a JOIN rounds r ON r.id = a.round_id "
-            f"WHERE a.late = {'false' if op.get_bind().dialect.name == 'postgresql' else '0'} "
-            f"GROUP BY r.channel_id, {start}, a.user_id"
+            f"SELECT r.channel_id, '{period}', {start}, a.user_id, SUM(a.points), "
+            "MIN(a.created_at) FROM answers a JOIN rounds r ON r.id = a.round_id "
+            f"WHERE a.late = {on_time} GROUP BY r.channel_id, {start}, a.user_id"
         )
     op.execute(
         "UPDATE streaks SET current = 0 WHERE current > 0 AND last_round_seq < "

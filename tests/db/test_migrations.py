@@ -105,7 +105,8 @@ def _insert_answers_of_two_weeks(connection: Connection) -> None:
     """Store a channel with three rounds, two members and their answers (schema 0002)."""
     at = "'2026-03-09 09:00:00+00:00'"
     statements = [
-        f"INSERT INTO workspaces (id, platform, external_id, created_at) VALUES (1, 't', 'W', {at})",
+        "INSERT INTO workspaces (id, platform, external_id, created_at)"
+        f" VALUES (1, 't', 'W', {at})",
         "INSERT INTO channels (id, workspace_id, external_id, post_time, days, timezone, state,"
         f" round_count, enrolled_at, updated_at) VALUES (1, 1, 'C', '09:00:00', 'daily', 'UTC',"
         f" 'active', 3, {at}, {at})",

@@ -301,9 +301,7 @@ class Repository:
         """Rank of a (streak, points) pair: one more than the rows strictly ahead of it."""
         mine = Streak.channel_id == channel_id
         ahead = await self._count(Streak, mine, Streak.current > current)
-        level = await self._count(
-            Streak, mine, Streak.current == current, Streak.points > points
-        )
+        level = await self._count(Streak, mine, Streak.current == current, Streak.points > points)
         return 1 + ahead + level
 
     async def break_missed_streaks(self, *, channel_id: int, open_seq: int) -> None:

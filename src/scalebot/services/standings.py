@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from scalebot.db.repository import RankedRow, Repository
 from scalebot.domain.leaderboard import Period, shared_ranks
+
+__all__ = ["Period", "leaderboard", "member_stats", "parse_period", "read_streak"]
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
@@ -128,11 +130,14 @@ async def _points_viewer(
     """The viewer's rank, 0, points and name on a points board, if they are on it."""
     if user_id is None:
         return None
-    where = {"channel_id": channel_id, "period": period, "starts_on": starts_on}
-    points = await repo.points_of(**where, user_id=user_id)
+    points = await repo.points_of(
+        channel_id=channel_id, period=period, starts_on=starts_on, user_id=user_id
+    )
     if points is None:
         return None
-    rank = await repo.points_rank(**where, points=points)
+    rank = await repo.points_rank(
+        channel_id=channel_id, period=period, starts_on=starts_on, points=points
+    )
     return rank, 0, points, await repo.display_name(user_id=user_id)
 
 
