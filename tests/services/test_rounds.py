@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
+from scalebot.domain.refs import UserRef
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import answers, channels, rounds
@@ -197,3 +199,44 @@ async def test_due_rounds_are_posted_once_at_start(
     again = await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=3))
     assert [o.status for o in again] == [PostStatus.EXISTS]
     assert len(messenger.questions) == 1
+
+
+async def test_round_summary_counts_on_time_answers_by_aggregate(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    channel_id = await enroll(ctx)
+    first = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    texts = (GOOD_ANSWER, "Buy GPUs because training is slow.", "Cache predictions.")
+    outcomes = [
+        await answers.submit_answer(
+            ctx,
+            channel=CHANNEL,
+            user=UserRef("test", "W1", f"U{number}", f"Member {number}"),
+            text=text,
+            now=MONDAY_9 + timedelta(hours=1),
+        )
+        for number, text in enumerate(texts)
+    ]
+    await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(days=1))
+    late = await answers.submit_answer(
+        ctx,
+        channel=CHANNEL,
+        user=ALICE,
+        text="Buy GPUs.",
+        now=MONDAY_9 + timedelta(days=1),
+        round_id=first.round_id,
+    )
+    assert late.late
+    missed = Counter(r.id for outcome in outcomes for r in outcome.feedback.missed)
+    async with ctx.reading() as repo:
+        tally = await repo.round_tally(round_id=first.round_id or 0)
+        counts = await repo.round_missed_counts(round_id=first.round_id or 0)
+    assert tally == (3, sum(o.feedback.score for o in outcomes) / 3)
+    assert counts == dict(missed)  # the late answer is not counted
+    [(_channel, _thread, summary)] = messenger.thread_posts
+    top = max(missed.values())
+    labels = {r.id: r.label for o in outcomes for r in o.feedback.missed if missed[r.id] == top}
+    text = summary.plain_text()
+    assert "3 answers" in text
+    assert f"({top / 3:.0%} of answers)" in text
+    assert any(f"Most missed: {label} " in text for label in labels.values())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, select, update
+from sqlalchemy import ColumnElement, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,19 @@ from scalebot.db.models import (
 from scalebot.domain.leaderboard import Period
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import RoundStatus
+
+# The missed criterion ids are a JSON list inside answers.covered; each database unnests it.
+_MISSED_COUNTS = {
+    "sqlite": text(
+        "SELECT m.value, COUNT(*) FROM answers AS a, json_each(a.covered, '$.missed') AS m "
+        "WHERE a.round_id = :round_id AND a.late = 0 GROUP BY m.value"
+    ),
+    "postgresql": text(
+        "SELECT m.value, COUNT(*) FROM answers AS a, "
+        "json_array_elements_text(a.covered -> 'missed') AS m(value) "
+        "WHERE a.round_id = :round_id AND NOT a.late GROUP BY m.value"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -245,12 +258,22 @@ class Repository:
         await self.session.flush()
         return answer
 
-    async def round_answers(self, *, round_id: int) -> list[Answer]:
-        """Return the on-time answers of a round."""
-        rows = await self.session.scalars(
-            select(Answer).where(Answer.round_id == round_id, Answer.late.is_(False))
-        )
-        return list(rows)
+    async def round_tally(self, *, round_id: int) -> tuple[int, float | None]:
+        """Count a round's on-time answers and average their scores."""
+        row = (
+            await self.session.execute(
+                select(func.count(), func.avg(Answer.score)).where(
+                    Answer.round_id == round_id, Answer.late.is_(False)
+                )
+            )
+        ).one()
+        return int(row[0]), None if row[1] is None else float(row[1])
+
+    async def round_missed_counts(self, *, round_id: int) -> dict[str, int]:
+        """Count, per criterion id, the on-time answers of a round that missed it."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        rows = await self.session.execute(_MISSED_COUNTS[dialect], {"round_id": round_id})
+        return {str(criterion): int(count) for criterion, count in rows}
 
     async def get_streak(
         self, *, channel_id: int, user_id: int, lock: bool = False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -173,11 +172,13 @@ async def close_round(ctx: AppContext, *, round_id: int, now: datetime) -> Round
         stored = await repo.get_question(question_id=round_.question_id)
         assert stored is not None
         question = question_for(ctx, stored)
-        summary = await _summarise(repo, round_, question)
         channel = await repo.get_channel(channel_id=round_.channel_id)
         assert channel is not None
         ref = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id)).ref
-        thread = round_.message_ref
+        thread, seq = round_.message_ref, round_.seq
+    # Counted after the write commits, outside the write lock: answers arriving now are late.
+    async with ctx.reading() as repo:
+        summary = await _summarise(repo, round_id, seq, question)
     try:
         await ctx.messenger(ref.platform).post_in_thread(
             ref, thread, summary_reply(question, summary)
@@ -187,22 +188,20 @@ async def close_round(ctx: AppContext, *, round_id: int, now: datetime) -> Round
     return summary
 
 
-async def _summarise(repo: Repository, round_: Round, question: Question) -> RoundSummary:
-    """Count answers, average score and the criterion most answers missed."""
-    answers = await repo.round_answers(round_id=round_.id)
-    assert round_.seq is not None
+async def _summarise(repo: Repository, round_id: int, seq: int, question: Question) -> RoundSummary:
+    """Count answers, average score and the criterion most answers missed, by SQL aggregates."""
+    answers, average = await repo.round_tally(round_id=round_id)
     if not answers:
-        return RoundSummary(round_.seq, 0, None, None, 0.0)
-    missed: Counter[str] = Counter()
-    for answer in answers:
-        missed.update(answer.covered.get("missed", []))
-    average = sum(answer.score for answer in answers) / len(answers)
+        return RoundSummary(seq, 0, None, None, 0.0)
+    missed = await repo.round_missed_counts(round_id=round_id)
     if not missed:
-        return RoundSummary(round_.seq, len(answers), average, None, 0.0)
-    missed_id, count = missed.most_common(1)[0]
+        return RoundSummary(seq, answers, average, None, 0.0)
+    # Ties go to the criterion that comes first in the rubric.
+    order = {criterion.id: index for index, criterion in enumerate(question.rubric)}
+    missed_id = min(missed, key=lambda cid: (-missed[cid], order.get(cid, len(order)), cid))
     labels = {criterion.id: criterion.label for criterion in question.rubric}
     label = labels.get(missed_id, missed_id)
-    return RoundSummary(round_.seq, len(answers), average, label, count / len(answers))
+    return RoundSummary(seq, answers, average, label, missed[missed_id] / answers)
 
 
 @dataclass(frozen=True)
