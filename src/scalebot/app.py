@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from sqlalchemy.engine import make_url
 from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
 from scalebot.db.engine import Database
+from scalebot.domain.clock import utc_now
 from scalebot.grading.feedback import Grader
 from scalebot.grading.rubric import RubricGrader
 from scalebot.scheduling.scheduler import RoundScheduler
@@ -53,7 +53,7 @@ async def build_context(
     """Open the database, load the bank and sync it; return the shared context."""
     database = await open_database(settings)
     ctx = AppContext(database, load_bank(), build_grader(settings), dict(messengers or {}))
-    report = await sync_questions(ctx, now=datetime.now(UTC))
+    report = await sync_questions(ctx, now=utc_now())
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
     return ctx
 

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from scalebot.domain.clock import Clock, utc_now
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import channels, events, rounds
 from scalebot.services.context import AppContext
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The real clock, in UTC."""
-    return datetime.now(UTC)
 
 
 def trigger_for(schedule: Schedule) -> CronTrigger:

@@ -8,7 +8,8 @@ from contextlib import suppress
 
 import discord
 
-from scalebot.platforms.discord.client import Clock, ScaleClient, utc_now
+from scalebot.domain.clock import Clock, utc_now
+from scalebot.platforms.discord.client import ScaleClient
 from scalebot.platforms.discord.config import DiscordConfig, log_in
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError

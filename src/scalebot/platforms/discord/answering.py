@@ -10,15 +10,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from scalebot.domain.replies import Reply, error
+from scalebot.platforms.discord.identity import PLATFORM, Interaction, channel_ref, user_ref
+from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.render import content, render
-from scalebot.platforms.discord.respond import (
-    PLATFORM,
-    Interaction,
-    begin,
-    channel_ref,
-    send_reply,
-    user_ref,
-)
 from scalebot.services import answers, events, rounds
 from scalebot.services.context import MAX_ANSWER_CHARS, UserError
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from scalebot.domain.clock import Clock, utc_now
 from scalebot.domain.replies import error
 from scalebot.platforms.discord.answering import (
     AnswerButton,
@@ -17,21 +16,15 @@ from scalebot.platforms.discord.answering import (
     form_round,
     submit_form,
 )
-from scalebot.platforms.discord.commands import build_scale_group
 from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
+from scalebot.platforms.discord.handlers import build_scale_group
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import Pacer, share_of_limit
 from scalebot.platforms.discord.render import render
 from scalebot.services.context import AppContext
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 OOPS = "Something went wrong on scalebot's side. Try again in a minute."
-
-
-def utc_now() -> datetime:
-    """The real clock, in UTC."""
-    return datetime.now(UTC)
 
 
 def intents_for(config: DiscordConfig) -> discord.Intents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from scalebot.domain.replies import Reply, Tone
+from scalebot.platforms.chunks import pack_lines
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -59,24 +61,18 @@ def _drop_dangling_escape(text: str) -> str:
 
 def split_value(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
     """Split a field value into chunks of at most `limit`, at line breaks where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            head = _drop_dangling_escape(line[: cut if cut > limit // 2 else limit])
-            chunks.append(head)
-            line = line[len(head) :].lstrip(" ")
-        current = line
-    if current or not chunks:
-        chunks.append(current or ZERO_WIDTH)
-    return chunks
+    return pack_lines(text.split("\n"), limit, _split_line) or [ZERO_WIDTH]
+
+
+def _split_line(line: str, limit: int) -> Iterator[str]:
+    """Cut one long line at spaces where possible, never after an escaping backslash."""
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit)
+        head = _drop_dangling_escape(line[: cut if cut > limit // 2 else limit])
+        yield head
+        line = line[len(head) :].lstrip(" ")
+    if line:
+        yield line
 
 
 @dataclass

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-from scalebot.platforms.discord.commands import build_scale_group
 from scalebot.platforms.discord.config import (
     BOT_PERMISSIONS,
     DiscordConfig,
     log_in,
     skip_voice_warnings,
 )
+from scalebot.platforms.discord.handlers import build_scale_group
 
 SCOPES = ("bot", "applications.commands")
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from scalebot.domain.clock import Clock, utc_now
 from scalebot.platforms.slack.clients import Clients
 from scalebot.platforms.slack.config import SlackConfig
 from scalebot.platforms.slack.handlers import SlackHandlers
 from scalebot.platforms.slack.manifest import EVENTS_PATH
 from scalebot.platforms.slack.messenger import SlackMessenger, api_error
 from scalebot.platforms.slack.oauth import oauth_settings
-from scalebot.scheduling.scheduler import utc_now
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
 
@@ -37,7 +35,7 @@ class SlackAdapter:
         config: SlackConfig,
         *,
         process_before_response: bool = False,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         """Build the Bolt app and its listeners; nothing connects until start()."""
         self.ctx = ctx

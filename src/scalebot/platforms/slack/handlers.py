@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,10 +12,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from scalebot.domain.clock import Clock
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
-from scalebot.platforms.slack.blocks import (
+from scalebot.platforms.slack.identity import PLATFORM, Member, identify
+from scalebot.platforms.slack.messenger import api_error
+from scalebot.platforms.slack.render import (
     ANSWER_ACTION,
     ANSWER_BLOCK,
     ANSWER_INPUT,
@@ -24,14 +27,11 @@ from scalebot.platforms.slack.blocks import (
     answer_modal,
     message,
 )
-from scalebot.platforms.slack.messenger import api_error
-from scalebot.platforms.slack.people import PLATFORM, Member, identify
 from scalebot.services import answers, events, rounds
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 ANSWERED_REACTION = "white_check_mark"
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."

@@ -12,9 +12,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
-from scalebot.platforms.slack.blocks import message, question_message
 from scalebot.platforms.slack.clients import Clients, NotInstalled
-from scalebot.platforms.slack.people import workspace_admins
+from scalebot.platforms.slack.identity import workspace_admins
+from scalebot.platforms.slack.render import message, question_message
 from scalebot.services.context import ChannelUnavailable
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from scalebot.domain.replies import Field, Reply, Tone
-from scalebot.platforms.slack.blocks import (
+from scalebot.platforms.slack.render import (
     FALLBACK_CHARS,
     MAX_BLOCKS,
     SECTION_CHARS,

@@ -1,4 +1,4 @@
-"""The /scale slash-command group: thin callbacks over services.commands.run_command."""
+"""Handlers: the /scale slash-command group, thin callbacks over services.commands.run_command."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from discord import app_commands
 
 from scalebot.domain.replies import error
 from scalebot.platforms.discord.answering import answer_form, answer_view
-from scalebot.platforms.discord.respond import Interaction, begin, send_reply
+from scalebot.platforms.discord.identity import Interaction
+from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.services import rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError

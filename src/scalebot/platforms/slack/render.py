@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.platforms.chunks import pack_lines
 
 Block = dict[str, Any]
 
@@ -34,20 +35,7 @@ def escape(text: str) -> str:
 
 def chunks(text: str, limit: int) -> list[str]:
     """Escape text and cut it into pieces of at most `limit` characters, at line ends."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        for part in _hard_split(escape(line), limit):
-            candidate = f"{current}\n{part}" if current else part
-            if len(candidate) <= limit:
-                current = candidate
-                continue
-            if current:
-                pieces.append(current)
-            current = part
-    if current:
-        pieces.append(current)
-    return pieces
+    return pack_lines((escape(line) for line in text.split("\n")), limit, _hard_split)
 
 
 def _hard_split(escaped: str, limit: int) -> Iterator[str]:
