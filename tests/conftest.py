@@ -95,13 +95,29 @@ class FakeMessenger:
         self.thread_posts: list[tuple[ChannelRef, str | None, Reply]] = []
         self.admin_notices: list[tuple[ChannelRef, Reply]] = []
         self.fail_with: Exception | None = None
+        self.lose_replies = 0  # posts that go out but whose reply is lost
+        self.lookups: list[int] = []
+        self.lookup_fails: Exception | None = None
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Record a question post (or fail as told)."""
         if self.fail_with is not None:
             raise self.fail_with
         self.questions.append((channel, reply, round_id))
+        if self.lose_replies:
+            self.lose_replies -= 1
+            raise ConnectionResetError("the reply was lost")
         return f"msg-{round_id}"
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """Find a recorded post of a round (or fail as told)."""
+        self.lookups.append(round_id)
+        if self.lookup_fails is not None:
+            raise self.lookup_fails
+        posted = any(r == round_id and c == channel for c, _reply, r in self.questions)
+        return f"msg-{round_id}" if posted else None
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
         """Record a thread post."""

@@ -6,19 +6,22 @@ import asyncio
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from scalebot.db.engine import Database
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.scheduling.scheduler import (
-    RETRY_DELAYS,
     RoundScheduler,
     fire_times,
     job_id,
     trigger_for,
 )
 from scalebot.services import channels
-from scalebot.services.context import AppContext
+from scalebot.services.context import AppContext, PostRefused
 from tests.conftest import CHANNEL, FakeMessenger
+from tests.platforms.slack.test_modes import closed_port
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -146,6 +149,7 @@ async def test_real_scheduler_runs_the_job(ctx: AppContext, messenger: FakeMesse
         await asyncio.wait_for(posted.wait(), timeout=10)
     finally:
         scheduler.shutdown()
+        await scheduler.drain()
     assert len(messenger.questions) == 1
 
 
@@ -201,41 +205,72 @@ async def test_a_job_fired_after_midnight_does_not_post_the_next_days_round(
     assert messenger.questions == []
 
 
-async def test_a_failed_post_is_retried_later_the_same_day(
+async def test_a_job_error_is_logged_and_retried_with_backoff(
+    ctx: AppContext, messenger: FakeMessenger, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database went away under the job: it logs, and fires again later the same day."""
+    channel_id = await enroll(ctx, CHANNEL, "UTC")
+    clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    scheduler = RoundScheduler(ctx, clock=clock)
+    scheduler.scheduler.start(paused=True)
+    real = ctx.db
+    ctx.db = Database.from_url(f"postgresql://postgres@127.0.0.1:{closed_port()}/none")
+    delays = []
+    for _ in range(3):
+        assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
+        retry = scheduler.scheduler.get_job(f"retry:{channel_id}")
+        assert retry is not None
+        delays.append(retry.trigger.run_date - clock.now)
+    base = ctx.delivery.retry_base
+    assert delays == [base, base * 2, base * 4]
+    assert "round job for channel" in caplog.text
+    await ctx.db.dispose()
+    ctx.db = real
+    assert (await scheduler.fire(channel_id)).status is PostStatus.POSTED
+    assert len(messenger.questions) == 1
+    scheduler.shutdown()
+
+
+async def test_the_watchdog_retries_a_refused_post_after_its_backoff(
     ctx: AppContext, messenger: FakeMessenger
 ) -> None:
     channel_id = await enroll(ctx, CHANNEL, "UTC")
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     scheduler = RoundScheduler(ctx, clock=clock)
-    scheduler.scheduler.start(paused=True)
-    messenger.fail_with = RuntimeError("Slack answered 500")
-    delays = []
-    for delay in RETRY_DELAYS:
-        assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
-        retry = scheduler.scheduler.get_job(f"retry:{channel_id}")
-        assert retry is not None
-        delays.append(retry.trigger.run_date - clock.now)
-        clock.now += delay
-    assert delays == list(RETRY_DELAYS)
+    messenger.fail_with = PostRefused("ratelimited")
+    assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
     messenger.fail_with = None
-    outcome = await scheduler.fire(channel_id)
+    clock.now += ctx.delivery.retry_base - timedelta(seconds=1)
+    assert await scheduler.watchdog() == []  # not yet
+    clock.now += timedelta(seconds=1)
+    [outcome] = await scheduler.watchdog()
     assert outcome.status is PostStatus.POSTED
     assert len(messenger.questions) == 1
-    scheduler.shutdown()
 
 
-async def test_retries_stop_after_the_last_delay(ctx: AppContext, messenger: FakeMessenger) -> None:
+async def test_the_watchdog_settles_a_post_whose_reply_was_lost(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
     channel_id = await enroll(ctx, CHANNEL, "UTC")
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     scheduler = RoundScheduler(ctx, clock=clock)
-    scheduler.scheduler.start(paused=True)
-    messenger.fail_with = RuntimeError("down")
-    for _ in range(len(RETRY_DELAYS)):
-        await scheduler.fire(channel_id)
-        scheduler.scheduler.remove_job(f"retry:{channel_id}")
-    await scheduler.fire(channel_id)
-    assert scheduler.scheduler.get_job(f"retry:{channel_id}") is None
-    scheduler.shutdown()
+    messenger.lose_replies = 1
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING
+    clock.now += ctx.delivery.settle + timedelta(seconds=1)
+    [outcome] = await scheduler.watchdog()
+    assert outcome.status is PostStatus.POSTED
+    assert len(messenger.questions) == 1  # found on the platform, not sent again
+
+
+async def test_the_watchdog_posts_a_due_round_no_job_claimed(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    await enroll(ctx, CHANNEL, "UTC")
+    scheduler = RoundScheduler(ctx, clock=lambda: NOW + timedelta(hours=1))
+    [outcome] = await scheduler.watchdog()
+    assert outcome.status is PostStatus.POSTED
+    assert await scheduler.watchdog() == []
+    assert len(messenger.questions) == 1
 
 
 async def test_resync_picks_up_channels_enrolled_by_another_process(ctx: AppContext) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
+from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.grading.rubric import RubricGrader
 from scalebot.services import answers, channels, rounds
@@ -48,8 +49,13 @@ async def test_concurrent_posts_from_several_processes_post_once(
     outcomes = await asyncio.gather(
         *(rounds.post_round(process, channel_id=info.id, now=NOW) for process in processes)
     )
-    statuses = sorted(outcome.status.value for outcome in outcomes)
-    assert statuses == ["exists"] * (PROCESSES - 1) + ["posted"]
+    statuses = [outcome.status for outcome in outcomes]
+    assert statuses.count(PostStatus.POSTED) == 1
+    # The others found the claim in flight (pending) or already posted (exists).
+    assert set(statuses) - {PostStatus.POSTED} <= {
+        PostStatus.PENDING,
+        PostStatus.EXISTS,
+    }
     assert len(messenger.questions) == 1
 
 

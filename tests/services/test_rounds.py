@@ -13,7 +13,7 @@ from scalebot.domain.refs import UserRef
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import answers, channels, rounds
-from scalebot.services.context import AppContext, UserError
+from scalebot.services.context import AppContext, PostRefused, UserError
 from scalebot.services.questions import choose_question
 from tests.conftest import ALICE, BOB, CHANNEL, FakeMessenger
 
@@ -100,7 +100,7 @@ async def test_a_failed_post_can_be_retried_and_keeps_numbering(
     ctx: AppContext, messenger: FakeMessenger
 ) -> None:
     channel_id = await enroll(ctx)
-    messenger.fail_with = RuntimeError("network down")
+    messenger.fail_with = PostRefused("ratelimited")
     failed = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
     assert failed.status is PostStatus.FAILED
     with pytest.raises(UserError):
@@ -131,7 +131,7 @@ async def test_refused_channel_is_paused_and_admins_told_once(
 
 
 async def test_stale_claim_is_taken_over(ctx: AppContext, messenger: FakeMessenger) -> None:
-    """A process that died between claim and post leaves a claim; a later start retakes it."""
+    """A process that died while posting leaves a claim; once its lease ran out it is retaken."""
     channel_id = await enroll(ctx)
 
     class Crash(BaseException):
@@ -142,11 +142,12 @@ async def test_stale_claim_is_taken_over(ctx: AppContext, messenger: FakeMesseng
         await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
     messenger.fail_with = None
     soon = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(minutes=1))
-    assert soon.status is PostStatus.EXISTS
+    assert soon.status is PostStatus.PENDING
     later = await rounds.post_round(
         ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(minutes=30)
     )
     assert later.status is PostStatus.POSTED
+    assert messenger.lookups == [later.round_id]  # it looked before sending again
     assert len(messenger.questions) == 1
 
 
@@ -196,8 +197,7 @@ async def test_due_rounds_are_posted_once_at_start(
     assert await rounds.post_due_rounds(ctx, now=before_post_time) == []
     outcomes = await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=2))
     assert [o.status for o in outcomes] == [PostStatus.POSTED]
-    again = await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=3))
-    assert [o.status for o in again] == [PostStatus.EXISTS]
+    assert await rounds.post_due_rounds(ctx, now=MONDAY_9 + timedelta(hours=3)) == []
     assert len(messenger.questions) == 1
 
 

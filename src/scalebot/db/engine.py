@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,6 +21,10 @@ _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncp
 _ALIASES = {"postgres": "postgresql"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "scalebot_write"  # execution option: begin with BEGIN IMMEDIATE on SQLite
+
+
+# Errors that a later retry may not see: the database was down, locked or unreachable.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (DBAPIError, OSError)
 
 
 class DatabaseUrlError(ValueError):

@@ -141,6 +141,12 @@ class Round(Base):
     status: Mapped[str] = mapped_column(String(16))
     message_ref: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime]
+    # Until then the process that claimed the round owns it; afterwards any watchdog may act
+    # (a failed round: the time of its next retry).
+    lease_until: Mapped[datetime | None] = mapped_column(index=True)
+    # When the first request to the platform went out: where a search for the post begins.
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     posted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 

@@ -204,9 +204,49 @@ class Repository:
             select(Round).where(Round.channel_id == channel_id, Round.round_date == round_date)
         )
 
-    async def get_round(self, *, round_id: int) -> Round | None:
-        """Return a round by primary key."""
-        return await self.session.get(Round, round_id)
+    async def get_round(self, *, round_id: int, lock: bool = False) -> Round | None:
+        """Return a round by primary key, optionally locking its row."""
+        query = select(Round).where(Round.id == round_id)
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def latest_round(self, *, channel_id: int) -> Round | None:
+        """Return the channel's newest round by local date, in whatever state."""
+        return await self.session.scalar(
+            select(Round)
+            .where(Round.channel_id == channel_id)
+            .order_by(Round.round_date.desc())
+            .limit(1)
+        )
+
+    async def rounds_to_resolve(
+        self, *, statuses: Sequence[str], now: datetime, limit: int
+    ) -> list[tuple[Round, Channel, Workspace]]:
+        """Return rounds in the given states whose lease ran out, oldest lease first."""
+        rows = await self.session.execute(
+            select(Round, Channel, Workspace)
+            .join(Channel, Channel.id == Round.channel_id)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(Round.status.in_(statuses), Round.lease_until <= now)
+            .order_by(Round.lease_until)
+            .limit(limit)
+        )
+        return [(round_, channel, workspace) for round_, channel, workspace in rows]
+
+    async def channels_with_last_round(self) -> list[tuple[Channel, Workspace, date | None]]:
+        """Return every channel with its workspace and the local date of its newest round."""
+        last = (
+            select(Round.channel_id, func.max(Round.round_date).label("last"))
+            .group_by(Round.channel_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(Channel, Workspace, last.c.last)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .outerjoin(last, last.c.channel_id == Channel.id)
+        )
+        return [(channel, workspace, day) for channel, workspace, day in rows]
 
     async def latest_posted_round(self, *, channel_id: int) -> Round | None:
         """Return the channel's newest posted round (the open one, unless closed by hand)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -30,21 +30,26 @@ class PostStatus(StrEnum):
 
     POSTED = "posted"
     EXISTS = "exists"
+    PENDING = "pending"  # sent or being sent elsewhere; a watchdog settles the outcome
     PAUSED = "paused"
     MISSING = "missing"
     FAILED = "failed"
     NOT_DUE = "not-due"
 
 
-# A claim this old that never reached "posted" belongs to a process that died mid-post.
-STALE_CLAIM = timedelta(minutes=10)
+# States a watchdog settles once their lease ran out (a failed round: its retry time came).
+UNSETTLED = (RoundStatus.CLAIMED, RoundStatus.SENDING, RoundStatus.UNKNOWN)
+RETRYABLE = (*UNSETTLED, RoundStatus.FAILED)
 
 
-def may_retake(status: str, claimed_at: datetime, now: datetime) -> bool:
-    """Tell whether a round may be claimed again: it failed, or its claim went stale."""
-    if status == RoundStatus.FAILED:
+def may_claim(status: str, lease_until: datetime | None, now: datetime, *, manual: bool) -> bool:
+    """Tell whether a round row may be claimed now: its lease ran out, or it failed and an
+    admin asks by hand. Posted and closed rounds never are."""
+    if status not in RETRYABLE:
+        return False
+    if lease_until is None or lease_until <= now:
         return True
-    return status == RoundStatus.CLAIMED and now - claimed_at > STALE_CLAIM
+    return manual and status == RoundStatus.FAILED
 
 
 @dataclass(frozen=True)

@@ -79,12 +79,20 @@ class ConsoleMessenger:
     def __init__(self, console: Console) -> None:
         """Print through a rich console."""
         self.console = console
+        self.posted: set[int] = set()
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Show the daily post."""
         self.console.print(Text(f"#{channel.channel_id} · new round", style="dim"))
         self.console.print(render(reply))
+        self.posted.add(round_id)
         return f"console-{round_id}"
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """The reference of a round shown in this session, or None."""
+        return f"console-{round_id}" if round_id in self.posted else None
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
         """Show a thread reply (the round summary)."""

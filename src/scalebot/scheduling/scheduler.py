@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -16,6 +18,7 @@ from scalebot.services import channels, events, rounds
 from scalebot.services.context import AppContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def trigger_for(schedule: Schedule) -> CronTrigger:
@@ -41,13 +44,6 @@ def fire_times(schedule: Schedule, after: datetime, until: datetime) -> Iterator
 _STEP = timedelta(microseconds=1)
 # How often every process rebuilds its jobs from the database.
 RESYNC_EVERY = timedelta(minutes=5)
-# Waits before retrying a post that failed for a reason other than a refused channel.
-RETRY_DELAYS = (
-    timedelta(minutes=2),
-    timedelta(minutes=10),
-    timedelta(minutes=30),
-    timedelta(hours=1),
-)
 
 
 def _next_after(trigger: CronTrigger, moment: datetime) -> datetime | None:
@@ -78,7 +74,7 @@ def job_id(channel_id: int) -> str:
 
 
 class RoundScheduler:
-    """Keeps one job per active channel; idempotency lives in the round claim, not here."""
+    """Keeps one job per active channel and a watchdog; idempotency lives in the round claim."""
 
     def __init__(self, ctx: AppContext, clock: Clock = utc_now) -> None:
         """Create a stopped scheduler."""
@@ -86,10 +82,13 @@ class RoundScheduler:
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._failures: dict[int, int] = {}
+        # Caps the round posts in flight at once (each holds a connection and a platform slot).
+        self._slots = asyncio.Semaphore(ctx.delivery.round_jobs)
+        self._running: set[asyncio.Task[object]] = set()
         ctx.channel_listeners.append(self.refresh)
 
     async def start(self) -> list[rounds.PostOutcome]:
-        """Build jobs from the database, start, and post rounds missed while down."""
+        """Build jobs from the database, start, and settle what was left while down."""
         await self.resync()
         self.scheduler.add_job(
             self.prune_events, "interval", hours=6, id="prune-events", replace_existing=True
@@ -101,17 +100,34 @@ class RoundScheduler:
             id="resync-channels",
             replace_existing=True,
         )
+        self.scheduler.add_job(
+            self.watchdog,
+            "interval",
+            seconds=self.ctx.delivery.watchdog_every.total_seconds(),
+            id="watchdog",
+            replace_existing=True,
+            coalesce=True,
+        )
         self.scheduler.start()
-        return await rounds.post_due_rounds(self.ctx, now=self.clock())
+        return await self.sweep()
 
     def shutdown(self) -> None:
-        """Stop without waiting for running jobs."""
+        """Stop taking new jobs; running ones are awaited with drain()."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    async def drain(self) -> None:
+        """Wait for the round posts in flight."""
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
     async def resync(self) -> None:
         """Rebuild every channel's job from the database: other processes may have changed it."""
-        infos = await channels.list_channels(self.ctx)
+        try:
+            infos = await channels.list_channels(self.ctx)
+        except Exception:
+            log.exception("could not read the channels to rebuild jobs; next try in 5 minutes")
+            return
         for info in infos:
             self._apply(info)
         current = {job_id(info.id) for info in infos}
@@ -147,41 +163,83 @@ class RoundScheduler:
     async def fire(self, channel_id: int) -> rounds.PostOutcome:
         """The job body: post the channel's round if it is due now (a no-op when posted)."""
         now = self.clock()
-        info = await channels.channel_by_id(self.ctx, channel_id=channel_id)
-        if info is None or not info.active or not info.schedule.is_due(now):
-            # Paused or changed by another process since this job was built, or fired so late
-            # that the local day is over: rebuild the job and post nothing.
-            await self.refresh(channel_id)
-            return rounds.PostOutcome(_why_not(info))
-        outcome = await rounds.post_round(self.ctx, channel_id=channel_id, now=now)
+        try:
+            info = await channels.channel_by_id(self.ctx, channel_id=channel_id)
+            if info is None or not info.active or not info.schedule.is_due(now):
+                # Paused or changed by another process since this job was built, or fired so
+                # late that the local day is over: rebuild the job and post nothing.
+                await self.refresh(channel_id)
+                return rounds.PostOutcome(_why_not(info))
+            outcome = await self._in_slot(
+                rounds.post_round(self.ctx, channel_id=channel_id, now=now)
+            )
+        except Exception:
+            log.exception("round job for channel %s failed; retrying", channel_id)
+            self._retry_later(channel_id, now)
+            return rounds.PostOutcome(PostStatus.FAILED)
+        self._failures.pop(channel_id, None)
         log.info("round job for channel %s: %s", channel_id, outcome.status)
-        self._retry_if_failed(channel_id, outcome, now)
         return outcome
 
-    def _retry_if_failed(self, channel_id: int, outcome: rounds.PostOutcome, now: datetime) -> None:
-        """After a failed post, try again later the same local day, a few times."""
-        if outcome.status is not PostStatus.FAILED:
-            self._failures.pop(channel_id, None)
-            return
-        attempt = self._failures.get(channel_id, 0)
-        if attempt >= len(RETRY_DELAYS):
-            self._failures.pop(channel_id, None)
-            log.error("round for channel %s failed %s times; giving up today", channel_id, attempt)
-            return
-        self._failures[channel_id] = attempt + 1
+    async def _in_slot(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run one round's work once a slot is free; shutdown waits for it."""
+        async with self._slots:
+            task = asyncio.ensure_future(work)
+            self._running.add(task)
+            try:
+                return await asyncio.shield(task)
+            finally:
+                self._running.discard(task)
+
+    def _retry_later(self, channel_id: int, now: datetime) -> None:
+        """After a job error (the database was down), fire again with backoff; the job
+        re-checks that the channel is still due, so retries end with the local day."""
+        attempt = self._failures.get(channel_id, 0) + 1
+        self._failures[channel_id] = attempt
         self.scheduler.add_job(
             self.fire,
             "date",
-            run_date=now + RETRY_DELAYS[attempt],
+            run_date=now + self.ctx.delivery.retry_delay(attempt),
             args=[channel_id],
             id=f"retry:{channel_id}",
             replace_existing=True,
-            misfire_grace_time=300,
+            misfire_grace_time=None,
         )
+
+    async def watchdog(self) -> list[rounds.PostOutcome]:
+        """Settle expired claims, retry failed posts, and post due rounds nobody claimed."""
+        try:
+            return await self.sweep()
+        except Exception:
+            log.exception(
+                "watchdog: the sweep failed; next try in %s", self.ctx.delivery.watchdog_every
+            )
+            return []
+
+    async def sweep(self) -> list[rounds.PostOutcome]:
+        """One pass of the watchdog (also run at start, for what was left while down)."""
+        now = self.clock()
+        stale = await rounds.rounds_to_resolve(self.ctx, now=now)
+        due = await rounds.channels_due(self.ctx, now=now)
+        work = [rounds.resolve_round(self.ctx, round_id=i, now=now) for i in stale]
+        work += [rounds.post_round(self.ctx, channel_id=i, now=now) for i in due]
+        if work:
+            log.info("watchdog: %s rounds to settle, %s due rounds to post", len(stale), len(due))
+        results = await asyncio.gather(*(self._in_slot(w) for w in work), return_exceptions=True)
+        outcomes = []
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("watchdog: settling a round failed", exc_info=result)
+            else:
+                outcomes.append(result)
+        return outcomes
 
     async def prune_events(self) -> None:
         """Forget old processed-event ids."""
-        await events.prune_events(self.ctx, now=self.clock())
+        try:
+            await events.prune_events(self.ctx, now=self.clock())
+        except Exception:
+            log.exception("pruning processed events failed; next try in 6 hours")
 
     def job_ids(self) -> list[str]:
         """Ids of the scheduled jobs."""

@@ -14,6 +14,7 @@ from scalebot.domain.replies import Reply
 from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
+from scalebot.services import rounds
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_for
@@ -71,6 +72,8 @@ async def submit_answer(
     an answer the member already gave is kept, and the new text only gets feedback.
     """
     validate_answer(text)
+    # A question members see may still await its confirmation: ask the platform first.
+    await rounds.confirm_visible(ctx, channel=channel, now=now)
     question, target = await _question_to_answer(ctx, channel, round_id)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)

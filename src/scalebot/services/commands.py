@@ -166,6 +166,8 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
     messages = {
         PostStatus.POSTED: "Posted today's round.",
         PostStatus.EXISTS: "Today's round is already posted: /scale today shows it.",
+        PostStatus.PENDING: "Today's round is on its way: scalebot is making sure it "
+        "arrived once. /scale today shows it as soon as it is confirmed.",
         PostStatus.PAUSED: "This channel is paused: run /scale admin resume first.",
         PostStatus.FAILED: "Posting failed: check that the bot may post here, then retry.",
         PostStatus.MISSING: channels.NOT_ENROLLED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from scalebot.db.engine import Database
@@ -25,11 +26,47 @@ class ChannelUnavailable(Exception):
     """The platform refuses posts to a channel for good (deleted, archived, bot removed)."""
 
 
+class PostRefused(Exception):
+    """The platform answered and did not post (a 4xx, a rate limit): a later retry may work."""
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How long a claim is held, how long a post may take, and how failed posts are retried."""
+
+    # A process that claimed a round owns it this long; then any process's watchdog may act.
+    lease: timedelta = timedelta(seconds=90)
+    # The longest one request to post a question may take before its outcome counts as unknown.
+    post_timeout: timedelta = timedelta(seconds=30)
+    # After an unknown outcome, wait this long before asking the platform (it may still land).
+    settle: timedelta = timedelta(seconds=10)
+    watchdog_every: timedelta = timedelta(seconds=30)
+    retry_base: timedelta = timedelta(seconds=30)
+    retry_cap: timedelta = timedelta(minutes=30)
+    # Round posts in flight at once in one process.
+    round_jobs: int = 8
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """Exponential backoff after `attempts` failed attempts, capped."""
+        factor = 2 ** max(0, min(attempts - 1, 16))
+        delay: timedelta = min(self.retry_cap, self.retry_base * factor)
+        return delay
+
+
 class Messenger(Protocol):
     """How services reach a platform's channels."""
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str | None:
         """Post a round's question; return a reference to the message for its thread."""
+        ...
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """Look for a round's post sent after `since`: its reference, or None when shown absent.
+
+        Raises when the platform cannot tell (an error, too many messages to search).
+        """
         ...
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
@@ -49,6 +86,7 @@ class AppContext:
     bank: QuestionBank
     grader: Grader
     messengers: Mapping[str, Messenger] = field(default_factory=dict)
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     # Called with a channel id after its schedule or state changed (the scheduler listens).
     channel_listeners: list[Callable[[int], Awaitable[None]]] = field(default_factory=list)
 

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
-from scalebot.db.engine import WriteConflict
-from scalebot.db.models import Round
+from scalebot.db.engine import TRANSIENT_ERRORS, WriteConflict
+from scalebot.db.models import Channel, Round
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, error
-from scalebot.domain.rounds import ChannelState, PostStatus, RoundStatus, RoundSummary, may_retake
+from scalebot.domain.rounds import (
+    RETRYABLE,
+    UNSETTLED,
+    ChannelState,
+    PostStatus,
+    RoundStatus,
+    RoundSummary,
+    may_claim,
+)
 from scalebot.services.channels import channel_info, require_channel
-from scalebot.services.context import AppContext, ChannelUnavailable, UserError
+from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
 from scalebot.services.questions import choose_question, question_for
 from scalebot.services.replies import question_reply, summary_reply
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# How long answering waits for the platform to say whether an unsettled post is visible.
+CONFIRM_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,9 @@ class _Claim:
     channel: ChannelRef
     question: Question
     reply: Reply
+    status: RoundStatus
+    sent_at: datetime | None
+    today: bool
 
 
 async def post_round(
@@ -50,22 +68,91 @@ async def post_round(
         return PostOutcome(PostStatus.EXISTS)  # another process claimed it at the same moment
     if isinstance(claim, PostOutcome):
         return claim
+    return await _settle(ctx, claim, now=now)
+
+
+async def resolve_round(ctx: AppContext, *, round_id: int, now: datetime) -> PostOutcome:
+    """Take over a round whose lease ran out and settle it: post, find, or retry it."""
+    claim = await _take_over(ctx, round_id=round_id, now=now)
+    if isinstance(claim, PostOutcome):
+        return claim
+    return await _settle(ctx, claim, now=now)
+
+
+async def _settle(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome:
+    """Send a claimed round; for one that may have been sent, ask the platform first."""
+    if claim.status in (RoundStatus.SENDING, RoundStatus.UNKNOWN):
+        assert claim.sent_at is not None
+        try:
+            found = await ctx.messenger(claim.channel.platform).find_question(
+                claim.channel, claim.round_id, claim.sent_at
+            )
+        except Exception as exc:
+            log.warning("round %s: cannot tell whether it was posted (%r)", claim.round_id, exc)
+            await _set_unknown(ctx, claim.round_id, retry_in=ctx.delivery.retry_base, now=now)
+            return PostOutcome(PostStatus.PENDING, claim.round_id)
+        if found is not None:
+            log.info("round %s was posted before (%s); recording it", claim.round_id, found)
+            return await _posted(ctx, claim, message_ref=found, now=now)
+        if not claim.today:
+            await _record_failure(ctx, claim, now=now, pause_reason=None, final=True)
+            return PostOutcome(PostStatus.FAILED, claim.round_id)
+        log.info("round %s is not on the platform; sending it again", claim.round_id)
+    return await _send(ctx, claim, now=now)
+
+
+async def _send(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome:
+    """Mark the round sending, call the platform once, and record what came back."""
+    await _mark_sending(ctx, claim.round_id, now=now)
+    started = time.monotonic()
     try:
-        message_ref = await ctx.messenger(claim.channel.platform).post_question(
-            claim.channel, claim.reply, claim.round_id
-        )
+        async with asyncio.timeout(ctx.delivery.post_timeout.total_seconds()):
+            message_ref = await ctx.messenger(claim.channel.platform).post_question(
+                claim.channel, claim.reply, claim.round_id
+            )
     except ChannelUnavailable as exc:
         await _record_failure(ctx, claim, now=now, pause_reason=str(exc))
         await _tell_admins_posting_stopped(ctx, claim.channel, str(exc))
         return PostOutcome(PostStatus.FAILED, claim.round_id, question_id=claim.question.id)
-    except Exception:
-        log.exception("posting round %s failed", claim.round_id)
+    except PostRefused as exc:
+        log.warning("round %s: the platform refused the post (%s); will retry", claim.round_id, exc)
         await _record_failure(ctx, claim, now=now, pause_reason=None)
         return PostOutcome(PostStatus.FAILED, claim.round_id, question_id=claim.question.id)
-    seq, to_close = await _mark_posted(ctx, claim, message_ref=message_ref, now=now)
+    except Exception as exc:
+        # The request may have reached the platform: never re-send before looking for it.
+        log.warning("round %s: no answer to the post (%r); outcome unknown", claim.round_id, exc)
+        later = now + timedelta(seconds=time.monotonic() - started)
+        await _set_unknown(ctx, claim.round_id, retry_in=ctx.delivery.settle, now=later)
+        return PostOutcome(PostStatus.PENDING, claim.round_id, question_id=claim.question.id)
+    return await _posted(ctx, claim, message_ref=message_ref, now=now)
+
+
+async def _posted(
+    ctx: AppContext, claim: _Claim, *, message_ref: str | None, now: datetime
+) -> PostOutcome:
+    """Record a post the platform confirmed, then close the rounds it replaces."""
+    seq, to_close = await _retrying(
+        ctx, lambda: _mark_posted(ctx, claim.round_id, message_ref=message_ref, now=now)
+    )
     for round_id in to_close:
         await close_round(ctx, round_id=round_id, now=now)
     return PostOutcome(PostStatus.POSTED, claim.round_id, seq, claim.question.id, tuple(to_close))
+
+
+async def _retrying(ctx: AppContext, write: Callable[[], Awaitable[T]]) -> T:
+    """Retry a write a few times with backoff: the post is out, so its record must follow."""
+    delay = 0.5
+    for _ in range(MARK_ATTEMPTS - 1):
+        try:
+            return await write()
+        except TRANSIENT_ERRORS as exc:
+            log.warning("recording a post failed (%r); retrying in %.1f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, ctx.delivery.lease.total_seconds() / 4)
+    return await write()
+
+
+MARK_ATTEMPTS = 6
 
 
 async def _claim_round(
@@ -81,30 +168,16 @@ async def _claim_round(
         info = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id))
         day = info.schedule.local_date(now)
         round_ = await repo.find_round(channel_id=channel.id, round_date=day)
-        if round_ is not None and not may_retake(round_.status, round_.claimed_at, now):
-            return PostOutcome(PostStatus.EXISTS, round_.id, round_.seq, round_.question_id)
+        if round_ is not None:
+            busy = _not_ours(round_, now, manual=manual)
+            if busy is not None:
+                return busy
         if round_ is None:
-            counts = await repo.question_use_counts(channel_id=channel.id)
-            question = choose_question(
-                ctx.bank, counts, channel_id=channel.id, round_number=channel.round_count + 1
-            )
-            stored = await repo.get_question(question_id=question.id)
-            assert stored is not None, "questions are synced at start"
-            round_ = await repo.add_round(
-                Round(
-                    channel_id=channel.id,
-                    round_date=day,
-                    question_id=question.id,
-                    question_version=stored.version,
-                    status=RoundStatus.CLAIMED,
-                    claimed_at=now,
-                )
-            )
-        else:
-            round_.status, round_.claimed_at = RoundStatus.CLAIMED, now
-        stored = await repo.get_question(question_id=round_.question_id)
-        assert stored is not None
-        question = question_for(ctx, stored)
+            round_ = await repo.add_round(await _new_round(ctx, repo, channel, day, now))
+        status = RoundStatus(round_.status)
+        if status is RoundStatus.FAILED:
+            status = RoundStatus.CLAIMED  # nothing of it is visible: start over
+        round_.status, round_.lease_until = status, now + ctx.delivery.lease
         log.info(
             "claimed round %s (%s) for channel %s%s",
             round_.id,
@@ -112,42 +185,145 @@ async def _claim_round(
             channel.id,
             " by hand" if manual else "",
         )
-        return _Claim(round_.id, info.ref, question, question_reply(question, round_date=day))
+        return await _claim_of(ctx, repo, round_, info.ref, status, today=True)
+
+
+def _not_ours(round_: Round, now: datetime, *, manual: bool) -> PostOutcome | None:
+    """Why an existing round row cannot be claimed now, or None when it can."""
+    if may_claim(round_.status, round_.lease_until, now, manual=manual):
+        return None
+    if round_.status in (RoundStatus.POSTED, RoundStatus.CLOSED):
+        return PostOutcome(PostStatus.EXISTS, round_.id, round_.seq, round_.question_id)
+    return PostOutcome(PostStatus.PENDING, round_.id, question_id=round_.question_id)
+
+
+async def _new_round(
+    ctx: AppContext, repo: Repository, channel: Channel, day: date, now: datetime
+) -> Round:
+    """A claimed round with the channel's next question."""
+    counts = await repo.question_use_counts(channel_id=channel.id)
+    question = choose_question(
+        ctx.bank, counts, channel_id=channel.id, round_number=channel.round_count + 1
+    )
+    stored = await repo.get_question(question_id=question.id)
+    assert stored is not None, "questions are synced at start"
+    return Round(
+        channel_id=channel.id,
+        round_date=day,
+        question_id=question.id,
+        question_version=stored.version,
+        status=RoundStatus.CLAIMED,
+        claimed_at=now,
+        attempts=0,
+    )
+
+
+async def _claim_of(
+    ctx: AppContext,
+    repo: Repository,
+    round_: Round,
+    ref: ChannelRef,
+    status: RoundStatus,
+    *,
+    today: bool,
+) -> _Claim:
+    """What settling a claimed round needs, read inside the claiming transaction."""
+    stored = await repo.get_question(question_id=round_.question_id)
+    assert stored is not None
+    question = question_for(ctx, stored)
+    reply = question_reply(question, round_date=round_.round_date)
+    return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today)
+
+
+async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim | PostOutcome:
+    """Claim a round whose lease ran out, in its own transaction; a live lease is left alone."""
+    async with ctx.writing() as repo:
+        round_ = await repo.get_round(round_id=round_id, lock=True)
+        if round_ is None:
+            return PostOutcome(PostStatus.MISSING)
+        if round_.status not in RETRYABLE:
+            return PostOutcome(PostStatus.EXISTS, round_.id, round_.seq, round_.question_id)
+        if round_.lease_until is not None and round_.lease_until > now:
+            return PostOutcome(PostStatus.PENDING, round_.id)
+        channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
+        assert channel is not None
+        info = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id))
+        today = info.schedule.local_date(now) == round_.round_date
+        status = RoundStatus(round_.status)
+        if status is RoundStatus.FAILED:
+            if not (today and info.active):
+                round_.lease_until = None  # a past day's failure stays failed
+                return PostOutcome(PostStatus.FAILED, round_.id)
+            status = RoundStatus.CLAIMED
+        round_.status, round_.lease_until = status, now + ctx.delivery.lease
+        log.info("round %s: taking over a %s claim whose lease ran out", round_.id, round_.status)
+        return await _claim_of(ctx, repo, round_, info.ref, status, today=today)
+
+
+async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
+    """Record that a request is about to go out, with a lease longer than its timeout."""
+    async with ctx.writing() as repo:
+        round_ = await repo.get_round(round_id=round_id, lock=True)
+        assert round_ is not None
+        round_.status = RoundStatus.SENDING
+        round_.attempts += 1
+        round_.sent_at = round_.sent_at or now
+        round_.lease_until = now + ctx.delivery.lease
+
+
+async def _set_unknown(
+    ctx: AppContext, round_id: int, *, retry_in: timedelta, now: datetime
+) -> None:
+    """Leave the round for a watchdog to look for on the platform after `retry_in`."""
+    async with ctx.writing() as repo:
+        round_ = await repo.get_round(round_id=round_id, lock=True)
+        if round_ is not None and round_.status in UNSETTLED:
+            round_.status, round_.lease_until = RoundStatus.UNKNOWN, now + retry_in
 
 
 async def _mark_posted(
-    ctx: AppContext, claim: _Claim, *, message_ref: str | None, now: datetime
+    ctx: AppContext, round_id: int, *, message_ref: str | None, now: datetime
 ) -> tuple[int, list[int]]:
-    """Number the round, mark it posted, and return the older rounds it closes."""
+    """Number the round, mark it posted, and return the older rounds it closes (idempotent)."""
     async with ctx.writing() as repo:
-        round_ = await repo.get_round(round_id=claim.round_id)
+        round_ = await repo.get_round(round_id=round_id, lock=True)
         assert round_ is not None
+        if round_.seq is not None:
+            if message_ref and round_.message_ref != message_ref:
+                log.warning("round %s was recorded as %s already", round_id, round_.message_ref)
+            return round_.seq, []
         channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
         assert channel is not None
         channel.round_count += 1
         round_.seq = channel.round_count
         round_.status, round_.posted_at, round_.message_ref = RoundStatus.POSTED, now, message_ref
+        round_.lease_until = None
         await repo.break_missed_streaks(channel_id=channel.id, open_seq=round_.seq)
         older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
         return round_.seq, [r.id for r in older]
 
 
 async def _record_failure(
-    ctx: AppContext, claim: _Claim, *, now: datetime, pause_reason: str | None
+    ctx: AppContext,
+    claim: _Claim,
+    *,
+    now: datetime,
+    pause_reason: str | None,
+    final: bool = False,
 ) -> None:
-    """Mark the claimed round failed; pause the channel when the platform refuses it for good."""
+    """Mark the round failed with its next retry time; pause the channel when refused for good."""
     async with ctx.writing() as repo:
-        round_ = await repo.get_round(round_id=claim.round_id)
-        if round_ is not None:
-            round_.status = RoundStatus.FAILED
-        if pause_reason is not None and round_ is not None:
+        round_ = await repo.get_round(round_id=claim.round_id, lock=True)
+        if round_ is None or round_.status not in UNSETTLED:
+            return
+        round_.status = RoundStatus.FAILED
+        retry = not final and pause_reason is None
+        round_.lease_until = now + ctx.delivery.retry_delay(round_.attempts) if retry else None
+        if pause_reason is not None:
             channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
             if channel is not None:
-                channel.state, channel.state_reason, channel.updated_at = (
-                    ChannelState.PAUSED,
-                    pause_reason,
-                    now,
-                )
+                channel.state, channel.updated_at = ChannelState.PAUSED, now
+                channel.state_reason = pause_reason
 
 
 async def _tell_admins_posting_stopped(ctx: AppContext, channel: ChannelRef, reason: str) -> None:
@@ -165,7 +341,7 @@ async def _tell_admins_posting_stopped(ctx: AppContext, channel: ChannelRef, rea
 async def close_round(ctx: AppContext, *, round_id: int, now: datetime) -> RoundSummary | None:
     """Close an open round and post the model answer and group summary under it."""
     async with ctx.writing() as repo:
-        round_ = await repo.get_round(round_id=round_id)
+        round_ = await repo.get_round(round_id=round_id, lock=True)
         if round_ is None or round_.status != RoundStatus.POSTED or round_.seq is None:
             return None
         round_.status, round_.closed_at = RoundStatus.CLOSED, now
@@ -214,8 +390,11 @@ class OpenRound:
     reply: Reply
 
 
-async def current_round(ctx: AppContext, *, channel: ChannelRef) -> OpenRound:
+async def current_round(
+    ctx: AppContext, *, channel: ChannelRef, now: datetime | None = None
+) -> OpenRound:
     """Return the channel's latest posted round, or explain why there is none."""
+    await confirm_visible(ctx, channel=channel, now=now or datetime.now(UTC))
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
         round_ = await repo.latest_posted_round(channel_id=row.id)
@@ -229,6 +408,33 @@ async def current_round(ctx: AppContext, *, channel: ChannelRef) -> OpenRound:
         question = question_for(ctx, stored)
         reply = question_reply(question, round_date=round_.round_date)
         return OpenRound(round_.id, round_.seq, question, reply)
+
+
+async def confirm_visible(ctx: AppContext, *, channel: ChannelRef, now: datetime) -> None:
+    """When the channel's newest round was sent but not confirmed, ask the platform now.
+
+    A member who sees the question can then answer it at once, without waiting for the
+    watchdog; a post the platform does not show yet changes nothing.
+    """
+    async with ctx.reading() as repo:
+        row = await repo.find_channel(channel)
+        newest = await repo.latest_round(channel_id=row.id) if row is not None else None
+        if newest is None or newest.status not in (RoundStatus.SENDING, RoundStatus.UNKNOWN):
+            return
+        round_id, sent_at = newest.id, newest.sent_at
+    if sent_at is None:
+        return
+    try:
+        async with asyncio.timeout(CONFIRM_TIMEOUT):
+            found = await ctx.messenger(channel.platform).find_question(channel, round_id, sent_at)
+    except Exception as exc:
+        log.info("round %s: could not confirm its post (%r)", round_id, exc)
+        return
+    if found is not None:
+        seq, to_close = await _mark_posted(ctx, round_id, message_ref=found, now=now)
+        log.info("round %s confirmed on the platform as %s (round %s)", round_id, found, seq)
+        for older in to_close:
+            await close_round(ctx, round_id=older, now=now)
 
 
 async def round_for_message(
@@ -252,12 +458,27 @@ async def latest_post_time(ctx: AppContext, *, channel: ChannelRef) -> datetime 
 
 
 async def post_due_rounds(ctx: AppContext, *, now: datetime) -> list[PostOutcome]:
-    """Post today's round in every active channel whose post time has passed (catch-up at start)."""
-    async with ctx.reading() as repo:
-        pairs = await repo.channel_refs()
+    """Post today's round in every active channel whose post time passed and that has none."""
     outcomes = []
-    for channel, workspace in pairs:
-        info = channel_info(channel, workspace)
-        if info.active and info.schedule.is_due(now):
-            outcomes.append(await post_round(ctx, channel_id=info.id, now=now))
+    for channel_id in await channels_due(ctx, now=now):
+        outcomes.append(await post_round(ctx, channel_id=channel_id, now=now))
     return outcomes
+
+
+async def channels_due(ctx: AppContext, *, now: datetime) -> list[int]:
+    """Ids of the active channels whose round for today is due and not yet claimed."""
+    async with ctx.reading() as repo:
+        rows = await repo.channels_with_last_round()
+    due = []
+    for channel, workspace, last in rows:
+        info = channel_info(channel, workspace)
+        if info.active and info.schedule.is_due(now) and last != info.schedule.local_date(now):
+            due.append(info.id)
+    return due
+
+
+async def rounds_to_resolve(ctx: AppContext, *, now: datetime, limit: int = 500) -> list[int]:
+    """Ids of rounds whose lease ran out: unsettled claims, and failed posts due a retry."""
+    async with ctx.reading() as repo:
+        rows = await repo.rounds_to_resolve(statuses=RETRYABLE, now=now, limit=limit)
+    return [round_.id for round_, _channel, _workspace in rows]

@@ -76,6 +76,7 @@ class FakeDiscord:
         """An empty fake; start() serves it on 127.0.0.1."""
         self.requests: list[Recorded] = []
         self.messages: dict[int, dict[str, Any]] = {}
+        self.nonces: dict[tuple[str, str], int] = {}
         self.failures: list[Failure] = []
         self.identified: list[dict[str, Any]] = []
         self.guilds: list[dict[str, Any]] = []
@@ -198,6 +199,7 @@ class FakeDiscord:
             ("GET", r"/oauth2/applications/@me", lambda b: (200, application())),
             ("GET", r"/gateway/bot", lambda b: (200, self._gateway_info())),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("GET", r"/channels/(\d+)/messages", self._list_messages),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._create_thread),
             ("POST", r"/users/@me/channels", self._open_dm),
@@ -235,7 +237,27 @@ class FakeDiscord:
         return data
 
     def _create_message(self, body: dict[str, Any], channel_id: str) -> tuple[int, Any]:
+        # A repeated nonce with enforce_nonce gets the first message back, as on Discord.
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            key = (channel_id, str(nonce))
+            if key in self.nonces:
+                return 200, self.messages[self.nonces[key]]
+            created = self.message(channel_id, body, nonce=str(nonce))
+            self.nonces[key] = int(created["id"])
+            return 200, created
         return 200, self.message(channel_id, body)
+
+    def _list_messages(self, body: dict[str, Any], channel_id: str) -> tuple[int, Any]:
+        """The channel's newest 100 messages, newest first (nonces are not returned)."""
+        found = [m for m in self.messages.values() if m["channel_id"] == channel_id]
+        newest = sorted(found, key=lambda m: int(m["id"]), reverse=True)[:100]
+        return 200, [{k: v for k, v in m.items() if k != "nonce"} for m in newest]
+
+    def posts_in(self, channel_id: int | str) -> list[dict[str, Any]]:
+        """Messages in a channel, oldest first."""
+        found = [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
+        return sorted(found, key=lambda m: int(m["id"]))
 
     def _get_message(
         self, body: dict[str, Any], channel_id: str, message_id: str
@@ -248,7 +270,10 @@ class FakeDiscord:
     def _create_thread(
         self, body: dict[str, Any], channel_id: str, message_id: str
     ) -> tuple[int, Any]:
-        return 201, thread(int(message_id), int(channel_id), body.get("name", "thread"))
+        opened = thread(int(message_id), int(channel_id), body.get("name", "thread"))
+        if int(message_id) in self.messages:
+            self.messages[int(message_id)]["thread"] = opened
+        return 201, opened
 
     def _open_dm(self, body: dict[str, Any]) -> tuple[int, Any]:
         recipient = str(body["recipient_id"])

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,8 +42,33 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Flakiness:
+    """How chat.postMessage misbehaves: answer late, pace posts, fail a share of them.
+
+    A 429 posts nothing (as on Slack); a 5xx stores the message first in a share of cases
+    (`stored_on_error`), as a server that fails after storing it would.
+    """
+
+    reply_delay: float = 0.0
+    pace: float = 0.0
+    rate_limited: float = 0.0
+    server_errors: float = 0.0
+    stored_on_error: float = 0.5
+    seed: int = 0
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Seed the dice."""
+        self.rng = random.Random(self.seed)
+
+
 class FakeSlack:
-    """Serves `POST|GET /api/{method}` on 127.0.0.1 and records everything it receives."""
+    """Serves `POST|GET /api/{method}` on 127.0.0.1 and records everything it receives.
+
+    Posted messages are kept per channel, so conversations.history returns them newest
+    first (with their metadata when asked with include_all_metadata), as Slack does.
+    """
 
     def __init__(self) -> None:
         """Start empty: no calls, no failures, default users."""
@@ -59,7 +85,10 @@ class FakeSlack:
         self._socket_ready = asyncio.Event()
         self._acked = asyncio.Condition()
         self._responded = asyncio.Condition()
-        self._ts = 1_700_000_000
+        self._ts = 0.0
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.flaky = Flakiness()
+        self._pacing = asyncio.Lock()
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -138,6 +167,8 @@ class FakeSlack:
         self.calls.append(call)
         if method in self.blocked:
             await self.blocked[method].wait()
+        if method == "chat.postMessage" and not self.failures[method]:
+            return await self._post_message(call)
         if self.failures[method]:
             failure = self.failures[method].pop(0)
             call.answer = {"ok": False, "error": failure.error}
@@ -145,9 +176,64 @@ class FakeSlack:
         call.answer = {"ok": True, **self._answer(method, params, token)}
         return web.json_response(call.answer)
 
+    async def _post_message(self, call: Call) -> web.Response:
+        """chat.postMessage, paced and flaky as scripted; the reply may come late."""
+        flaky = self.flaky
+        async with self._pacing:
+            if flaky.pace:
+                await asyncio.sleep(flaky.pace)
+            dice = flaky.rng.random()
+            if dice < flaky.rate_limited:
+                call.answer = {"ok": False, "error": "ratelimited"}
+                return web.json_response(call.answer, status=429, headers={"Retry-After": "0"})
+            if dice < flaky.rate_limited + flaky.server_errors:
+                if flaky.rng.random() < flaky.stored_on_error:
+                    self._store(call.params)
+                call.answer = {"ok": False, "error": "internal_error"}
+                return web.json_response(call.answer, status=500)
+            call.answer = {"ok": True, **self._store(call.params)}
+        if flaky.reply_delay:
+            await asyncio.sleep(flaky.reply_delay)  # the message is stored; only the reply is late
+        return web.json_response(call.answer)
+
+    def _store(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Keep a posted message in its channel's history; return the API's answer."""
+        channel = str(params.get("channel"))
+        ts = self._next_ts()
+        stored: dict[str, Any] = {"type": "message", "ts": ts, "text": params.get("text", "")}
+        if isinstance(params.get("metadata"), dict):
+            stored["metadata"] = params["metadata"]
+        if params.get("thread_ts"):
+            stored["thread_ts"] = params["thread_ts"]
+        self.history[channel].append(stored)
+        return {"channel": channel, "ts": ts}
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages in a channel, oldest first (thread replies left out)."""
+        return [m for m in self.history[channel] if "thread_ts" not in m]
+
+    def _conversation_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, after `oldest`, one page at a time; metadata only when asked."""
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        found = [
+            m
+            for m in reversed(self.posts_in(str(params.get("channel"))))
+            if float(m["ts"]) > oldest
+        ]
+        page = found[start : start + limit]
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(found)
+        cursor = str(start + limit) if more else ""
+        return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
+
     def _next_ts(self) -> str:
-        self._ts += 1
-        return f"{self._ts}.000100"
+        # Real time, as Slack's ts is: a search with `oldest` then works as it would there.
+        self._ts = max(time.time(), self._ts + 0.000001)
+        return f"{self._ts:.6f}"
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """The successful answer of a method."""
@@ -155,7 +241,9 @@ class FakeSlack:
             team = self.teams_by_token.get(token or "", TEAM)
             return {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": team, "team": "Team"}
         if method == "chat.postMessage":
-            return {"channel": params.get("channel"), "ts": self._next_ts()}
+            return self._store(params)
+        if method == "conversations.history":
+            return self._conversation_history(params)
         if method == "chat.postEphemeral":
             return {"message_ts": self._next_ts()}
         if method == "users.info":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from scalebot.services import channels
 from scalebot.services.context import AppContext
 from scalebot.services.replies import HOW_TO_ANSWER
 from tests.platforms.slack.conftest import ADMIN, CHANNEL, SlackBot, config_for, start_bot
-from tests.platforms.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack
+from tests.platforms.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack, Flakiness
 
 CONFIGURED_ADMIN = "UCONFIGURED"
 SLACK_CHANNEL = ChannelRef("slack", TEAM, CHANNEL)
@@ -135,4 +136,66 @@ async def test_other_errors_fail_the_post_without_pausing(bot: SlackBot) -> None
     assert info is not None
     assert info.active
     assert bot.fake.calls_to("users.list") == []
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING  # backing off
+    bot.clock.now += bot.ctx.delivery.retry_base
     assert (await scheduler.fire(channel_id)).status is PostStatus.POSTED
+
+
+async def test_round_posts_carry_metadata_with_the_round_id(bot: SlackBot) -> None:
+    scheduler, channel_id = await enrolled(bot)
+    outcome = await scheduler.fire(channel_id)
+    [post] = bot.fake.posts_in(CHANNEL)
+    assert post["metadata"] == {
+        "event_type": "scalebot_round",
+        "event_payload": {"round_id": outcome.round_id},
+    }
+
+
+async def test_a_server_error_after_the_post_is_found_in_history_not_reposted(
+    bot: SlackBot,
+) -> None:
+    """Slack stored the message, then answered 500: the watchdog finds it and sends nothing."""
+    scheduler, channel_id = await enrolled(bot)
+    bot.fake.flaky = Flakiness(server_errors=1.0, stored_on_error=1.0)
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING
+    assert len(bot.fake.posts_in(CHANNEL)) == 1
+    bot.fake.flaky = Flakiness()
+    bot.clock.now += bot.ctx.delivery.settle + timedelta(seconds=1)
+    [outcome] = await scheduler.watchdog()
+    assert outcome.status is PostStatus.POSTED
+    [history] = bot.fake.calls_to("conversations.history")
+    assert history.params["include_all_metadata"] in ("1", "true", True)
+    [post] = bot.fake.posts_in(CHANNEL)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+    async with bot.ctx.reading() as repo:
+        round_ = await repo.get_round(round_id=outcome.round_id or 0)
+    assert round_ is not None
+    assert round_.message_ref == post["ts"]
+
+
+async def test_a_server_error_without_a_post_is_sent_again_once(bot: SlackBot) -> None:
+    scheduler, channel_id = await enrolled(bot)
+    bot.fake.flaky = Flakiness(server_errors=1.0, stored_on_error=0.0)
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING
+    assert bot.fake.posts_in(CHANNEL) == []
+    bot.fake.flaky = Flakiness()
+    bot.clock.now += bot.ctx.delivery.settle + timedelta(seconds=1)
+    [outcome] = await scheduler.watchdog()
+    assert outcome.status is PostStatus.POSTED
+    assert len(bot.fake.posts_in(CHANNEL)) == 1
+
+
+async def test_a_reply_after_the_timeout_is_no_duplicate_and_answerable_at_once(
+    bot: SlackBot,
+) -> None:
+    scheduler, channel_id = await enrolled(bot)
+    bot.ctx.delivery = replace(bot.ctx.delivery, post_timeout=timedelta(seconds=0.3))
+    bot.fake.flaky = Flakiness(reply_delay=1.0)
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING
+    # The member sees the question and asks for it before any watchdog ran.
+    await bot.command("today")
+    await bot.fake.wait_for_responses(2)
+    assert "No question" not in bot.fake.responses[-1]["text"]
+    bot.clock.now += bot.ctx.delivery.lease
+    assert await scheduler.watchdog() == []  # already settled
+    assert len(bot.fake.posts_in(CHANNEL)) == 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Literal, TypeVar
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import discord
 
@@ -13,7 +14,7 @@ from scalebot.domain.replies import Reply
 from scalebot.platforms.discord.answering import MESSAGE_REF, THREAD_REF, answer_view, thread_ref
 from scalebot.platforms.discord.pacing import Pacer
 from scalebot.platforms.discord.render import clip, render
-from scalebot.services.context import ChannelUnavailable
+from scalebot.services.context import ChannelUnavailable, PostRefused
 
 if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
@@ -22,6 +23,32 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 THREAD_NAME_LIMIT = 100
 ARCHIVE_AFTER_MINUTES: Literal[1440] = 1440
+# How many of the channel's newest messages are searched for a round's post.
+RECENT_MESSAGES = 100
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class SearchIncomplete(LookupError):
+    """Too many messages since the post to be sure it is absent."""
+
+
+def round_nonce(round_id: int) -> str:
+    """The nonce of a round's post: Discord returns the first message for a repeat."""
+    return f"round-{round_id}"[:25]
+
+
+def is_round_post(message: dict[str, Any], round_id: int, bot_id: int | None) -> bool:
+    """Tell whether a channel message is our post of a round (its Answer button, or nonce)."""
+    author = (message.get("author") or {}).get("id")
+    if bot_id is not None and author is not None and str(author) != str(bot_id):
+        return False
+    if message.get("nonce") == round_nonce(round_id):
+        return True
+    wanted = f"scalebot:answer:{round_id}"
+    rows = message.get("components") or []
+    return any(
+        item.get("custom_id") == wanted for row in rows for item in row.get("components") or []
+    )
 
 
 def unavailable(exc: discord.HTTPException) -> ChannelUnavailable:
@@ -67,13 +94,48 @@ class DiscordMessenger:
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Post the question with its Answer button and open a thread for discussion."""
         target = self._channel(channel)
-        message = await self._to_channel(
-            lambda: target.send(**render(reply).send_kwargs(), view=answer_view(round_id))
-        )
-        thread_id = await self._open_thread(channel, message.id, reply.title)
+        try:
+            message = await self._to_channel(
+                lambda: target.send(
+                    **render(reply).send_kwargs(),
+                    view=answer_view(round_id),
+                    nonce=round_nonce(round_id),  # discord.py adds enforce_nonce
+                )
+            )
+        except discord.HTTPException as exc:
+            if exc.status < 500:
+                raise PostRefused(f"Discord answered {exc.status}") from exc
+            raise  # a 5xx may have posted: the delivery looks before sending again
+        return await self._thread_for(channel, message.id, reply.title)
+
+    async def _thread_for(self, channel: ChannelRef, message_id: int, title: str) -> str:
+        """Open the discussion thread on a post; the reference to store for the round."""
+        thread_id = await self._open_thread(channel, message_id, title)
         if thread_id is None:
-            return f"{MESSAGE_REF}:{message.id}"
+            return f"{MESSAGE_REF}:{message_id}"
         return thread_ref(thread_id)
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """Look for the round's post among the channel's newest messages."""
+        try:
+            recent = await self._paced(
+                lambda: self.client.http.logs_from(int(channel.channel_id), RECENT_MESSAGES)
+            )
+        except (discord.Forbidden, discord.NotFound):
+            return None  # nothing can be visible there: posting again pauses it
+        bot_id = self.client.user.id if self.client.user is not None else None
+        for found in recent:
+            if is_round_post(dict(found), round_id, bot_id):
+                if found.get("thread"):
+                    return thread_ref(int(found["id"]))
+                return await self._thread_for(channel, int(found["id"]), "the daily question")
+        if len(recent) >= RECENT_MESSAGES:
+            oldest = discord.utils.snowflake_time(int(recent[-1]["id"]))
+            if oldest > since - CLOCK_SKEW:
+                raise SearchIncomplete(f"more than {RECENT_MESSAGES} messages since the post")
+        return None
 
     def _may_open_threads(self, channel: ChannelRef) -> bool:
         """Tell whether the bot may start threads here (unknown channels are tried)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -15,7 +16,7 @@ from scalebot.domain.replies import Reply
 from scalebot.platforms.slack.clients import Clients, NotInstalled
 from scalebot.platforms.slack.identity import workspace_admins
 from scalebot.platforms.slack.render import message, question_message
-from scalebot.services.context import ChannelUnavailable
+from scalebot.services.context import ChannelUnavailable, PostRefused
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = {
@@ -29,6 +30,28 @@ UNAVAILABLE = {
     "invalid_auth": "Slack no longer accepts the bot token (invalid_auth): check it",
 }
 NOT_INSTALLED = "scalebot is not installed in this workspace any more: reinstall it"
+# Every round post carries this metadata event type and its round id, so it can be found again.
+ROUND_EVENT = "scalebot_round"
+# Our clock and Slack's may disagree a little: search a bit before the first send.
+CLOCK_SKEW = timedelta(minutes=5)
+HISTORY_PAGE = 200
+HISTORY_PAGES = 5
+
+
+class SearchIncomplete(LookupError):
+    """Too many messages since the post to be sure it is absent."""
+
+
+def round_metadata(round_id: int) -> dict[str, Any]:
+    """The message metadata that tags a round's post."""
+    return {"event_type": ROUND_EVENT, "event_payload": {"round_id": round_id}}
+
+
+def is_round_post(message: dict[str, Any], round_id: int) -> bool:
+    """Tell whether a history message is the post of a round (by its metadata)."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == ROUND_EVENT and payload.get("round_id") == round_id
 
 
 def api_error(exc: SlackApiError) -> str:
@@ -50,9 +73,44 @@ class SlackMessenger:
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str | None:
         """Post the daily question with its Answer button; return the message ts (its thread)."""
         posted = question_message(reply, round_id, thread_answers=self.thread_answers)
-        response = await self._post(channel, **posted.as_kwargs())
+        try:
+            response = await self._post(
+                channel, **posted.as_kwargs(), metadata=round_metadata(round_id)
+            )
+        except SlackApiError as exc:
+            if exc.response.status_code < 500:
+                raise PostRefused(api_error(exc)) from exc
+            raise  # a 5xx may have posted: the delivery looks before sending again
         ts = response.get("ts")
         return str(ts) if ts else None
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """Search the channel's history since the first send for the round's metadata."""
+        client = await self._client(channel)
+        oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await client.conversations_history(
+                    channel=channel.channel_id,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                )
+            except SlackApiError as exc:
+                if api_error(exc) in UNAVAILABLE:
+                    return None  # nothing can be visible there: posting again pauses it
+                raise
+            for found in page.get("messages") or []:
+                if is_round_post(found, round_id):
+                    return str(found["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or cursor is None:
+                return None
+        raise SearchIncomplete(f"more than {HISTORY_PAGES * HISTORY_PAGE} messages to search")
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
         """Post under the question (the round summary), or in the channel without a thread."""
