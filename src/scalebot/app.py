@@ -60,12 +60,12 @@ async def build_context(
 
 def build_grader(settings: Settings) -> Grader:
     """The rubric grader, joined by the LLM grader when SCALEBOT_LLM_URL is set."""
-    if not settings.llm_url:
+    if not settings.llm.url:
         return RubricGrader()
     from scalebot.grading.llm import LLMGrader
 
-    host = urlsplit(settings.llm_url).hostname  # never the path or credentials
-    log.info("grading: rubric plus LLM %s on %s", settings.llm_model, host)
+    host = urlsplit(settings.llm.url).hostname  # never the path or credentials
+    log.info("grading: rubric plus LLM %s on %s", settings.llm.model, host)
     return LLMGrader.from_settings(settings)
 
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from scalebot.db.engine import DatabaseUrlError, async_url
 from scalebot.domain.schedule import ScheduleError, parse_time, parse_zone
+from scalebot.grading.settings import LLMSettings
+from scalebot.platforms.discord.settings import DiscordSettings
+from scalebot.platforms.slack.settings import SlackSettings
 
+T = TypeVar("T", bound=BaseSettings)
 Platform = Literal["console", "slack", "discord", "all"]
-DISCORD_API_URL = "https://discord.com/api/v10"
-_DISCORD_TOKEN = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+")
-_URL = re.compile(r"([a-zA-Z]+)://[^/\s]+(/\S*)?")
-SLACK_API_URL = "https://slack.com/api/"
-_SLACK_SECRET = re.compile(r"[0-9a-fA-F]{32,64}")
-_SLACK_CLIENT_ID = re.compile(r"\d+\.\d+")
-_SLACK_TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
 
 
 class SettingsError(ValueError):
@@ -51,69 +46,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )
-    discord_token: SecretStr = Field(
-        default=SecretStr(""), description="Discord bot token (developer portal → Bot)."
-    )
-    discord_api_url: str = Field(
-        default=DISCORD_API_URL,
-        description="Discord REST base; point it at a shared rate-limit proxy if you run one.",
-    )
-    discord_gateway_url: str = Field(
-        default="", description="Discord gateway websocket URL (wss://…); default: Discord's."
-    )
-    discord_shard_count: int | None = Field(
-        default=None, description="Total Discord shards over all processes (default: 1)."
-    )
-    discord_shard_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Comma-separated shard ids this process runs."
-    )
-    discord_thread_answers: bool = Field(
-        default=False,
-        description="Grade replies in question threads (needs the message content intent).",
-    )
-    slack_bot_token: SecretStr = Field(
-        default=SecretStr(""), description="Slack bot token (xoxb-…) for one workspace."
-    )
-    slack_signing_secret: SecretStr = Field(
-        default=SecretStr(""), description="Slack signing secret; verifies requests in HTTP mode."
-    )
-    slack_app_token: SecretStr = Field(
-        default=SecretStr(""), description="Slack app-level token (xapp-…); enables Socket Mode."
-    )
-    slack_api_url: str = Field(
-        default=SLACK_API_URL, description="Slack Web API base URL (other Slack deployments)."
-    )
-    slack_client_id: str = Field(
-        default="", description="Slack client id: the multi-workspace install flow (HTTP mode)."
-    )
-    slack_client_secret: SecretStr = Field(
-        default=SecretStr(""), description="Slack client secret, with SCALEBOT_SLACK_CLIENT_ID."
-    )
-    slack_http: bool = Field(
-        default=False, description="Serve Slack over HTTP instead of Socket Mode (run --http)."
-    )
-    slack_host: str = Field(default="0.0.0.0", description="Slack HTTP mode: address to bind.")
-    slack_port: int = Field(default=3000, ge=0, le=65535, description="Slack HTTP mode: port.")
-    slack_thread_answers: bool = Field(
-        default=True, description="Grade replies in the Slack question's thread."
-    )
-    llm_url: str = Field(
-        default="",
-        description="Optional LLM grader: an OpenAI-compatible base URL (e.g. "
-        "http://127.0.0.1:11434/v1) or its /chat/completions URL. Empty: rubric grader only.",
-    )
-    llm_model: str = Field(
-        default="", validate_default=True, description="LLM grader: the model name to ask."
-    )
-    llm_api_key: SecretStr = Field(
-        default=SecretStr(""), description="LLM grader: bearer token, if the server needs one."
-    )
-    llm_timeout: float = Field(
-        default=8.0,
-        gt=0,
-        le=60,
-        description="LLM grader: seconds to wait before falling back to the rubric grader.",
-    )
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -138,6 +73,8 @@ class Settings(BaseSettings):
     def _url(cls, value: str) -> str:
         """Accept only SQLite and PostgreSQL URLs."""
         if value:
+            from scalebot.db.engine import DatabaseUrlError, async_url  # SQLAlchemy only if set
+
             try:
                 async_url(value)
             except DatabaseUrlError as exc:
@@ -152,127 +89,6 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("discord_token")
-    @classmethod
-    def _discord_token(cls, value: SecretStr) -> SecretStr:
-        """Accept an empty token (checked at start) or one shaped like a bot token."""
-        token = value.get_secret_value().strip()
-        if token.lower().startswith("bot "):
-            raise ValueError("remove the 'Bot ' prefix; give the token only")
-        if token and not _DISCORD_TOKEN.fullmatch(token):
-            raise ValueError(
-                "does not look like a bot token (three dot-separated parts); "
-                "copy it from the developer portal, Bot → Reset Token"
-            )
-        return SecretStr(token)
-
-    @field_validator("discord_api_url", "discord_gateway_url")
-    @classmethod
-    def _discord_url(cls, value: str, info: ValidationInfo) -> str:
-        """Accept http(s) URLs for the REST base and ws(s) URLs for the gateway."""
-        schemes = ("http", "https") if info.field_name == "discord_api_url" else ("ws", "wss")
-        example = DISCORD_API_URL if schemes[0] == "http" else "wss://gateway.discord.gg/"
-        url = value.strip()
-        match = _URL.fullmatch(url)
-        if url and (match is None or match.group(1).lower() not in schemes):
-            kind = "an http(s)" if schemes[0] == "http" else "a ws(s)"
-            raise ValueError(f"'{value}' is not {kind}:// URL, e.g. {example}")
-        return url.rstrip("/") if schemes[0] == "http" else url
-
-    @field_validator("discord_shard_count", mode="before")
-    @classmethod
-    def _shard_count(cls, value: object) -> object:
-        """Accept a whole number of shards, 1 or more."""
-        if isinstance(value, str):
-            if not value.strip():
-                return None
-            if not value.strip().isdigit() or int(value) < 1:
-                raise ValueError(f"'{value}' is not a number of shards: use a whole number ≥ 1")
-            return int(value)
-        return value
-
-    @field_validator("discord_shard_ids", mode="before")
-    @classmethod
-    def _shard_ids(cls, value: object, info: ValidationInfo) -> object:
-        """Read comma-separated shard ids, each below the shard count."""
-        if isinstance(value, str):
-            parts = [part.strip() for part in value.split(",") if part.strip()]
-            bad = next((part for part in parts if not part.isdigit()), None)
-            if bad is not None:
-                raise ValueError(f"'{bad}' is not a shard id: use numbers like 0,1,2")
-            value = [int(part) for part in parts]
-        if isinstance(value, list) and value:
-            count = info.data.get("discord_shard_count")
-            if count is None:
-                raise ValueError(
-                    "set SCALEBOT_DISCORD_SHARD_COUNT too (the total over all processes)"
-                )
-            if len(set(value)) != len(value) or any(not 0 <= int(i) < count for i in value):
-                raise ValueError(
-                    f"use distinct ids from 0 to {count - 1} (the shard count is {count})"
-                )
-        return value
-
-    @field_validator("slack_bot_token", "slack_app_token")
-    @classmethod
-    def _slack_token(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        """Accept an empty token (checked at start) or one with the right prefix."""
-        token = value.get_secret_value().strip()
-        prefix = _SLACK_TOKEN_PREFIXES[str(info.field_name)]
-        if token and not token.startswith(prefix):
-            kind = "bot token" if prefix == "xoxb-" else "app-level token"
-            raise ValueError(f"a Slack {kind} starts with {prefix}; check you copied the right one")
-        return SecretStr(token)
-
-    @field_validator("slack_signing_secret", "slack_client_secret")
-    @classmethod
-    def _slack_secret(cls, value: SecretStr) -> SecretStr:
-        """Accept an empty secret or the hex string Slack shows under App Credentials."""
-        secret = value.get_secret_value().strip()
-        if secret and not _SLACK_SECRET.fullmatch(secret):
-            raise ValueError(
-                "does not look like a Slack secret (32 hex characters, Basic Information > "
-                "App Credentials)"
-            )
-        return SecretStr(secret)
-
-    @field_validator("slack_client_id")
-    @classmethod
-    def _slack_client_id(cls, value: str) -> str:
-        """Accept an empty id or Slack's NUMBER.NUMBER client id."""
-        client_id = value.strip()
-        if client_id and not _SLACK_CLIENT_ID.fullmatch(client_id):
-            raise ValueError(f"'{value}' is not a Slack client id (digits.digits)")
-        return client_id
-
-    @field_validator("slack_api_url")
-    @classmethod
-    def _slack_api_url(cls, value: str) -> str:
-        """Accept an http(s) URL; keep the trailing slash the Slack SDK needs."""
-        url = value.strip()
-        match = _URL.fullmatch(url)
-        if match is None or match.group(1).lower() not in ("http", "https"):
-            raise ValueError(f"'{value}' is not an http(s):// URL, e.g. {SLACK_API_URL}")
-        return url if url.endswith("/") else url + "/"
-
-    @field_validator("llm_url")
-    @classmethod
-    def _llm_url(cls, value: str) -> str:
-        """Accept an empty value or an http(s) URL."""
-        url = value.strip()
-        match = _URL.fullmatch(url)
-        if url and (match is None or match.group(1).lower() not in ("http", "https")):
-            raise ValueError(f"'{value}' is not an http(s):// URL, e.g. http://127.0.0.1:11434/v1")
-        return url.rstrip("/")
-
-    @field_validator("llm_model")
-    @classmethod
-    def _llm_model(cls, value: str, info: ValidationInfo) -> str:
-        """Require a model name whenever an LLM URL is set."""
-        if info.data.get("llm_url") and not value.strip():
-            raise ValueError("required when SCALEBOT_LLM_URL is set (e.g. llama3.1:8b)")
-        return value.strip()
-
     @property
     def effective_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory."""
@@ -281,12 +97,46 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'scalebot.db').resolve()}"
 
 
+# Each area's settings class, by the root field (and flat override prefix) that holds it.
+_SECTIONS: dict[str, type[BaseSettings]] = {
+    "discord": DiscordSettings,
+    "slack": SlackSettings,
+    "llm": LLMSettings,
+}
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build Settings, turning validation errors into one line that names the setting."""
+    """Build Settings, turning validation errors into one line that names the setting.
+
+    Overrides use the environment names without SCALEBOT_ (`slack_bot_token=...`).
+    """
+    sections: dict[str, Any] = {}
+    problems: list[SettingsError] = []
+    for name, section in _SECTIONS.items():
+        prefix = name + "_"
+        mine = {
+            k.removeprefix(prefix): overrides.pop(k)
+            for k in list(overrides)
+            if k.startswith(prefix)
+        }
+        try:
+            sections[name] = _build(section, mine)
+        except SettingsError as exc:
+            problems.append(exc)
+            sections[name] = section.model_construct()  # so the root's own errors come first
+    settings = _build(Settings, {**overrides, **sections})
+    if problems:
+        raise problems[0]
+    return settings
+
+
+def _build(cls: type[T], values: dict[str, Any]) -> T:
+    """Validate one settings class; a bad value becomes SettingsError naming its variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return cls(**values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "SCALEBOT_" + "_".join(str(part) for part in first["loc"]).upper()
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        name = prefix + "_".join(str(part) for part in first["loc"]).upper()
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}") from None

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from scalebot.bank.loader import load_bank, load_files, shipped_files
 from scalebot.cli.evaluation import bench_app, eval_command
-from scalebot.domain.questions import QuestionBankError
-from scalebot.grading.feedback import Feedback
-from scalebot.grading.rubric import RubricGrader
-from scalebot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from scalebot.grading.feedback import Feedback
+    from scalebot.settings import Settings
 
 app = typer.Typer(
     help="scalebot: daily 'How would you scale it?' practice.",
@@ -48,6 +46,8 @@ def _fail(message: str) -> typer.Exit:
 
 def _settings() -> Settings:
     """Load settings, or stop with the one-line reason."""
+    from scalebot.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -63,6 +63,10 @@ def _settings() -> Settings:
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine, turning settings errors into one line."""
+    import asyncio
+
+    from scalebot.settings import SettingsError
+
     try:
         return asyncio.run(coroutine)
     except SettingsError as exc:
@@ -135,14 +139,14 @@ def _slack_http_options(
         return settings
     if chosen not in ("slack", "all"):
         raise _fail("--http, --host and --port apply to Slack: use `scalebot run slack --http`")
-    if not (http or settings.slack_http):
+    if not (http or settings.slack.http):
         raise _fail("--host and --port apply to Slack's HTTP mode: add --http")
-    update: dict[str, object] = {"slack_http": True}
+    update: dict[str, object] = {"http": True}
     if host:
-        update["slack_host"] = host
+        update["host"] = host
     if port:
-        update["slack_port"] = port
-    return settings.model_copy(update=update)
+        update["port"] = port
+    return settings.model_copy(update={"slack": settings.slack.model_copy(update=update)})
 
 
 @slack_app.command("manifest")
@@ -168,7 +172,7 @@ def slack_manifest(
     manifest = build_manifest(
         name=name.strip(),
         url=url.strip() if url else None,
-        thread_answers=settings.slack_thread_answers,
+        thread_answers=settings.slack.thread_answers,
     )
     typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
 
@@ -195,6 +199,8 @@ async def _upgrade(settings: Settings) -> str | None:
 @questions_app.command("list")
 def questions_list() -> None:
     """List the shipped questions."""
+    from scalebot.bank.loader import load_bank
+
     table = Table("id", "topic", "difficulty", "criteria", "title")
     for question in load_bank().questions:
         table.add_row(
@@ -214,6 +220,9 @@ def questions_lint(
     ] = None,
 ) -> None:
     """Validate question files against the schema."""
+    from scalebot.bank.loader import load_files, shipped_files
+    from scalebot.domain.questions import QuestionBankError
+
     paths = files or list(shipped_files())
     problems = 0
     for path in paths:
@@ -238,6 +247,9 @@ def grade(
     ] = False,
 ) -> None:
     """Grade an answer (or many, with --jsonl) and print the feedback."""
+    from scalebot.bank.loader import load_bank
+    from scalebot.grading.rubric import RubricGrader
+
     question = load_bank().get(question_id)
     if question is None:
         raise _fail(f"unknown question '{question_id}': see `scalebot questions list`")
@@ -323,6 +335,8 @@ def discord_invite() -> None:
 
 def _run_settings(build: Callable[[], T]) -> T:
     """Build something from settings, turning a settings error into one line."""
+    from scalebot.settings import SettingsError
+
     try:
         return build()
     except SettingsError as exc:

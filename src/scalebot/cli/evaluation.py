@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from scalebot.bank.loader import load_bank
-from scalebot.grading.evaluation import (
-    EvaluationError,
-    LabelledSet,
-    Report,
-    benchmark,
-    default_data_dir,
-    evaluate,
-    load_labelled,
-)
-from scalebot.grading.rubric import RubricGrader
+if TYPE_CHECKING:
+    from scalebot.grading.evaluation import LabelledSet, Report
 
 bench_app = typer.Typer(help="Speed measurements.", no_args_is_help=True)
 _err = Console(stderr=True)
@@ -45,17 +36,25 @@ def eval_command(
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every disagreement")] = False,
 ) -> None:
     """Measure the rubric grader on labelled answers: P/R/F1 per criterion, macro-F1, Spearman."""
+    from scalebot.bank.loader import load_bank
+    from scalebot.grading.evaluation import EvaluationError, default_data_dir, load_labelled
+
     try:
         folder = data if data is not None else default_data_dir()
         labelled = _select(load_labelled(folder, load_bank()), questions or [], split)
     except EvaluationError as exc:
         raise _fail(str(exc)) from None
+    from scalebot.grading.evaluation import evaluate
+    from scalebot.grading.rubric import RubricGrader
+
     report = evaluate(RubricGrader(), labelled)
     _print_report(report, show_mistakes=mistakes)
 
 
 def _select(labelled: list[LabelledSet], questions: list[str], split: str) -> list[LabelledSet]:
     """Keep the chosen questions and split, or explain what was wrong with the choice."""
+    from scalebot.grading.evaluation import EvaluationError
+
     if split not in ("dev", "holdout", "all"):
         raise EvaluationError(f"unknown split '{split}': use dev, holdout or all")
     wanted = {q.strip() for item in questions for q in item.split(",") if q.strip()}
@@ -107,6 +106,10 @@ def bench_grade(
 ) -> None:
     """Grade many answers of a fixed length on one core; print answers/s and p99 latency."""
     core = _pin_to_one_core()
+    from scalebot.bank.loader import load_bank
+    from scalebot.grading.evaluation import benchmark
+    from scalebot.grading.rubric import RubricGrader
+
     bank = load_bank()
     grader = RubricGrader()
     benchmark(grader.grade, bank.questions, words=words, rounds=min(answers, 200))  # warm caches

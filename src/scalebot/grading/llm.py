@@ -91,10 +91,10 @@ class LLMGrader:
         """Build the grader from SCALEBOT_LLM_* settings."""
         return cls(
             LLMConfig(
-                url=settings.llm_url,
-                model=settings.llm_model,
-                api_key=settings.llm_api_key.get_secret_value(),
-                timeout=settings.llm_timeout,
+                url=settings.llm.url,
+                model=settings.llm.model,
+                api_key=settings.llm.api_key.get_secret_value(),
+                timeout=settings.llm.timeout,
             )
         )
 

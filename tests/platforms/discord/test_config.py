@@ -8,8 +8,9 @@ import pytest
 from scalebot.platforms.discord import create_adapter
 from scalebot.platforms.discord.config import MISSING_TOKEN, DiscordConfig
 from scalebot.platforms.discord.pacing import PACED_PER_SECOND
+from scalebot.platforms.discord.settings import DISCORD_API_URL
 from scalebot.services.context import AppContext
-from scalebot.settings import DISCORD_API_URL, SettingsError, load_settings
+from scalebot.settings import SettingsError, load_settings
 from tests.platforms.discord.fake_discord import TOKEN
 
 
@@ -91,10 +92,10 @@ def test_good_values_are_read_from_the_environment(monkeypatch: pytest.MonkeyPat
 
 def test_defaults_use_discord_itself() -> None:
     settings = load_settings(discord_token=TOKEN)
-    assert settings.discord_api_url == DISCORD_API_URL
-    assert settings.discord_gateway_url == ""
-    assert settings.discord_shard_count is None
-    assert not settings.discord_thread_answers
+    assert settings.discord.api_url == DISCORD_API_URL
+    assert settings.discord.gateway_url == ""
+    assert settings.discord.shard_count is None
+    assert not settings.discord.thread_answers
 
 
 def test_a_missing_token_stops_start_up(ctx: AppContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scalebot.platforms.slack.config import slack_config
-from scalebot.settings import Settings, SettingsError, load_settings
+from scalebot.settings import SettingsError, load_settings
 from tests.platforms.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET
 
 CLIENT_ID = "1111.2222"
@@ -65,10 +65,10 @@ def test_secrets_never_show_in_reprs_or_errors(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_api_url_keeps_the_trailing_slash_the_sdk_needs() -> None:
-    assert Settings(slack_api_url="http://127.0.0.1:9/api").slack_api_url == (
+    assert load_settings(slack_api_url="http://127.0.0.1:9/api").slack.api_url == (
         "http://127.0.0.1:9/api/"
     )
-    assert Settings().slack_api_url == "https://slack.com/api/"
+    assert load_settings().slack.api_url == "https://slack.com/api/"
 
 
 @pytest.mark.parametrize(
@@ -98,16 +98,16 @@ def test_api_url_keeps_the_trailing_slash_the_sdk_needs() -> None:
 )
 def test_missing_settings_for_the_mode(values: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match="^" + message.replace("(", r"\(")):
-        slack_config(Settings(**values))  # type: ignore[arg-type]
+        slack_config(load_settings(**values))
 
 
 def test_socket_mode_with_tokens() -> None:
-    config = slack_config(Settings(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN))
+    config = slack_config(load_settings(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN))
     assert (config.http, config.oauth, config.bot_token) == (False, False, BOT_TOKEN)
 
 
 def test_http_mode_with_the_install_flow_needs_no_bot_token() -> None:
-    settings = Settings(
+    settings = load_settings(
         slack_http=True,
         slack_signing_secret=SIGNING_SECRET,
         slack_client_id=CLIENT_ID,

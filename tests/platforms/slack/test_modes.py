@@ -13,7 +13,7 @@ from scalebot.db.engine import Database
 from scalebot.grading.rubric import RubricGrader
 from scalebot.platforms.slack.adapter import SlackAdapter
 from scalebot.services.context import AppContext
-from scalebot.settings import Settings, SettingsError
+from scalebot.settings import SettingsError, load_settings
 from tests.platforms.slack.conftest import ADMIN, ALICE, CHANNEL, SlackBot, config_for, start_bot
 from tests.platforms.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack
 
@@ -136,7 +136,7 @@ async def test_a_busy_port_stops_start_up(ctx: AppContext, fake_slack: FakeSlack
 async def test_the_bootstrap_builds_the_slack_adapter_from_settings(
     ctx: AppContext, fake_slack: FakeSlack
 ) -> None:
-    settings = Settings(
+    settings = load_settings(
         slack_bot_token=BOT_TOKEN,
         slack_app_token=APP_TOKEN,
         slack_signing_secret=SIGNING_SECRET,

@@ -45,16 +45,16 @@ class DiscordConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscordConfig:
         """Read the SCALEBOT_DISCORD_* settings; a missing token stops start-up."""
-        token = settings.discord_token.get_secret_value()
+        token = settings.discord.token.get_secret_value()
         if not token:
             raise SettingsError(MISSING_TOKEN)
         return cls(
             token=token,
-            api_url=settings.discord_api_url,
-            gateway_url=settings.discord_gateway_url,
-            shard_count=settings.discord_shard_count,
-            shard_ids=tuple(settings.discord_shard_ids),
-            thread_answers=settings.discord_thread_answers,
+            api_url=settings.discord.api_url,
+            gateway_url=settings.discord.gateway_url,
+            shard_count=settings.discord.shard_count,
+            shard_ids=tuple(settings.discord.shard_ids),
+            thread_answers=settings.discord.thread_answers,
             admin_ids=frozenset(settings.admin_ids),
         )
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scalebot.settings import Settings
-
 if TYPE_CHECKING:
     from scalebot.platforms.slack.adapter import SlackAdapter
     from scalebot.services.context import AppContext
+    from scalebot.settings import Settings
 
 
 def create_adapter(ctx: AppContext, settings: Settings) -> SlackAdapter:

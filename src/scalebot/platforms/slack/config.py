@@ -57,23 +57,23 @@ def _secret(value: object) -> str | None:
 
 def slack_config(settings: Settings) -> SlackConfig:
     """Check that the settings make a runnable mode; else fail naming the setting to fix."""
-    bot_token = _secret(settings.slack_bot_token)
-    client_id = settings.slack_client_id.strip() or None
-    client_secret = _secret(settings.slack_client_secret)
+    bot_token = _secret(settings.slack.bot_token)
+    client_id = settings.slack.client_id.strip() or None
+    client_secret = _secret(settings.slack.client_secret)
     if client_id and not client_secret:
         raise SettingsError("SCALEBOT_SLACK_CLIENT_SECRET: required with SCALEBOT_SLACK_CLIENT_ID")
     if client_secret and not client_id:
         raise SettingsError("SCALEBOT_SLACK_CLIENT_ID: required with SCALEBOT_SLACK_CLIENT_SECRET")
     config = SlackConfig(
-        api_url=settings.slack_api_url,
-        http=settings.slack_http,
-        host=settings.slack_host,
-        port=settings.slack_port,
-        thread_answers=settings.slack_thread_answers,
+        api_url=settings.slack.api_url,
+        http=settings.slack.http,
+        host=settings.slack.host,
+        port=settings.slack.port,
+        thread_answers=settings.slack.thread_answers,
         admin_ids=frozenset(settings.admin_ids),
         bot_token=bot_token,
-        app_token=_secret(settings.slack_app_token),
-        signing_secret=_secret(settings.slack_signing_secret) or "",
+        app_token=_secret(settings.slack.app_token),
+        signing_secret=_secret(settings.slack.signing_secret) or "",
         client_id=client_id,
         client_secret=client_secret,
     )

@@ -1,0 +1,52 @@
+"""Settings per area (Slack, Discord, LLM) composed into one root, under the same names."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from scalebot.settings import SettingsError, load_settings
+
+DISCORD_TOKEN = "MTIz.NDU2.Nzg5"
+
+
+def test_each_area_reads_its_own_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALEBOT_SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SCALEBOT_SLACK_PORT", "3111")
+    monkeypatch.setenv("SCALEBOT_DISCORD_TOKEN", DISCORD_TOKEN)
+    monkeypatch.setenv("SCALEBOT_LLM_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("SCALEBOT_LLM_MODEL", "tiny")
+    monkeypatch.setenv("SCALEBOT_ADMIN_IDS", "U1,U2")
+    settings = load_settings()
+    assert settings.slack.bot_token.get_secret_value() == "xoxb-1"
+    assert settings.slack.port == 3111
+    assert settings.discord.token.get_secret_value() == DISCORD_TOKEN
+    assert (settings.llm.url, settings.llm.model) == ("http://127.0.0.1:9/v1", "tiny")
+    assert settings.admin_ids == ["U1", "U2"]
+
+
+def test_flat_overrides_reach_their_area() -> None:
+    settings = load_settings(slack_port="3222", discord_thread_answers="true", llm_timeout="2")
+    assert (settings.slack.port, settings.discord.thread_answers) == (3222, True)
+    assert settings.llm.timeout == 2.0
+
+
+def test_a_root_error_is_reported_before_an_area_error() -> None:
+    with pytest.raises(SettingsError, match=r"^SCALEBOT_TIMEZONE: "):
+        load_settings(timezone="Mars/Olympus", slack_port="70000")
+    with pytest.raises(SettingsError, match=r"^SCALEBOT_SLACK_PORT: "):
+        load_settings(slack_port="70000")
+
+
+def test_importing_settings_loads_no_database_or_platform_library() -> None:
+    heavy = ("sqlalchemy", "slack_sdk", "slack_bolt", "discord", "aiohttp", "apscheduler")
+    probe = (
+        "import sys, scalebot.settings; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
