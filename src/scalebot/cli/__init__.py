@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scalebot.cli import bench as _bench_commands  # noqa: F401  (registers bench commands)
 from scalebot.cli.evaluation import bench_app, eval_command
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _ALIASES = {"postgres": "postgresql"}
@@ -74,7 +73,8 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     """Create an async engine for a URL, with SQLite tuned for one writer at a time."""
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, poolclass=NullPool, **options)
+        # Pooled: each connection runs the PRAGMAs once, not once per transaction.
+        engine = create_async_engine(parsed, pool_pre_ping=False, **options)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True, **options)

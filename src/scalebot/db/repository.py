@@ -130,20 +130,19 @@ class Repository:
     async def upsert_user(
         self, *, workspace_id: int, external_id: str, display_name: str, now: datetime
     ) -> User:
-        """Return the user, creating it or refreshing its display name."""
-        await self._insert_ignore(
-            User,
-            {
-                "workspace_id": workspace_id,
-                "external_id": external_id,
-                "display_name": display_name,
-                "created_at": now,
-            },
+        """Return the user, creating it or refreshing its display name, in one statement."""
+        statement = self._insert(User).values(
+            workspace_id=workspace_id,
+            external_id=external_id,
+            display_name=display_name,
+            created_at=now,
         )
-        user = await self.find_user(workspace_id=workspace_id, external_id=external_id)
-        assert user is not None
-        if user.display_name != display_name:
-            user.display_name = display_name
+        statement = statement.on_conflict_do_update(
+            index_elements=["workspace_id", "external_id"],
+            set_={"display_name": statement.excluded.display_name},
+        ).returning(User)
+        user = await self.session.scalar(statement, execution_options={"populate_existing": True})
+        assert isinstance(user, User)
         return user
 
     async def find_user(self, *, workspace_id: int, external_id: str) -> User | None:

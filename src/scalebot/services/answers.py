@@ -17,7 +17,7 @@ from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.services import rounds
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
-from scalebot.services.questions import question_for
+from scalebot.services.questions import question_of
 from scalebot.services.replies import feedback_reply
 
 CONFLICT_RETRIES = 3
@@ -100,9 +100,7 @@ async def _question_to_answer(
     async with ctx.reading() as repo:
         channel_row = await require_channel(repo, channel)
         round_ = await _target_round(repo, channel_row.id, round_id)
-        stored_question = await repo.get_question(question_id=round_.question_id)
-        assert stored_question is not None
-        return question_for(ctx, stored_question), round_.id
+        return await question_of(ctx, repo, round_.question_id), round_.id
 
 
 async def _submit(

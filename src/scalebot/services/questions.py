@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scalebot.db.models import StoredQuestion
+from scalebot.db.repository import Repository
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, Question, QuestionBank
 from scalebot.services.context import AppContext
 
@@ -81,3 +82,13 @@ def choose_question(
 def question_for(ctx: AppContext, row: StoredQuestion) -> Question:
     """Return the bank's question, or the stored copy when it left the bank."""
     return ctx.bank.get(row.id) or Question.model_validate(row.content)
+
+
+async def question_of(ctx: AppContext, repo: Repository, question_id: str) -> Question:
+    """Return a round's question from the bank, loading the stored copy only when it left it."""
+    question = ctx.bank.get(question_id)
+    if question is not None:
+        return question
+    stored = await repo.get_question(question_id=question_id)
+    assert stored is not None, "every round's question is stored"
+    return Question.model_validate(stored.content)

@@ -1,0 +1,1 @@
+"""Benchmarks behind `scalebot bench …`: each prints a summary and, last, one JSON line."""
