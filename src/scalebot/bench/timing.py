@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import TypeVar
 
 from scalebot.bank.loader import load_bank
@@ -22,6 +23,12 @@ class SilentMessenger:
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Accept a question post."""
+        return f"m{round_id}"
+
+    async def find_question(
+        self, channel: ChannelRef, round_id: int, since: datetime
+    ) -> str | None:
+        """Every accepted post is visible at once."""
         return f"m{round_id}"
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
