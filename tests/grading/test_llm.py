@@ -73,7 +73,7 @@ async def test_verified_judgements_add_criteria_with_their_quotes(fake: FakeLLM)
     assert met(feedback)["checkpointing"] == SNAPSHOT
     assert "deployment" in met(feedback)
     assert feedback.score > rubric_only().score
-    assert feedback.grader_version == "llm-1+rubric-2"
+    assert feedback.grader_version == "llm-1+rubric-3"
 
 
 async def test_the_request_is_an_openai_chat_completion_with_the_key(fake: FakeLLM) -> None:

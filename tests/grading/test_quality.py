@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from scalebot.bank.loader import load_bank
+from scalebot.grading.chinese import simplified
 from scalebot.grading.evaluation import (
     CriterionScore,
     EvaluationError,
@@ -14,6 +16,7 @@ from scalebot.grading.evaluation import (
     answer_of_length,
     benchmark,
     evaluate,
+    language_of,
     load_labelled,
     ranks,
     spearman,
@@ -21,9 +24,9 @@ from scalebot.grading.evaluation import (
 from scalebot.grading.rubric import RubricGrader
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "grading"
-# What the grader reached on the development set (see README, "Grading quality").
-MACRO_F1_FLOOR = 0.96
-SPEARMAN_FLOOR = 0.90
+# What the grader reached on the development set, per language (README, "Grading quality"),
+# less a small margin for labelled answers still being added.
+FLOORS = {"en": (0.80, 0.78), "zh": (0.45, 0.75)}
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +48,46 @@ def test_the_development_set_is_large_and_varied() -> None:
     assert {"negated dismissals", "off topic", "very long"} <= styles
 
 
-def test_macro_f1_does_not_drop(dev_report: Report) -> None:
-    assert dev_report.macro_f1 >= MACRO_F1_FLOOR
+@pytest.mark.parametrize("language", sorted(FLOORS))
+def test_macro_f1_does_not_drop(dev_report: Report, language: str) -> None:
+    assert dev_report.where(language=language).macro_f1 >= FLOORS[language][0]
 
 
-def test_scores_rank_answers_like_the_reviewer(dev_report: Report) -> None:
-    assert dev_report.spearman >= SPEARMAN_FLOOR
+@pytest.mark.parametrize("language", sorted(FLOORS))
+def test_scores_rank_answers_like_the_reviewer(dev_report: Report, language: str) -> None:
+    assert dev_report.where(language=language).spearman >= FLOORS[language][1]
+
+
+def test_the_development_set_has_chinese_answers_of_every_kind(dev_report: Report) -> None:
+    chinese = [item.answer.text for item in dev_report.graded if item.language == "zh"]
+    assert len(chinese) >= 50
+    assert any(simplified(text) != text for text in chinese)  # traditional
+    assert any(re.search("[A-Za-z]{4,}", text) for text in chinese)  # mixed
+
+
+def test_reports_split_by_language_and_question(dev_report: Report) -> None:
+    english, chinese = dev_report.where(language="en"), dev_report.where(language="zh")
+    assert english.answers + chinese.answers == dev_report.answers
+    worst = dev_report.by_question()
+    assert [qid for qid, _ in worst] == sorted(
+        {item.question.id for item in dev_report.graded},
+        key=lambda qid: (dev_report.where(question=qid).macro_f1, qid),
+    )
+    assert worst[0][1].macro_f1 <= worst[-1][1].macro_f1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Retrain weekly.", "en"),
+        ("每周重新训练。", "zh"),
+        ("每週重新訓練。", "zh"),
+        ("用 Kubernetes 部署 the model 并且 autoscale。", "zh"),
+        ("We use Kubernetes (容器编排) for the API, with autoscaling on CPU.", "en"),
+    ],
+)
+def test_language_of_an_answer(text: str, language: str) -> None:
+    assert language_of(text) == language
 
 
 def test_f1_precision_and_recall_follow_the_counts() -> None:

@@ -72,7 +72,7 @@ def test_a_full_answer_covers_everything_with_evidence_and_scores_100() -> None:
     )
     assert feedback.follow_up == "What would you cut first?"
     assert feedback.notes == ()
-    assert feedback.grader_version == "rubric-2"
+    assert feedback.grader_version == "rubric-3"
 
 
 def test_a_missed_criterion_has_a_hint_and_no_evidence() -> None:
@@ -296,3 +296,100 @@ def test_scores_stay_between_0_and_100_for_every_dev_answer() -> None:
     for question in bank.questions:
         for text in (question.model_answer, question.prompt, "", "no", "- \n\n;;;"):
             assert 0 <= GRADER.grade(question, text).score <= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPU TPU Kubernetes Docker-container checkpoint warm-start",
+        "gpu tpu kubernetes checkpoint minibatch docker container",
+        "NVLink InfiniBand all-reduce FSDP PyTorch GPU",
+    ],
+)
+def test_bare_strings_of_terms_without_commas_cover_nothing(text: str) -> None:
+    feedback = GRADER.grade(QUESTION, text)
+    assert feedback.covered == ()
+    assert feedback.score == 0
+
+
+def test_a_terse_claim_without_function_words_still_counts() -> None:
+    assert met("Model behind REST API, Kubernetes replicas autoscaled.") == {"deployment"}
+
+
+def test_pasting_the_model_answer_or_a_hint_earns_nothing() -> None:
+    question = load_bank().get("scale-ml-model")
+    assert question is not None
+    copied = GRADER.grade(question, question.model_answer)
+    assert copied.score == 0
+    assert copied.notes[0].startswith("Sentences copied from a hint or the model answer")
+    hint = question.rubric[0].hint
+    assert GRADER.grade(question, hint).covered == ()
+
+
+def test_an_answer_in_its_own_words_next_to_a_pasted_hint_keeps_its_own_credit() -> None:
+    honest = f"I would deploy on Kubernetes {REASONED}."
+    alone = GRADER.grade(QUESTION, honest)
+    pasted = GRADER.grade(QUESTION, f"{honest} What would you save during a long run?")
+    assert pasted.covered == alone.covered
+
+
+def test_reasoned_points_score_more_than_bare_claims_and_the_note_says_why() -> None:
+    bare = GRADER.grade(
+        QUESTION,
+        "I would train the network on GPUs in the region nearest to our users.\n"
+        "I would save a checkpoint every hour of the long nightly training run.\n"
+        "I would ship the service on Kubernetes with several replicas in two zones.",
+    )
+    reasoned = GRADER.grade(
+        QUESTION,
+        "I would train on GPUs because the network is large and CPUs would take days.\n"
+        "I would save a checkpoint every hour, so that a crash late in the run costs little.\n"
+        "I would ship it on Kubernetes, since it autoscales when the morning traffic doubles.",
+    )
+    assert len(bare.covered) == len(reasoned.covered) == 3
+    assert reasoned.score == 100
+    assert bare.score < reasoned.score
+    [note] = [n for n in bare.notes if n.startswith("You named")]
+    assert "three ideas without saying why" in note
+    assert "pick two and explain the trade-off" in note
+
+
+def test_every_discount_is_explained_in_a_note() -> None:
+    for text in (
+        "Kubernetes, so it scales.",
+        "I would use GPUs, a checkpoint and Kubernetes so it scales.",
+        "Train on GPUs. Save checkpoints. Use Kubernetes.",
+    ):
+        feedback = GRADER.grade(QUESTION, text)
+        full = round(100 * sum(r.weight for r in feedback.covered) / QUESTION.total_weight)
+        assert feedback.score < full
+        assert feedback.notes, text
+
+
+def test_a_sentence_that_shows_several_criteria_is_quoted_once() -> None:
+    text = f"I would train on GPUs and deploy on Kubernetes {REASONED}. Save a checkpoint hourly."
+    feedback = GRADER.grade(QUESTION, text)
+    results = {r.id: r for r in feedback.covered}
+    assert set(results) == {"hardware", "deployment", "checkpoints"}
+    assert results["hardware"].same_as is None
+    assert results["deployment"].same_as == "hardware"
+    assert results["checkpoints"].same_as is None
+
+
+def test_another_sentence_is_quoted_when_one_can_serve() -> None:
+    text = f"GPUs and Kubernetes {REASONED}. Kubernetes runs the replicas in two zones {REASONED}."
+    results = {r.id: r for r in GRADER.grade(QUESTION, text).covered}
+    assert results["deployment"].same_as is None
+    assert results["deployment"].evidence != results["hardware"].evidence
+
+
+def test_long_evidence_is_cut_at_word_boundaries() -> None:
+    filler = "we discussed plenty of unrelated considerations at considerable length " * 6
+    text = f"After a meeting where {filler}we chose Kubernetes, and then {filler}we went home."
+    [result] = [r for r in GRADER.grade(QUESTION, text).criteria if r.id == "deployment"]
+    assert result.evidence is not None
+    inner = result.evidence.strip("…")
+    assert inner in text
+    start = text.index(inner)
+    assert text[start - 1] == " "
+    assert text[start + len(inner)] in " ,."

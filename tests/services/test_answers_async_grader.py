@@ -45,7 +45,7 @@ async def test_the_llm_graders_verdict_is_stored(ctx: AppContext, fake: FakeLLM)
         ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9
     )
     assert {r.id for r in outcome.feedback.covered} == {"checkpointing", "deployment"}
-    assert outcome.feedback.grader_version == "llm-1+rubric-2"
+    assert outcome.feedback.grader_version == "llm-1+rubric-3"
     assert SNAPSHOT in outcome.reply.plain_text()
     async with ctx.reading() as repo:
         workspace = await repo.find_workspace(platform="test", external_id="W1")
@@ -56,7 +56,7 @@ async def test_the_llm_graders_verdict_is_stored(ctx: AppContext, fake: FakeLLM)
     assert stored is not None
     assert stored.score == outcome.feedback.score
     assert stored.covered["met"] == ["checkpointing", "deployment"]
-    assert stored.grader_version == "llm-1+rubric-2"
+    assert stored.grader_version == "llm-1+rubric-3"
 
 
 async def test_waiting_on_the_model_blocks_neither_the_loop_nor_the_database(
@@ -94,5 +94,5 @@ async def test_a_model_timeout_still_stores_the_rubric_feedback(
         ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9
     )
     assert {r.id for r in outcome.feedback.covered} == {"deployment"}
-    assert outcome.feedback.grader_version == "rubric-2"
+    assert outcome.feedback.grader_version == "rubric-3"
     assert outcome.stored

@@ -34,6 +34,9 @@ def eval_command(
     ] = None,
     split: Annotated[str, typer.Option(help="dev, holdout or all")] = "dev",
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every disagreement")] = False,
+    criteria: Annotated[
+        bool, typer.Option("--criteria", help="Also print P/R/F1 for every criterion")
+    ] = False,
 ) -> None:
     """Measure the rubric grader on labelled answers: P/R/F1 per criterion, macro-F1, Spearman."""
     from scalebot.bank.loader import load_bank
@@ -48,7 +51,7 @@ def eval_command(
     from scalebot.grading.rubric import RubricGrader
 
     report = evaluate(RubricGrader(), labelled)
-    _print_report(report, show_mistakes=mistakes)
+    _print_report(report, show_mistakes=mistakes, criteria=criteria)
 
 
 def _select(labelled: list[LabelledSet], questions: list[str], split: str) -> list[LabelledSet]:
@@ -74,8 +77,30 @@ def _select(labelled: list[LabelledSet], questions: list[str], split: str) -> li
     return chosen
 
 
-def _print_report(report: Report, *, show_mistakes: bool) -> None:
-    """Print the per-criterion table and the summary lines."""
+_WORST = 10
+
+
+def _print_report(report: Report, *, show_mistakes: bool, criteria: bool) -> None:
+    """Print the figures by split and language, per question (worst first) and the summary."""
+    console = Console()
+    if criteria:
+        console.print(_criteria_table(report))
+    console.print(_groups_table(report))
+    console.print(_questions_table(report))
+    if show_mistakes:
+        for m in report.mistakes:
+            evidence = f": {m.evidence}" if m.evidence else ""
+            console.print(f"{m.kind:6} {m.answer_id} {m.criterion_id}{evidence}", highlight=False)
+    worst = [qid for qid, sub in report.by_question()[:_WORST] if sub.macro_f1 < 1.0]
+    if worst:
+        typer.echo(f"worst questions: {', '.join(worst)}")
+    typer.echo(f"answers: {report.answers}   criteria: {len(report.criteria)}")
+    typer.echo(f"macro-F1: {report.macro_f1:.3f}")
+    typer.echo(f"Spearman rank correlation (score vs grade): {report.spearman:.3f}")
+
+
+def _criteria_table(report: Report) -> Table:
+    """Precision, recall and F1 per criterion."""
     table = Table("question", "criterion", "P", "R", "F1", "tp", "fp", "fn")
     for c in report.criteria:
         table.add_row(
@@ -88,15 +113,43 @@ def _print_report(report: Report, *, show_mistakes: bool) -> None:
             str(c.false_positive),
             str(c.false_negative),
         )
-    console = Console()
-    console.print(table)
-    if show_mistakes:
-        for m in report.mistakes:
-            evidence = f": {m.evidence}" if m.evidence else ""
-            console.print(f"{m.kind:6} {m.answer_id} {m.criterion_id}{evidence}", highlight=False)
-    typer.echo(f"answers: {report.answers}   criteria: {len(report.criteria)}")
-    typer.echo(f"macro-F1: {report.macro_f1:.3f}")
-    typer.echo(f"Spearman rank correlation (score vs grade): {report.spearman:.3f}")
+    return table
+
+
+def _groups_table(report: Report) -> Table:
+    """Macro-F1 and Spearman per split and language (zh: Chinese, mixed and traditional)."""
+    table = Table("split", "language", "answers", "questions", "macro-F1", "Spearman")
+    splits = dict.fromkeys(item.split for item in report.graded)
+    for split in splits:
+        for language in ("en", "zh", None):
+            sub = report.where(split=split, language=language)
+            if sub.answers:
+                table.add_row(
+                    split,
+                    language or "all",
+                    str(sub.answers),
+                    str(len({item.question.id for item in sub.graded})),
+                    f"{sub.macro_f1:.3f}",
+                    f"{sub.spearman:.3f}",
+                )
+    return table
+
+
+def _questions_table(report: Report) -> Table:
+    """Per question, worst macro-F1 first: overall and per language."""
+    table = Table("question", "split", "answers", "macro-F1", "en", "zh", "Spearman")
+    for qid, sub in report.by_question():
+        en, zh = sub.where(language="en"), sub.where(language="zh")
+        table.add_row(
+            qid,
+            sub.graded[0].split,
+            str(sub.answers),
+            f"{sub.macro_f1:.2f}",
+            f"{en.macro_f1:.2f}" if en.answers else "-",
+            f"{zh.macro_f1:.2f}" if zh.answers else "-",
+            f"{sub.spearman:.2f}",
+        )
+    return table
 
 
 @bench_app.command("grade")

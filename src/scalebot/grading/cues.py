@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from scalebot.domain.questions import Criterion, Question
+from scalebot.grading.chinese import has_cjk
 from scalebot.grading.negation import is_negated, may_negate
 from scalebot.grading.text import Sentence, offset_of, stem, words
 
@@ -50,7 +51,8 @@ def _start(sentence: Sentence, hit: Hit) -> int:
 def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
     """Stem every cue once per criterion."""
     compiled = []
-    for phrase in criterion.cues:
+    phrases = criterion.cues + (criterion.zh.cues if criterion.zh else ())
+    for phrase in dict.fromkeys(phrases):
         tokens = words(phrase)
         stems = tuple(dict.fromkeys(stem(t) for t in tokens))
         if not stems:
@@ -131,6 +133,7 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
                 index.setdefault(key, []).append((c, q))
     singles = [cue.stems[0] for criterion_cues in cues for cue in criterion_cues]
     halves = {word[:n] for word in singles for n in range(3, len(word) - 1)}
+    halves.update(word[:n] for word in singles if has_cjk(word) for n in range(1, len(word)))
     return _CompiledRubric(
         cues,
         {key: tuple(value) for key, value in index.items()},
@@ -163,12 +166,17 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
     return hits
 
 
-def find_evidence(
-    question: Question, sentences: Sequence[Sentence]
-) -> list[tuple[Evidence | None, tuple[str, ...]]]:
-    """Per criterion: the sentence with most cue hits, and every cue phrase the answer showed."""
+class Found(NamedTuple):
+    """What the answer showed for one criterion: every sentence with hits, and the cues seen."""
+
+    evidence: tuple[Evidence, ...]  # best first: most hits, then earliest
+    matched: tuple[str, ...]
+
+
+def find_evidence(question: Question, sentences: Sequence[Sentence]) -> list[Found]:
+    """Per criterion: the sentences with cue hits (best first) and every cue phrase shown."""
     rubric = _compile_rubric(question)
-    best: list[Evidence | None] = [None] * len(rubric.cues)
+    shown: list[list[Evidence]] = [[] for _ in rubric.cues]
     found: list[list[str]] = [[] for _ in rubric.cues]
     seen: list[set[object]] = [set() for _ in rubric.cues]
     for sentence in sentences:
@@ -178,19 +186,22 @@ def find_evidence(
                 if hit.cue.stem_set not in seen[c] and hit.cue.joined not in seen[c]:
                     seen[c].update((hit.cue.stem_set, hit.cue.joined))
                     found[c].append(hit.cue.phrase)
-            current = best[c]
-            if current is None or len(hits) > len(current.hits):
-                best[c] = Evidence(sentence, tuple(hits))
-    return [(b, tuple(f)) for b, f in zip(best, found, strict=True)]
+            shown[c].append(Evidence(sentence, tuple(hits)))
+    return [
+        Found(tuple(sorted(e, key=lambda item: -len(item.hits))), tuple(f))
+        for e, f in zip(shown, found, strict=True)
+    ]
 
 
 def trim(text: str, limit: int = EVIDENCE_LIMIT) -> str:
-    """Trim text to a limit, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Trim text to a limit at a word (or Chinese character) boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    return text[: _boundary_before(text, limit - 1)].rstrip() + "…"
 
 
 def excerpt(evidence: Evidence, limit: int = EVIDENCE_LIMIT) -> str:
-    """Cut a long evidence sentence around its first cue, marking cuts with ellipses."""
+    """Cut a long evidence sentence around its first cue, at word boundaries, marking cuts."""
     text = evidence.sentence.text
     if len(text) <= limit:
         return text
@@ -198,5 +209,34 @@ def excerpt(evidence: Evidence, limit: int = EVIDENCE_LIMIT) -> str:
     start = max(0, min(at - limit // 4, len(text) - (limit - 1)))
     if start == 0:
         return trim(text, limit)
-    window = text[start : start + limit - 2].strip()
-    return "…" + window + ("…" if start + limit - 2 < len(text) else "")
+    start = _boundary_after(text, start, at)
+    end = _boundary_before(text, min(len(text), start + limit - 2))
+    window = text[start:end].strip()
+    return "…" + window + ("…" if end < len(text) else "")
+
+
+def _cuttable(text: str, i: int) -> bool:
+    """Tell whether text may be cut before index i without splitting a word."""
+    if i <= 0 or i >= len(text):
+        return True
+    before, after = text[i - 1], text[i]
+    if before.isspace() or after.isspace():
+        return True
+    # Between two Chinese characters, or at Chinese punctuation, any place is a boundary.
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _boundary_before(text: str, end: int) -> int:
+    """The nearest boundary at or before `end` (or `end` itself for one endless word)."""
+    for i in range(end, max(0, end - 40), -1):
+        if _cuttable(text, i):
+            return i
+    return end
+
+
+def _boundary_after(text: str, start: int, limit: int) -> int:
+    """The nearest boundary at or after `start`, never past `limit` (the cue's own offset)."""
+    for i in range(start, min(limit, start + 40) + 1):
+        if _cuttable(text, i):
+            return i
+    return start

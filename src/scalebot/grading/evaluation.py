@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scalebot.domain.questions import Question, QuestionBank
+from scalebot.grading.chinese import cjk_share
 from scalebot.grading.feedback import Grader
 
 
@@ -128,13 +129,70 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Graded:
+    """One labelled answer as the grader saw it, beside the reviewer's labels."""
+
+    question: Question
+    split: str
+    language: str
+    answer: LabelledAnswer
+    met: frozenset[str]
+    evidence: Mapping[str, str | None]
+    score: int
+
+
+def language_of(text: str) -> str:
+    """ "zh" for answers written in Chinese (mixed or traditional too), otherwise "en"."""
+    return "zh" if cjk_share(text) >= ZH_SHARE else "en"
+
+
+# Share of Chinese characters among letters and digits above which an answer counts as Chinese.
+ZH_SHARE = 0.15
+
+
+@dataclass(frozen=True)
 class Report:
     """The measured quality of a grader on labelled answers."""
 
-    criteria: tuple[CriterionScore, ...]
-    scores: tuple[int, ...]
-    grades: tuple[int, ...]
-    mistakes: tuple[Mistake, ...]
+    graded: tuple[Graded, ...]
+
+    @property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        """Agreement per criterion of every question present, counted on these answers."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for item in self.graded:
+            for criterion in item.question.rubric:
+                slot = _confusion_slot(
+                    predicted=criterion.id in item.met, labelled=criterion.id in item.answer.covered
+                )
+                tally = counts.setdefault((item.question.id, criterion.id), [0, 0, 0])
+                if slot is not None:
+                    tally[slot] += 1
+        return tuple(CriterionScore(q, c, *tally) for (q, c), tally in counts.items())
+
+    @property
+    def mistakes(self) -> tuple[Mistake, ...]:
+        """Every disagreement with the labels, in answer order."""
+        found = []
+        for item in self.graded:
+            for criterion in item.question.rubric:
+                met, labelled = criterion.id in item.met, criterion.id in item.answer.covered
+                if met and not labelled:
+                    evidence = item.evidence.get(criterion.id)
+                    found.append(Mistake(item.answer.id, criterion.id, "wrong", evidence))
+                elif labelled and not met:
+                    found.append(Mistake(item.answer.id, criterion.id, "missed", None))
+        return tuple(found)
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        """The grader's scores, in answer order."""
+        return tuple(item.score for item in self.graded)
+
+    @property
+    def grades(self) -> tuple[int, ...]:
+        """The reviewer's grades, in answer order."""
+        return tuple(item.answer.grade for item in self.graded)
 
     @property
     def macro_f1(self) -> float:
@@ -152,35 +210,47 @@ class Report:
     @property
     def answers(self) -> int:
         """How many answers were graded."""
-        return len(self.scores)
+        return len(self.graded)
+
+    def where(
+        self, *, split: str | None = None, language: str | None = None, question: str | None = None
+    ) -> Report:
+        """The same measurement restricted to one split, language or question."""
+        return Report(
+            tuple(
+                item
+                for item in self.graded
+                if split in (None, item.split)
+                and language in (None, item.language)
+                and question in (None, item.question.id)
+            )
+        )
+
+    def by_question(self) -> list[tuple[str, Report]]:
+        """One report per question, worst macro-F1 first."""
+        ids = dict.fromkeys(item.question.id for item in self.graded)
+        reports = [(qid, self.where(question=qid)) for qid in ids]
+        return sorted(reports, key=lambda pair: (pair[1].macro_f1, pair[0]))
 
 
 def evaluate(grader: Grader, labelled: Iterable[LabelledSet]) -> Report:
     """Grade every labelled answer and compare with the labels."""
-    criteria: list[CriterionScore] = []
-    scores: list[int] = []
-    grades: list[int] = []
-    mistakes: list[Mistake] = []
+    graded = []
     for item in labelled:
-        counts = {c.id: [0, 0, 0] for c in item.question.rubric}
         for answer in item.answers:
             feedback = grader.grade(item.question, answer.text)
-            scores.append(feedback.score)
-            grades.append(answer.grade)
-            for result in feedback.criteria:
-                labelled_met = result.id in answer.covered
-                slot = _confusion_slot(predicted=result.met, labelled=labelled_met)
-                if slot is not None:
-                    counts[result.id][slot] += 1
-                if slot == 1:
-                    mistakes.append(Mistake(answer.id, result.id, "wrong", result.evidence))
-                elif slot == 2:
-                    mistakes.append(Mistake(answer.id, result.id, "missed", None))
-        criteria.extend(
-            CriterionScore(item.question.id, cid, tp, fp, fn)
-            for cid, (tp, fp, fn) in counts.items()
-        )
-    return Report(tuple(criteria), tuple(scores), tuple(grades), tuple(mistakes))
+            graded.append(
+                Graded(
+                    question=item.question,
+                    split=item.split,
+                    language=language_of(answer.text),
+                    answer=answer,
+                    met=frozenset(r.id for r in feedback.criteria if r.met),
+                    evidence={r.id: r.evidence for r in feedback.criteria},
+                    score=feedback.score,
+                )
+            )
+    return Report(tuple(graded))
 
 
 def _confusion_slot(*, predicted: bool, labelled: bool) -> int | None:

@@ -19,6 +19,8 @@ class CriterionResult:
     evidence: str | None
     matched: tuple[str, ...]
     hint: str | None
+    # The criterion whose quote is the same sentence: shown once, not twice.
+    same_as: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from scalebot.domain.questions import Question
-from scalebot.grading.text import Sentence, analyse, stem_all
+from scalebot.grading.chinese import CJK_RANGES
+from scalebot.grading.text import Sentence, analyse, stem, stem_all, words
 
 # Function words: a sentence with none of them is a bare list of keywords, not a claim.
 FUNCTION_WORDS = stem_all(
@@ -15,10 +18,39 @@ FUNCTION_WORDS = stem_all(
     have has had to for with on in by of from at into onto over under per via as if when then
     so because since which who what how why where until unless than"""
 )
-_LIST_SPLIT = re.compile(r"[,;+]|\band\b|\bor\b")
+# Chinese words that make a sentence a claim rather than a list of terms.
+_CHINESE_FUNCTION_WORDS = stem_all(
+    """我 我们 你 你们 他们 它 这 那 这个 那个 这样 会 要 应该 应 需要 可以 能 能够 用 把 让 使 将
+    是 在 对 给 从 到 通过 采用 使用 因为 所以 如果 就 了 地 得 也 都 还 并 再 先 然后 但是 但 可能
+    如何 怎么 为什么 当 就是 来 去 做 进行 保持 每 比 而 才 被 由 于 等 让 以 以便 为了 否则"""
+)
+FUNCTION_WORDS = FUNCTION_WORDS | _CHINESE_FUNCTION_WORDS
+# Words that a bare string of terms lacks: prepositions and the verbs answers use most.
+_CLAIM_WORDS = FUNCTION_WORDS | stem_all(
+    """about above across after against along among around before behind below beneath beside
+    between beyond during except inside instead near off onto outside past since through
+    throughout toward towards upon within without not no
+    use add keep make put run ship move need let get send save deploy retrain train serve store
+    switch start stop split set go write read build pick choose prefer avoid try check compare
+    measure monitor track replace reduce cut increase drop turn"""
+)
+_LIST_SPLIT = re.compile(r"[,;+，、；/]|\band\b|\bor\b")
+# Spaces separate Chinese terms only between Chinese characters ("漂移 检查点", not "用 GPU").
+_ZH_LIST_SPLIT = re.compile(
+    rf"[,;+，、；/]|(?<=[{CJK_RANGES}])\s+(?=[{CJK_RANGES}])|和|与|及|或者|或"
+)
+_COMPOUND = re.compile(r"[-/_+]")
+_APOSTROPHES = str.maketrans("", "", "'’")
+# Most items of a string of terms are names, compounds or the question's own vocabulary.
+_TERM_SHARE = 0.5
 _LIST_ITEMS = 4
 _LIST_ITEM_WORDS = 1.6
-_GRADER = r"(?:grader|grading|evaluator|marker|ai|llm|bot|model)"
+# A string of this many terms with no function word, preposition or verb is a list too.
+_BARE_TERMS = 5
+# Chinese list items are counted in segmented words: "数据漂移" is two.
+_ZH_ITEM_WORDS = 2.2
+_GRADER = r"(?:grader|grading|evaluator|marker|reviewer|examiner|ai|llm|bot|model)"
+_JUDGES = r"(?:grader|evaluator|marker|reviewer|examiner|assessor)"
 _TO_GRADER = re.compile(
     r"\bignore (?:(?:the|all|any|your|my|previous|prior|above|of|these) )*"
     r"(?:rubric|instructions?|criteria|grader|grading|rules|prompt|scoring)\b"
@@ -29,31 +61,98 @@ _TO_GRADER = re.compile(
     r"|\bgive (?:me|this answer|my answer|it)\b.{0,25}"
     r"\b(?:100|full marks|full score|maximum score|perfect score|top score|a perfect)\b"
     r"|\bmark\b.{0,160}\bas (?:covered|met)\b"
-    r"|^(?:system|assistant|instructions?)\s*:\s*(?:you|the grader|ignore|mark|give|score|award)",
+    r"|^(?:system|assistant|instructions?)\s*:\s*(?:you|the grader|ignore|mark|give|score|award)"
+    rf"|^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]"
+    r"|\bsystem override\b"
+    r"|\bthis answer (?:fully |clearly |already )?(?:covers|addresses|satisfies|meets|hits|ticks)\b"
+    r"|\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b"
+    # Chinese: ignore the rubric, full marks, mark this answer as covering, note to the grader.
+    r"|忽略.{0,8}(?:评分|规则|指令|标准|说明|提示)|满分|100\s*分|给.{0,6}(?:高分|最高分)"
+    r"|(?:评分|阅卷|打分)(?:员|者|老师|系统|模型)|(?:请|把|将).{0,8}(?:答案|回答).{0,6}"
+    r"(?:标记|视为|判定|算作|评为)|(?:本|这个|此)(?:答案|回答).{0,4}(?:涵盖|覆盖|满足)了?(?:所有|全部)",
 )
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
-    "ignore grader grading evaluator assistant llm 100 marks give dear hey hello"
+    "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
+    "examiner assessor marker override answer 忽略 满分 评分 阅卷 打分 答案 回答 高分 最高分"
 )
-_GRADER_OPENERS = stem_all("system assistant instruction instructions")
+_GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
 _IDS_TO_GRADER = 2
 
 
-def is_keyword_list(sentence: Sentence) -> bool:
-    """Tell whether a sentence is a bare list of keywords with no claim (or one lone word)."""
+@lru_cache(maxsize=1024)
+def question_vocabulary(question: Question) -> frozenset[str]:
+    """Every stem the question, its rubric and its model answer use, in both languages."""
+    parts = [question.title, question.prompt, question.model_answer]
+    if question.zh:
+        parts.extend([question.zh.title, question.zh.prompt, question.zh.model_answer])
+    for criterion in question.rubric:
+        parts.extend([criterion.description, criterion.hint, *criterion.cues])
+        if criterion.zh:
+            parts.extend([criterion.zh.title, criterion.zh.hint, *criterion.zh.cues])
+    return frozenset(stem(w) for part in parts for w in words(part))
+
+
+def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()) -> bool:
+    """Tell whether a sentence is a bare list of keywords with no claim (or one lone word).
+
+    `vocabulary` (the question's own stems) helps recognise a string of terms without commas.
+    """
     if len(sentence.tokens) == 1:
         return sentence.stems[0] not in FUNCTION_WORDS
+    if not sentence.chinese and _bare_terms(sentence.text, vocabulary):
+        return True
     if len(sentence.word_stems & FUNCTION_WORDS) > 1:
         return False
-    if sum(sentence.text.count(mark) for mark in ",;+") < _LIST_ITEMS - 2:
+    if sentence.chinese:
+        return _chinese_list(sentence)
+    form = sentence.form or sentence.text
+    if sum(form.count(mark) for mark in ",;+，、；") < _LIST_ITEMS - 2:
         return False
-    sizes = [len(item.split()) for item in _LIST_SPLIT.split(sentence.text) if item.strip()]
+    sizes = [len(item.split()) for item in _LIST_SPLIT.split(form) if item.strip()]
     return (
         len(sizes) >= _LIST_ITEMS
         and max(sizes) <= 3
         and sum(sizes) <= _LIST_ITEM_WORDS * len(sizes)
     )
+
+
+def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
+    """Tell whether text is a string of terms: no function word, preposition or common verb."""
+    items = [item.strip(".,;:!?()[]\"'") for item in text.replace(" per ", "-per-").split()]
+    if len(items) < _BARE_TERMS:
+        return False
+    terms = 0
+    for n, item in enumerate(items):
+        plain = stem(item.lower().translate(_APOSTROPHES))
+        compound = _COMPOUND.search(item) is not None
+        if not compound and plain in _CLAIM_WORDS:
+            return False
+        named = n > 0 and any(ch.isupper() or ch.isdigit() for ch in item)
+        terms += compound or named or plain in vocabulary
+    return terms >= _TERM_SHARE * len(items)
+
+
+def _chinese_list(sentence: Sentence) -> bool:
+    """Tell whether a Chinese sentence is terms separated by 、，/ spaces or 和, with no claim."""
+    form = _strip_heading(sentence.form)
+    spaced = form.split()
+    if len(spaced) >= _BARE_TERMS and all(len(words(item)) <= 2 for item in spaced):
+        return True
+    items = [item for item in _ZH_LIST_SPLIT.split(form) if item.strip()]
+    if len(items) < _LIST_ITEMS - 1:
+        return False
+    sizes = [len(words(item)) for item in items]
+    return max(sizes) <= 3 and sum(sizes) <= _ZH_ITEM_WORDS * len(sizes)
+
+
+def _strip_heading(form: str) -> str:
+    """Drop a short heading before a colon ("技术栈：…"), which lists often start with."""
+    head, colon, rest = form.partition("：")
+    if not colon:
+        head, colon, rest = form.partition(":")
+    return rest if colon and len(head) <= 12 else form
 
 
 def addresses_grader(sentence: Sentence, question: Question) -> bool:
@@ -83,3 +182,34 @@ def to_grader(sentences: Sequence[Sentence], text: str, question: Question) -> l
 def answer_addresses_grader(question: Question, text: str) -> bool:
     """Tell whether any sentence of an answer instructs the grader."""
     return any(addresses_grader(sentence, question) for sentence in analyse(text))
+
+
+# A sentence this long whose word pairs mostly appear in a hint or the model answer is a copy.
+_COPY_MIN_WORDS = 6
+_COPY_SHARE = 0.8
+
+
+@lru_cache(maxsize=1024)
+def _given_pairs(question: Question) -> frozenset[tuple[str, str]]:
+    """Every pair of neighbouring stems in the question's model answers and hints."""
+    parts = [question.model_answer]
+    if question.zh:
+        parts.append(question.zh.model_answer)
+    for criterion in question.rubric:
+        parts.append(criterion.hint)
+        if criterion.zh:
+            parts.append(criterion.zh.hint)
+    pairs: set[tuple[str, str]] = set()
+    for sentence in (s for part in parts for s in analyse(part)):
+        pairs.update(zip(sentence.stems, sentence.stems[1:], strict=False))
+    return frozenset(pairs)
+
+
+def is_copied(sentence: Sentence, question: Question) -> bool:
+    """Tell whether a sentence is (nearly) word for word a hint or the model answer."""
+    stems = sentence.stems
+    if len(stems) < _COPY_MIN_WORDS:
+        return False
+    given = _given_pairs(question)
+    pairs = list(itertools.pairwise(stems))
+    return sum(pair in given for pair in pairs) >= _COPY_SHARE * len(pairs)

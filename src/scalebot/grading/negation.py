@@ -4,21 +4,45 @@ from __future__ import annotations
 
 from scalebot.grading.text import Sentence, stem_all
 
+# Chinese words are segmented tokens (rjieba), compared as written (simplified).
 NEGATORS = stem_all(
     "not no never without none nor neither cannot dont doesnt didnt wont wouldnt shouldnt "
-    "isnt arent cant skip avoid"
+    "isnt arent cant skip avoid "
+    "不 没 没有 无 无需 无须 毋须 不用 不需要 并不需要 别 别用 不必 不要 未 不会 不能 并不 从不 "
+    "从未 不是 而不是 不再 甭 勿 免去 省去 不应 不应该 不该 跳过 放弃"
 )
 # Words after a cue that deny it: "Kubernetes is overkill", "checkpoints are not needed".
-AFTER_NEGATORS = stem_all("not never isnt arent wont unnecessary overkill needless pointless")
-_AFTER_SKIP = stem_all("is are be was were do does really just also")
-_NOT_REALLY_NEGATING = stem_all("only just merely necessarily matter doubt")
-_CLAUSE_BREAKS = stem_all("but however although though instead rather while so then once because")
+AFTER_NEGATORS = stem_all(
+    "not never isnt arent wont unnecessary overkill needless pointless dont doesnt useless "
+    "不 没 没有 不必 无需 无须 不用 不需要 并不需要 多余 没必要 不必要 用不着 不值得 大材小用 "
+    "小题大做 杀鸡用牛刀 过度设计"
+)
+# Denials that are one word in English but two after segmentation: 不 + 需要 ("not needed").
+_DENIED_BY = {
+    "不": stem_all("需要 必要 用 值得 重要 必须 划算 合适 适合"),
+    "没": stem_all("必要 用 有必要 意义"),
+    "没有": stem_all("必要 用 意义"),
+}
+_AFTER_SKIP = stem_all(
+    "is are be was were do does really just also "
+    "就 也 都 其实 根本 完全 并 真的 是 就是 倒是 暂时 还"
+)
+_NOT_REALLY_NEGATING = stem_all(
+    "only just merely necessarily matter doubt 只 仅 仅仅 光 只是 仅是 一定 单单 但 只有"
+)
+_CLAUSE_BREAKS = stem_all(
+    "but however although though instead rather while so then once because "
+    "但 但是 而是 不过 然而 可是 因为 所以 因此 然后 而且 并且 同时 另外 此外 还要 于是 只要 "
+    "如果 否则"
+)
 # After a comma or colon, these words start a new clause and end a negation's reach.
 _CLAUSE_STARTERS = stem_all(
     "i we you they it this that these a an the my our since because which when if as plus "
     "also just yet"
 )
-_NEGATION_REACH = 8
+_NEGATION_REACH = 10
+# How many other words may sit between a cue and a denial after it ("joins are overkill").
+_DENIAL_REACH = 2
 
 
 def may_negate(sentence: Sentence) -> bool:
@@ -32,7 +56,7 @@ def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
     for i in range(position, max(floor, 0), -1):
         if sentence.stems[i - 1] in _CLAUSE_BREAKS:
             return i
-        if i in sentence.breaks and sentence.stems[i] in _CLAUSE_STARTERS:
+        if i in sentence.breaks and (sentence.chinese or sentence.stems[i] in _CLAUSE_STARTERS):
             return i
     return max(floor, 0)
 
@@ -55,8 +79,17 @@ def _denied_after(sentence: Sentence, end: int) -> bool:
         return False
     stems = sentence.stems
     i = end + 1
-    while i < len(stems) and i not in sentence.breaks and stems[i] in _AFTER_SKIP:
+    others = 0
+    while i < len(stems) and i not in sentence.breaks and stems[i] not in AFTER_NEGATORS:
+        if stems[i] in _CLAUSE_BREAKS or stems[i] in NEGATORS:
+            return False
+        others += stems[i] not in _AFTER_SKIP
+        if others > _DENIAL_REACH:
+            return False
         i += 1
-    if i >= len(stems) or i in sentence.breaks or stems[i] not in AFTER_NEGATORS:
+    if i >= len(stems) or i in sentence.breaks:
         return False
-    return not (i + 1 < len(stems) and stems[i + 1] in _NOT_REALLY_NEGATING)
+    following = stems[i + 1] if i + 1 < len(stems) and i + 1 not in sentence.breaks else ""
+    if stems[i] in _DENIED_BY:
+        return following in _DENIED_BY[stems[i]]
+    return following not in _NOT_REALLY_NEGATING

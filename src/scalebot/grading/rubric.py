@@ -2,45 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from scalebot.domain.questions import Criterion, Question
-from scalebot.grading.cues import Evidence, excerpt, find_evidence, trim
+from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, trim
 from scalebot.grading.feedback import CriterionResult, Feedback
-from scalebot.grading.guards import is_keyword_list, to_grader
-from scalebot.grading.scoring import NOTE_KEYWORDS, NOTE_TO_GRADER, follow_up, quality
-from scalebot.grading.text import analyse
+from scalebot.grading.guards import (
+    is_copied,
+    is_keyword_list,
+    question_vocabulary,
+    to_grader,
+)
+from scalebot.grading.scoring import (
+    NOTE_COPIED,
+    NOTE_KEYWORDS,
+    NOTE_TO_GRADER,
+    follow_up,
+    is_reasoned,
+    score,
+)
+from scalebot.grading.text import Sentence, analyse
 
 
 class RubricGrader:
     """Deterministic, offline grader: cue phrases matched on word stems, negation aware."""
 
-    version = "rubric-2"
+    version = "rubric-3"
 
     def grade(
         self, question: Question, text: str, *, also_met: Mapping[str, str] | None = None
     ) -> Feedback:
         """Grade one answer; `also_met` adds criteria another judge proved with quoted evidence."""
         sentences = analyse(text)
-        instructions = to_grader(sentences, text, question)
-        claims = [s for s in sentences if s not in instructions and not is_keyword_list(s)]
-        evidence = find_evidence(question, claims)
-        results = [_judge(c, *found) for c, found in zip(question.rubric, evidence, strict=True)]
+        instructions = {id(s) for s in to_grader(sentences, text, question)}
+        answer = [s for s in sentences if id(s) not in instructions]
+        copied = [s for s in answer if is_copied(s, question)]
+        vocabulary = question_vocabulary(question)
+        claims = [s for s in answer if not is_keyword_list(s, vocabulary) and not _among(s, copied)]
+        found = find_evidence(question, claims)
+        results = _judge_all(question.rubric, found)
+        reasoned = [any(is_reasoned(e.sentence) for e in f.evidence) for f in found]
         if also_met:
             results = [_accept(result, also_met.get(result.id)) for result in results]
-        raw = sum(r.weight for r in results if r.met) / question.total_weight
-        answer = [s for s in sentences if s not in instructions]
-        factor, notes = quality(question, answer, claims, raw)
+            # Criteria another judge proved come with that judge's reading: count them as reasoned.
+            reasoned = [why or not f.evidence for why, f in zip(reasoned, found, strict=True)]
+        verdict = score(question, results, reasoned, answer, claims)
+        notes = verdict.notes
+        if copied:
+            notes = (NOTE_COPIED, *notes)
         if instructions:
             notes = (NOTE_TO_GRADER, *(n for n in notes if n != NOTE_KEYWORDS))
         return Feedback(
             question_id=question.id,
-            score=round(100 * raw * factor),
+            score=verdict.value,
             criteria=tuple(results),
             follow_up=follow_up(question, results),
             notes=notes,
             grader_version=self.version,
         )
+
+
+def _among(sentence: Sentence, group: Sequence[Sentence]) -> bool:
+    """Tell whether this very sentence object is in a (short) group."""
+    return any(sentence is other for other in group)
 
 
 def _accept(result: CriterionResult, evidence: str | None) -> CriterionResult:
@@ -58,8 +82,35 @@ def _accept(result: CriterionResult, evidence: str | None) -> CriterionResult:
     )
 
 
+def _judge_all(criteria: Sequence[Criterion], found: Sequence[Found]) -> list[CriterionResult]:
+    """Judge every criterion, quoting each sentence once where another sentence can serve."""
+    quoted: dict[int, str] = {}  # id(sentence) -> the criterion that quotes it
+    results: dict[int, CriterionResult] = {}
+    # Criteria with fewer sentences to choose from pick first.
+    for i in sorted(range(len(criteria)), key=lambda i: len(found[i].evidence)):
+        criterion, item = criteria[i], found[i]
+        chosen = _pick(item.evidence, quoted)
+        same_as = None
+        if chosen is not None:
+            same_as = quoted.get(id(chosen.sentence))
+            quoted.setdefault(id(chosen.sentence), criterion.id)
+        results[i] = _judge(criterion, chosen, item.matched, same_as)
+    return [results[i] for i in range(len(criteria))]
+
+
+def _pick(evidence: Sequence[Evidence], quoted: Mapping[int, str]) -> Evidence | None:
+    """The best evidence whose sentence no other criterion quotes yet (else simply the best)."""
+    for candidate in evidence:
+        if id(candidate.sentence) not in quoted:
+            return candidate
+    return evidence[0] if evidence else None
+
+
 def _judge(
-    criterion: Criterion, evidence: Evidence | None, matched: tuple[str, ...]
+    criterion: Criterion,
+    evidence: Evidence | None,
+    matched: tuple[str, ...],
+    same_as: str | None,
 ) -> CriterionResult:
     """Turn what was found for one criterion into its result."""
     met = evidence is not None
@@ -71,4 +122,5 @@ def _judge(
         evidence=excerpt(evidence) if evidence is not None else None,
         matched=matched if met else (),
         hint=None if met else criterion.hint,
+        same_as=same_as,
     )

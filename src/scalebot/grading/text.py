@@ -1,4 +1,4 @@
-"""Text normalisation, sentence splitting and a small deterministic stemmer."""
+"""Text normalisation, sentence splitting, Chinese segmentation and a small English stemmer."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from scalebot.grading import chinese
+
 # A word may hold apostrophes, which vanish: "don't" reads as "dont", "model's" as "models".
 _WORD = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
 _APOSTROPHE_MARKS = "'’‘`´"
 _APOSTROPHES = str.maketrans("", "", _APOSTROPHE_MARKS)
 _HAS_APOSTROPHE = re.compile(f"[{_APOSTROPHE_MARKS}]")
-# A sentence ends after . ! ? ; and a space, at a line break, or where a bullet starts.
-_SENTENCE_CUT = re.compile(r"[.!?;]\s|\n|\s[-*•]\s")
+# A sentence ends after . ! ? ; and a space, at a line break, where a bullet starts, after
+# Chinese 。！？；… (with or without a space), and after ASCII ! ? ; . right before Chinese.
+_SENTENCE_CUT = re.compile(
+    r"(?P<mark>[.!?;])\s|\n|\s[-*•]\s|(?P<zh>[。！？；…]+[”’」』）)]*)"
+    rf"|(?P<ascii>[.!?;])(?=[{chinese.CJK_RANGES}])"
+)
 _SENTENCE_TRIM = " \t\n\r\f\v-*•"
 # Abbreviations and short forms people type, expanded the same way in answers and cues.
 ABBREVIATIONS = {
@@ -47,13 +53,38 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEEP = {"\n", "\t"}
 
 
-def normalize(text: str) -> str:
-    """Apply NFKC and drop zero-width and control characters (case is kept for evidence)."""
-    text = unicodedata.normalize("NFKC", text)
+def clean(text: str) -> str:
+    """Drop zero-width and control characters, keeping every visible character as written."""
     if text.isascii():
         return _ASCII_CONTROL.sub("", text)
-    kept = (ch for ch in text if ch in _KEEP or unicodedata.category(ch) not in _DEFAULT_IGNORABLE)
-    return "".join(kept)
+    return "".join(ch for ch in text if ch in _KEEP or not _ignorable(ch))
+
+
+@lru_cache(maxsize=8192)
+def _ignorable(ch: str) -> bool:
+    """Tell whether a character is invisible (format, control, private or unassigned)."""
+    return unicodedata.category(ch) in _DEFAULT_IGNORABLE
+
+
+def normalize(text: str) -> str:
+    """Apply NFKC (Chinese punctuation kept full-width) and drop invisible characters."""
+    text = clean(text)
+    if text.isascii():
+        return text
+    return "".join(map(_nfkc, text))
+
+
+@lru_cache(maxsize=8192)
+def _nfkc(ch: str) -> str:
+    """NFKC of one character, except Chinese punctuation, which must stay Chinese."""
+    return ch if ch in chinese.PUNCTUATION else unicodedata.normalize("NFKC", ch)
+
+
+def match_form(text: str) -> str:
+    """The form cues are matched on: NFKC, lowercase, traditional Chinese made simplified."""
+    if text.isascii():
+        return text.lower()
+    return chinese.simplified(normalize(text).lower())
 
 
 def split_sentences(text: str) -> list[str]:
@@ -61,7 +92,12 @@ def split_sentences(text: str) -> list[str]:
     parts = []
     start = 0
     for cut in _SENTENCE_CUT.finditer(text):
-        end = cut.start() + 1 if text[cut.start()] in ".!?;" else cut.start()
+        if cut.group("zh"):
+            end = cut.end()
+        elif cut.group("mark") or cut.group("ascii"):
+            end = cut.start() + 1
+        else:
+            end = cut.start()
         parts.append(text[start:end])
         start = end
     parts.append(text[start:])
@@ -69,12 +105,14 @@ def split_sentences(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """Return the lowercase words of normalised text, abbreviations expanded."""
-    out: list[str] = []
-    for match in _WORD.findall(text.lower()):
-        word = match.translate(_APOSTROPHES)
-        out.extend(ABBREVIATIONS.get(word, word).split())
-    return out
+    """Return the lowercase words of text (Chinese segmented), abbreviations expanded."""
+    form = match_form(text)
+    if not chinese.has_cjk(form):
+        out: list[str] = []
+        for match in _WORD.findall(form):
+            out.extend(part for part, _ in _expand(match))
+        return out
+    return list(_chinese_tokens(form)[0])
 
 
 _DERIVATIONAL = (
@@ -102,7 +140,7 @@ def stem_all(text: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Reduce a word to a crude stem so that inflected forms compare equal."""
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
     word = _strip_plural(word)
     word = _strip_inflection(word)
@@ -139,12 +177,21 @@ def _strip_inflection(word: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of an answer: its text and its stemmed words in order."""
+    """One sentence of an answer: its original text, its matching form and its stems in order."""
 
     text: str
     tokens: tuple[str, ...]
     stems: tuple[str, ...]
     word_stems: frozenset[str]
+    form: str = ""
+    # Chinese sentences know their token offsets (in `form`) and clause breaks at once.
+    offsets: tuple[int, ...] | None = None
+    chinese_breaks: frozenset[int] | None = None
+
+    @property
+    def chinese(self) -> bool:
+        """Whether the sentence holds Chinese (and was segmented)."""
+        return self.chinese_breaks is not None
 
     @cached_property
     def stem_set(self) -> frozenset[str]:
@@ -154,59 +201,114 @@ class Sentence:
     @cached_property
     def breaks(self) -> frozenset[int]:
         """Token indexes that follow a comma, colon, dash or bracket: where clauses may start."""
+        if self.chinese_breaks is not None:
+            return self.chinese_breaks
         found: set[int] = set()
         count = 0
-        for word in _TOKEN.findall(self.text.lower()):
+        for word in _TOKEN.findall(self.form or self.text.lower()):
             if word:
                 count += len(_expand(word))
             else:
                 found.add(count)
         return frozenset(found)
 
+    @cached_property
+    def _joined(self) -> tuple[tuple[int, str], ...]:
+        """Every pair of neighbouring words read as one, with its index."""
+        tokens = self.tokens
+        return tuple((i, stem(first + tokens[i + 1])) for i, first in enumerate(tokens[:-1]))
+
     def joined_pairs(self, firsts: Container[str] | None = None) -> list[tuple[int, str]]:
         """(index, stem) of neighbouring words read as one, optionally only after `firsts`."""
+        if firsts is None:
+            return list(self._joined)
         tokens = self.tokens
         return [
             (i, stem(first + tokens[i + 1]))
             for i, first in enumerate(tokens[:-1])
-            if firsts is None or first in firsts
+            if first in firsts
         ]
+
+    @cached_property
+    def _positions(self) -> dict[str, tuple[int, ...]]:
+        """Every stem and joined pair, with the token indexes where it starts."""
+        found: dict[str, list[int]] = {}
+        for i, token_stem in enumerate(self.stems):
+            found.setdefault(token_stem, []).append(i)
+        for i, joined in self._joined:
+            if joined not in self.word_stems:
+                found.setdefault(joined, []).append(i)
+        return {key: tuple(value) for key, value in found.items()}
 
     def positions(self, wanted: str) -> list[int]:
         """Return the token indexes where a stem (or a joined neighbour pair) starts."""
         stems = self.stems
-        if wanted not in self.word_stems:
-            return [i for i, joined in self.joined_pairs() if joined == wanted]
-        first = stems.index(wanted)
-        if stems.count(wanted) == 1:
-            return [first]
-        return [i for i, token_stem in enumerate(stems) if token_stem == wanted]
+        if wanted in self.word_stems and stems.count(wanted) == 1:
+            return [stems.index(wanted)]
+        return list(self._positions.get(wanted, ()))
 
 
 def analyse(text: str) -> list[Sentence]:
     """Split an answer into stemmed sentences."""
-    return [_sentence(raw) for raw in split_sentences(normalize(text))]
+    return [_sentence(raw) for raw in split_sentences(clean(text))]
 
 
 # One pass over a sentence: a word, or a mark after which a new clause may start.
-_TOKEN = re.compile(r"([a-z0-9]+(?:['’‘`´][a-z0-9]+)*)|[,:()\[\]—–]|\s-\s")
+_TOKEN = re.compile(r"([a-z0-9]+(?:['’‘`´][a-z0-9]+)*)|[,:()\[\]—–，；：（）【】]|\s-\s")
 _WORD_ONLY = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
 
 
 def _sentence(raw: str) -> Sentence:
-    """Tokenise and stem one sentence."""
-    found = _WORD_ONLY.findall(raw.lower())
+    """Tokenise and stem one sentence (Chinese segmented, traditional read as simplified)."""
+    form = match_form(raw)
+    if chinese.has_cjk(form):
+        tokens, offsets, breaks = _chinese_tokens(form)
+        stems = tuple(map(stem, tokens))
+        return Sentence(raw, tokens, stems, frozenset(stems), form, offsets, breaks)
+    found = _WORD_ONLY.findall(form)
     if _ABBREVIATION_KEYS.isdisjoint(found) and not _HAS_APOSTROPHE.search(raw):
         tokens = tuple(found)
     else:
         tokens = tuple(token for word in found for token, _ in _expand(word))
     stems = tuple(map(stem, tokens))
-    return Sentence(text=raw, tokens=tokens, stems=stems, word_stems=frozenset(stems))
+    return Sentence(text=raw, tokens=tokens, stems=stems, word_stems=frozenset(stems), form=form)
+
+
+# In Chinese text: a run of Chinese, a Latin word, or a mark that ends a clause.
+_PIECE = re.compile(
+    rf"(?P<cjk>[{chinese.CJK_RANGES}]+)|(?P<word>[a-z0-9]+(?:['’‘`´][a-z0-9]+)*)"
+    r"|(?P<mark>[,:()\[\]—–，；：（）【】「」]|\s-\s)"
+)
+
+
+def _chinese_tokens(form: str) -> tuple[tuple[str, ...], tuple[int, ...], frozenset[int]]:
+    """Segment a Chinese (or mixed) sentence: tokens, their offsets and the clause breaks."""
+    tokens: list[str] = []
+    offsets: list[int] = []
+    breaks: set[int] = set()
+    for piece in _PIECE.finditer(form):
+        at = piece.start()
+        if piece.group("cjk"):
+            for token, start in chinese.segment(piece.group()):
+                tokens.append(token)
+                offsets.append(at + start)
+        elif piece.group("word"):
+            for token, _ in _expand(piece.group()):
+                tokens.append(token)
+                offsets.append(at)
+        else:
+            breaks.add(len(tokens))
+    return tuple(tokens), tuple(offsets), frozenset(breaks)
 
 
 def offset_of(sentence: Sentence, index: int) -> int:
-    """Approximate character offset of a token, found near its proportional place."""
+    """Character offset of a token in the sentence's original text (near it, for English)."""
     text = sentence.text
+    if sentence.offsets is not None:
+        at = sentence.offsets[index]
+        if len(sentence.form) == len(text):
+            return at
+        return at * len(text) // max(1, len(sentence.form))
     guess = len(text) * index // max(1, len(sentence.tokens))
     found = text.lower().find(sentence.tokens[index], max(0, guess - 60))
     return found if found >= 0 else guess

@@ -9,6 +9,7 @@ from datetime import date
 from scalebot.domain.questions import Question
 from scalebot.domain.replies import Field, Reply, Tone
 from scalebot.domain.rounds import RoundSummary
+from scalebot.grading.cues import trim
 from scalebot.grading.feedback import CriterionResult, Feedback
 
 HOW_TO_ANSWER = "Answer privately with /scale answer: you get instant rubric feedback."
@@ -55,7 +56,11 @@ def _feedback(
     feedback: Feedback, status: str, evidence_chars: int, hint_chars: int, cues: int
 ) -> Reply:
     """Build the feedback reply with evidence, hints and cue lists cut to the given sizes."""
-    covered = "\n".join(_covered_line(r, evidence_chars, cues) for r in feedback.covered)
+    labels = {r.id: r.label for r in feedback.criteria}
+    covered = "\n".join(
+        _covered_line(r, evidence_chars, cues, labels.get(r.same_as or ""))
+        for r in feedback.covered
+    )
     missed = "\n".join(f"❌ {r.label}: {_clip(r.hint or '', hint_chars)}" for r in feedback.missed)
     fields = []
     if covered:
@@ -74,9 +79,14 @@ def _feedback(
     )
 
 
-def _covered_line(result: CriterionResult, evidence_chars: int, cues: int) -> str:
-    """One covered criterion: its quoted evidence and the first few cues that showed it."""
-    line = f"✅ {result.label}: “{_clip(result.evidence or '', evidence_chars)}”"
+def _covered_line(
+    result: CriterionResult, evidence_chars: int, cues: int, same_as: str | None
+) -> str:
+    """One covered criterion: its evidence (each sentence quoted once) and the cues shown."""
+    if same_as:
+        line = f"✅ {result.label}: the same sentence as {same_as}"
+    else:
+        line = f"✅ {result.label}: “{trim(result.evidence or '', evidence_chars)}”"
     if result.matched and cues:
         shown = ", ".join(result.matched[:cues])
         more = len(result.matched) - cues

@@ -1,0 +1,59 @@
+"""Chinese text: segmentation (rjieba), traditional to simplified (OpenCC) and punctuation."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+import opencc
+import rjieba
+
+# CJK unified ideographs, extension A and the compatibility block, as a character class body.
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CJK_RANGES}]")
+# Full-width punctuation that NFKC would fold into ASCII: kept, so Chinese prose stays prose.
+PUNCTUATION = frozenset("，。！？；：、（）【】《》“”‘’…—～·「」『』")
+
+
+def has_cjk(text: str) -> bool:
+    """Tell whether text holds any Chinese character."""
+    return not text.isascii() and _CJK.search(text) is not None
+
+
+def cjk_share(text: str) -> float:
+    """The share of Chinese characters among the letters, digits and ideographs of a text."""
+    cjk = len(_CJK.findall(text))
+    other = sum(1 for ch in text if ch.isalnum()) - cjk
+    return cjk / max(1, cjk + other)
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    """Traditional (Taiwan and Hong Kong phrasing too) to mainland simplified."""
+    return opencc.OpenCC("tw2sp")
+
+
+@cache
+def _traditional() -> frozenset[str]:
+    """Characters that exist only in traditional writing (OpenCC's own character table)."""
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    found = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        if key and key not in value.split():
+            found.add(key)
+    return frozenset(found)
+
+
+def simplified(text: str) -> str:
+    """Write traditional Chinese in simplified characters (text without any is returned as is)."""
+    if not has_cjk(text) or _traditional().isdisjoint(text):
+        return text
+    return str(_converter().convert(text))
+
+
+@lru_cache(maxsize=16384)
+def segment(run: str) -> tuple[tuple[str, int], ...]:
+    """Split a run of Chinese characters into words, each with its offset in the run."""
+    return tuple((word, start) for word, start, _ in rjieba.tokenize(run))
