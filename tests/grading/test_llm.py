@@ -20,11 +20,11 @@ from scalebot.settings import load_settings
 from tests.fake_llm import FakeLLM, completion, judged, serve_fake_llm
 
 ANSWER = (
-    "I would keep a snapshot of the weights after every epoch so that a crashed run resumes "
+    "I would keep a frozen copy of the weights after every epoch so that a crashed run resumes "
     "where it stopped, which saves days of compute. I would deploy the model behind an API "
     "on Kubernetes because traffic varies during the day and autoscaling follows it."
 )
-SNAPSHOT = "keep a snapshot of the weights after every epoch"
+SNAPSHOT = "keep a frozen copy of the weights after every epoch"
 API_KEY = "sk-test-secret-value"
 
 
@@ -113,7 +113,7 @@ async def test_evidence_is_shown_in_the_answers_own_words(fake: FakeLLM) -> None
 
 
 async def test_quotes_may_differ_in_case_spacing_and_use_ellipses(fake: FakeLLM) -> None:
-    fake.answer_json(judged(("checkpointing", True, "Keep a  SNAPSHOT … after every epoch")))
+    fake.answer_json(judged(("checkpointing", True, "Keep a  FROZEN COPY … after every epoch")))
     feedback = await grader_for(fake).grade_async(question(), ANSWER)
     assert "checkpointing" in met(feedback)
 
@@ -251,7 +251,7 @@ async def test_failures_are_logged_without_the_key_or_the_answer(
         await grader_for(fake).grade_async(question(), ANSWER)
     assert "HTTP 500" in caplog.text
     assert API_KEY not in caplog.text
-    assert "snapshot" not in caplog.text
+    assert "frozen copy" not in caplog.text
 
 
 def test_the_sync_path_is_the_rubric_grader(fake: FakeLLM) -> None:

@@ -88,16 +88,23 @@ def _spans(sentence: Sentence, wanted: Sequence[str]) -> list[int]:
         low = min(chosen)
         return [low] if max(chosen) - low <= window else []
     starts = []
-    for at in min(lists, key=len):
-        chosen = [_nearest(found, at) for found in lists]
+    # Walk the rarest word's positions in order; each other list keeps a moving cursor, so
+    # the whole walk is linear in the positions (a repeated cue once made this quadratic).
+    anchor = min(lists, key=len)
+    cursors = [0] * len(lists)
+    for at in anchor:
+        chosen = []
+        for n, found in enumerate(lists):
+            cursor = cursors[n]
+            while cursor + 1 < len(found) and abs(found[cursor + 1] - at) <= abs(
+                found[cursor] - at
+            ):
+                cursor += 1
+            cursors[n] = cursor
+            chosen.append(found[cursor])
         if max(chosen) - min(chosen) <= window:
             starts.append(min(chosen))
     return starts
-
-
-def _nearest(candidates: Sequence[int], at: int) -> int:
-    """Return the candidate position closest to `at`."""
-    return min(candidates, key=lambda i: abs(i - at))
 
 
 def _affirmed_hit(sentence: Sentence, cue: Cue) -> Hit | None:

@@ -120,11 +120,12 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
 
 def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
     """Tell whether text is a string of terms: no function word, preposition or common verb."""
-    items = [item.strip(".,;:!?()[]\"'") for item in text.replace(" per ", "-per-").split()]
+    items = text.replace(" per ", "-per-").split()
     if len(items) < _BARE_TERMS:
         return False
     terms = 0
-    for n, item in enumerate(items):
+    for n, written in enumerate(items):
+        item = written.strip(".,;:!?()[]\"'")
         plain = stem(item.lower().translate(_APOSTROPHES))
         compound = _COMPOUND.search(item) is not None
         if not compound and plain in _CLAIM_WORDS:

@@ -43,6 +43,7 @@ _CLAUSE_STARTERS = stem_all(
 _NEGATION_REACH = 10
 # How many other words may sit between a cue and a denial after it ("joins are overkill").
 _DENIAL_REACH = 2
+_DENIAL_STEPS = 6
 
 
 def may_negate(sentence: Sentence) -> bool:
@@ -80,14 +81,15 @@ def _denied_after(sentence: Sentence, end: int) -> bool:
     stems = sentence.stems
     i = end + 1
     others = 0
-    while i < len(stems) and i not in sentence.breaks and stems[i] not in AFTER_NEGATORS:
+    last = min(len(stems), end + 1 + _DENIAL_STEPS)
+    while i < last and i not in sentence.breaks and stems[i] not in AFTER_NEGATORS:
         if stems[i] in _CLAUSE_BREAKS or stems[i] in NEGATORS:
             return False
         others += stems[i] not in _AFTER_SKIP
         if others > _DENIAL_REACH:
             return False
         i += 1
-    if i >= len(stems) or i in sentence.breaks:
+    if i >= last or i in sentence.breaks:
         return False
     following = stems[i + 1] if i + 1 < len(stems) and i + 1 not in sentence.breaks else ""
     if stems[i] in _DENIED_BY:

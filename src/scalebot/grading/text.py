@@ -17,9 +17,10 @@ _APOSTROPHES = str.maketrans("", "", _APOSTROPHE_MARKS)
 _HAS_APOSTROPHE = re.compile(f"[{_APOSTROPHE_MARKS}]")
 # A sentence ends after . ! ? ; and a space, at a line break, where a bullet starts, after
 # Chinese 。！？；… (with or without a space), and after ASCII ! ? ; . right before Chinese.
-_SENTENCE_CUT = re.compile(
-    r"(?P<mark>[.!?;])\s|\n|\s[-*•]\s|(?P<zh>[。！？；…]+[”’」』）)]*)"
-    rf"|(?P<ascii>[.!?;])(?=[{chinese.CJK_RANGES}])"
+_SENTENCE_CUT = re.compile(r"[.!?;]\s|\n|\s[-*•]\s")
+_CHINESE_SENTENCE_CUT = re.compile(
+    r"[.!?;]\s|\n|\s[-*•]\s|(?P<zh>[。！？；…]+[”’」』）)]*)"
+    rf"|[.!?;](?=[{chinese.CJK_RANGES}])"
 )
 _SENTENCE_TRIM = " \t\n\r\f\v-*•"
 # Abbreviations and short forms people type, expanded the same way in answers and cues.
@@ -91,13 +92,12 @@ def split_sentences(text: str) -> list[str]:
     """Split raw text into trimmed, non-empty sentences, keeping their original wording."""
     parts = []
     start = 0
-    for cut in _SENTENCE_CUT.finditer(text):
-        if cut.group("zh"):
+    cuts = _CHINESE_SENTENCE_CUT if chinese.has_cjk(text) else _SENTENCE_CUT
+    for cut in cuts.finditer(text):
+        if cut.lastgroup == "zh":
             end = cut.end()
-        elif cut.group("mark") or cut.group("ascii"):
-            end = cut.start() + 1
         else:
-            end = cut.start()
+            end = cut.start() + 1 if text[cut.start()] in ".!?;" else cut.start()
         parts.append(text[start:end])
         start = end
     parts.append(text[start:])
