@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,9 +97,23 @@ def test_eval_explains_a_missing_data_folder(tmp_path: Path) -> None:
     assert "no labelled answers (*.yaml)" in result.stderr
 
 
-def test_bench_grade_reports_throughput_and_p99() -> None:
+def test_bench_grade_races_the_baseline_and_chinese_and_ends_with_json() -> None:
     result = scalebot("bench", "grade", "--answers", "200", "--words", "300")
     assert result.returncode == 0, result.stderr
-    assert "200 answers of 300 words" in result.stdout
-    assert re.search(r"throughput: [0-9,]+ answers/s", result.stdout)
-    assert re.search(r"p99 [0-9.]+ ms", result.stdout)
+    assert "200 answers of about 300 words per grader" in result.stdout
+    for name in ("rubric-2 (baseline), English", "rubric-3, English", "rubric-3, Chinese"):
+        assert re.search(rf"{re.escape(name)}: [0-9,]+ answers/s, .* p99 [0-9.]+ ms", result.stdout)
+    last = json.loads(result.stdout.strip().splitlines()[-1])
+    assert last["answers"] == 200
+    assert last["answers_per_s"] == last["en_answers_per_s"] > 0
+    assert last["zh_answers_per_s"] > 0
+    assert last["baseline_answers_per_s"] > 0
+    assert last["p99_ms"] >= 0
+    ratio = last["en_answers_per_s"] / last["baseline_answers_per_s"]
+    assert last["en_vs_baseline"] == pytest.approx(ratio, rel=0.01)
+
+
+def test_bench_grade_explains_a_missing_data_folder(tmp_path: Path) -> None:
+    result = scalebot("bench", "grade", "--answers", "100", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "no labelled answers (*.yaml)" in result.stderr

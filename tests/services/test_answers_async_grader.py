@@ -18,11 +18,11 @@ from tests.fake_llm import FakeLLM, judged, serve_fake_llm
 from tests.services.test_answers import MONDAY_9, start_channel
 
 ANSWER = (
-    "I would keep a snapshot of the weights after every epoch so that a crashed run resumes "
+    "I would keep a frozen copy of the weights after every epoch so that a crashed run resumes "
     "where it stopped, which saves days of compute. I would deploy the model behind an API "
     "on Kubernetes because traffic varies during the day and autoscaling follows it."
 )
-SNAPSHOT = "keep a snapshot of the weights after every epoch"
+SNAPSHOT = "keep a frozen copy of the weights after every epoch"
 
 
 @pytest.fixture

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from scalebot.grading.evaluation import LabelledSet, Report
+    from scalebot.grading.evaluation import BenchResult, LabelledSet, Report
 
 bench_app = typer.Typer(help="Speed measurements.", no_args_is_help=True)
 _err = Console(stderr=True)
@@ -154,25 +155,82 @@ def _questions_table(report: Report) -> Table:
 
 @bench_app.command("grade")
 def bench_grade(
-    words: Annotated[int, typer.Option(min=1, max=2000, help="Words per answer")] = 300,
-    answers: Annotated[int, typer.Option(min=100, max=1_000_000, help="Answers to grade")] = 5000,
+    words: Annotated[int, typer.Option(min=20, max=2000, help="Words per answer")] = 300,
+    answers: Annotated[
+        int, typer.Option(min=100, max=1_000_000, help="Answers per grader and language")
+    ] = 5000,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Folder of labelled answers (default: the shipped set)"),
+    ] = None,
 ) -> None:
-    """Grade many answers of a fixed length on one core; print answers/s and p99 latency."""
+    """Time the grader against the frozen rubric-2 baseline (English) and on Chinese, in turns."""
     core = _pin_to_one_core()
     from scalebot.bank.loader import load_bank
-    from scalebot.grading.evaluation import benchmark
+    from scalebot.grading.baseline.rubric import RubricGrader as BaselineGrader
+    from scalebot.grading.evaluation import (
+        Contender,
+        EvaluationError,
+        bench_answers,
+        default_data_dir,
+        load_labelled,
+        race,
+    )
     from scalebot.grading.rubric import RubricGrader
 
     bank = load_bank()
+    try:
+        labelled = load_labelled(data if data is not None else default_data_dir(), bank)
+    except EvaluationError as exc:
+        raise _fail(str(exc)) from None
+    english, chinese = (bench_answers(labelled, lang, words) for lang in ("en", "zh"))
+    if not english or not chinese:
+        raise _fail("the labelled set needs English and Chinese dev answers to time")
     grader = RubricGrader()
-    benchmark(grader.grade, bank.questions, words=words, rounds=min(answers, 200))  # warm caches
-    result = benchmark(grader.grade, bank.questions, words=words, rounds=answers)
+    contenders = [
+        Contender("baseline", BaselineGrader().grade, english),
+        Contender("en", grader.grade, english),
+        Contender("zh", grader.grade, chinese),
+    ]
+    race(contenders, rounds=min(answers, 200))  # warm caches
+    old, en, zh = race(contenders, rounds=answers)
     where = f"core {core}" if core is not None else "one thread (no CPU pinning here)"
     typer.echo(
-        f"{result.answers} answers of {result.words} words over {len(bank)} questions on {where}"
+        f"{answers} answers of about {words} words per grader, over {len(english)} questions, "
+        f"taking turns on {where}"
     )
-    typer.echo(f"throughput: {result.per_second:,.0f} answers/s")
-    typer.echo(f"latency: p50 {result.p50_ms:.3f} ms, p99 {result.p99_ms:.3f} ms")
+    for name, result in (
+        ("rubric-2 (baseline), English", old),
+        (f"{grader.version}, English", en),
+        (f"{grader.version}, Chinese", zh),
+    ):
+        typer.echo(
+            f"{name}: {result.per_second:,.0f} answers/s, "
+            f"p50 {result.p50_ms:.3f} ms, p99 {result.p99_ms:.3f} ms"
+        )
+    typer.echo(
+        f"English vs baseline: {en.per_second / old.per_second:.2f}x; "
+        f"Chinese vs English: {zh.per_second / en.per_second:.2f}x"
+    )
+    typer.echo(json.dumps(_bench_json(old, en, zh, words)))
+
+
+def _bench_json(old: BenchResult, en: BenchResult, zh: BenchResult, words: int) -> dict[str, Any]:
+    """The machine-readable last line (issue 11 shape, English first, then per language)."""
+    return {
+        "answers_per_s": round(en.per_second, 1),
+        "p99_ms": round(en.p99_ms, 3),
+        "words": words,
+        "answers": en.answers,
+        "en_answers_per_s": round(en.per_second, 1),
+        "en_p99_ms": round(en.p99_ms, 3),
+        "zh_answers_per_s": round(zh.per_second, 1),
+        "zh_p99_ms": round(zh.p99_ms, 3),
+        "baseline_answers_per_s": round(old.per_second, 1),
+        "baseline_p99_ms": round(old.p99_ms, 3),
+        "en_vs_baseline": round(en.per_second / old.per_second, 3),
+        "zh_vs_en": round(zh.per_second / en.per_second, 3),
+    }
 
 
 def _pin_to_one_core() -> int | None:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.chinese import has_cjk
+from scalebot.grading.memo import per_object
 from scalebot.grading.negation import is_negated, may_negate
 from scalebot.grading.text import Sentence, offset_of, stem, words
 
@@ -126,7 +127,7 @@ class _CompiledRubric:
     halves: frozenset[str]
 
 
-@lru_cache(maxsize=1024)
+@per_object
 def _compile_rubric(question: Question) -> _CompiledRubric:
     """Compile every cue of a question once and index them by a stem each one needs."""
     cues = tuple(_compile_cues(criterion) for criterion in question.rubric)

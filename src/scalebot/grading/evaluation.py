@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -15,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scalebot.domain.questions import Question, QuestionBank
 from scalebot.grading.chinese import cjk_share
 from scalebot.grading.feedback import Grader
+from scalebot.grading.text import split_sentences
+from scalebot.grading.text import words as text_words
 
 
 class EvaluationError(ValueError):
@@ -335,3 +338,82 @@ def answer_of_length(seed: str, words: int) -> str:
     source = seed.split()
     repeated = (source * (words // len(source) + 1))[:words]
     return " ".join(repeated)
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One grader on one set of answers, timed beside the others."""
+
+    name: str
+    grade: Callable[[Question, str], object]
+    answers: Sequence[tuple[Question, str]]
+
+
+def race(contenders: Sequence[Contender], *, rounds: int, chunk: int = 50) -> list[BenchResult]:
+    """Time every contender in turns of `chunk` answers, so all share the machine's moods."""
+    timings: list[list[float]] = [[] for _ in contenders]
+    spent = [0.0] * len(contenders)
+    done = 0
+    while done < rounds:
+        size = min(chunk, rounds - done)
+        for n, contender in enumerate(contenders):
+            answers = contender.answers
+            for i in range(done, done + size):
+                question, text = answers[i % len(answers)]
+                begin = time.perf_counter()
+                contender.grade(question, text)
+                timings[n].append(time.perf_counter() - begin)
+            spent[n] += sum(timings[n][-size:])
+        done += size
+    return [_result(t, total, words=0) for t, total in zip(timings, spent, strict=True)]
+
+
+def _result(timings: list[float], elapsed: float, *, words: int) -> BenchResult:
+    """Summarise one contender's timings."""
+    timings = sorted(timings)
+    return BenchResult(
+        answers=len(timings),
+        words=words,
+        per_second=len(timings) / elapsed if elapsed else 0.0,
+        p50_ms=1000 * timings[len(timings) // 2],
+        p99_ms=1000 * timings[min(len(timings) - 1, math.ceil(0.99 * len(timings)) - 1)],
+    )
+
+
+def bench_answers(
+    labelled: Iterable[LabelledSet], language: str, words: int
+) -> list[tuple[Question, str]]:
+    """Per question, its dev answers in one language joined into one answer of about `words`."""
+    made = []
+    for item in labelled:
+        if item.split != "dev":
+            continue
+        texts = [a.text.strip() for a in item.answers if language_of(a.text) == language]
+        if texts:
+            made.append((item.question, _of_words(texts, words)))
+    return made
+
+
+def _of_words(texts: Sequence[str], words: int) -> str:
+    """Join texts (repeating them if needed) to this many words: cut exactly in English,
+    after the first whole sentence past the count in Chinese."""
+    parts: list[str] = []
+    count = 0
+    while count < words:
+        for text in texts:
+            parts.append(text)
+            count += len(text_words(text))
+            if count >= words:
+                break
+    joined = "\n".join(parts)
+    if language_of(joined) == "zh":
+        kept: list[str] = []
+        count = 0
+        for sentence in split_sentences(joined):
+            kept.append(sentence)
+            count += len(text_words(sentence))
+            if count >= words:
+                break
+        return "\n".join(kept)
+    ends = [match.end() for match in re.finditer(r"\S+", joined)]
+    return joined[: ends[words - 1]] if len(ends) >= words else joined

@@ -5,35 +5,33 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from scalebot.domain.questions import Question
 from scalebot.grading.chinese import CJK_RANGES
+from scalebot.grading.memo import per_object
 from scalebot.grading.text import Sentence, analyse, stem, stem_all, words
 
-# Function words: a sentence with none of them is a bare list of keywords, not a claim.
-FUNCTION_WORDS = stem_all(
-    """i we you they it he she me us my our your their this that these those a an the
-    would will should could can may might must shall is are be been being was were do does did
+_FUNCTION_WORDS_EN = """i we you they it he she me us my our your their this that these those a an
+    the would will should could can may might must shall is are be been being was were do does did
     have has had to for with on in by of from at into onto over under per via as if when then
     so because since which who what how why where until unless than"""
-)
 # Chinese words that make a sentence a claim rather than a list of terms.
-_CHINESE_FUNCTION_WORDS = stem_all(
-    """我 我们 你 你们 他们 它 这 那 这个 那个 这样 会 要 应该 应 需要 可以 能 能够 用 把 让 使 将
-    是 在 对 给 从 到 通过 采用 使用 因为 所以 如果 就 了 地 得 也 都 还 并 再 先 然后 但是 但 可能
-    如何 怎么 为什么 当 就是 来 去 做 进行 保持 每 比 而 才 被 由 于 等 让 以 以便 为了 否则"""
-)
-FUNCTION_WORDS = FUNCTION_WORDS | _CHINESE_FUNCTION_WORDS
-# Words that a bare string of terms lacks: prepositions and the verbs answers use most.
-_CLAIM_WORDS = FUNCTION_WORDS | stem_all(
-    """about above across after against along among around before behind below beneath beside
-    between beyond during except inside instead near off onto outside past since through
-    throughout toward towards upon within without not no
+_FUNCTION_WORDS_ZH = """我 我们 你 你们 他们 它 这 那 这个 那个 这样 会 要 应该 应 需要
+    可以 能 能够 用 把 让 使 将 是 在 对 给 从 到 通过 采用 使用 因为 所以 如果 就 了
+    地 得 也 都 还 并 再 先 然后 但是 但 可能 如何 怎么 为什么 当 就是 来 去 做 进行
+    保持 每 比 而 才 被 由 于 等 以 以便 为了 否则"""
+# Prepositions and the verbs answers use most: a bare string of terms has none of them.
+_CLAIM_WORDS_EN = """about above across after against along among around before behind below
+    beneath beside between beyond during except inside instead near off onto outside past since
+    through throughout toward towards upon within without not no
     use add keep make put run ship move need let get send save deploy retrain train serve store
     switch start stop split set go write read build pick choose prefer avoid try check compare
     measure monitor track replace reduce cut increase drop turn"""
-)
+# Function words: a sentence with none of them is a bare list of keywords, not a claim.
+FUNCTION_WORDS = stem_all(_FUNCTION_WORDS_EN) | stem_all(_FUNCTION_WORDS_ZH)
+_CLAIM_WORDS = FUNCTION_WORDS | stem_all(_CLAIM_WORDS_EN)
+# The same words as written, for a quick look at whitespace-separated items.
+_CLAIM_FORMS = frozenset(f"{_FUNCTION_WORDS_EN} {_CLAIM_WORDS_EN}".split())
 _LIST_SPLIT = re.compile(r"[,;+，、；/]|\band\b|\bor\b")
 # Spaces separate Chinese terms only between Chinese characters ("漂移 检查点", not "用 GPU").
 _ZH_LIST_SPLIT = re.compile(
@@ -81,7 +79,7 @@ _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 _IDS_TO_GRADER = 2
 
 
-@lru_cache(maxsize=1024)
+@per_object
 def question_vocabulary(question: Question) -> frozenset[str]:
     """Every stem the question, its rubric and its model answer use, in both languages."""
     parts = [question.title, question.prompt, question.model_answer]
@@ -101,9 +99,12 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
     """
     if len(sentence.tokens) == 1:
         return sentence.stems[0] not in FUNCTION_WORDS
+    claims = len(sentence.word_stems & FUNCTION_WORDS) > 1
+    if claims and not _COMPOUND.search(sentence.text):
+        return False  # the usual sentence: plain function words, no term could hide them
     if not sentence.chinese and _bare_terms(sentence.text, vocabulary):
         return True
-    if len(sentence.word_stems & FUNCTION_WORDS) > 1:
+    if claims:
         return False
     if sentence.chinese:
         return _chinese_list(sentence)
@@ -121,7 +122,7 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
 def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
     """Tell whether text is a string of terms: no function word, preposition or common verb."""
     items = text.replace(" per ", "-per-").split()
-    if len(items) < _BARE_TERMS:
+    if len(items) < _BARE_TERMS or not _CLAIM_FORMS.isdisjoint(map(str.lower, items)):
         return False
     terms = 0
     for n, written in enumerate(items):
@@ -190,9 +191,9 @@ _COPY_MIN_WORDS = 6
 _COPY_SHARE = 0.8
 
 
-@lru_cache(maxsize=1024)
-def _given_pairs(question: Question) -> frozenset[tuple[str, str]]:
-    """Every pair of neighbouring stems in the question's model answers and hints."""
+@per_object
+def _given_pairs(question: Question) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The stems, and every pair of neighbouring stems, of the model answers and hints."""
     parts = [question.model_answer]
     if question.zh:
         parts.append(question.zh.model_answer)
@@ -201,9 +202,11 @@ def _given_pairs(question: Question) -> frozenset[tuple[str, str]]:
         if criterion.zh:
             parts.append(criterion.zh.hint)
     pairs: set[tuple[str, str]] = set()
+    stems: set[str] = set()
     for sentence in (s for part in parts for s in analyse(part)):
-        pairs.update(zip(sentence.stems, sentence.stems[1:], strict=False))
-    return frozenset(pairs)
+        pairs.update(itertools.pairwise(sentence.stems))
+        stems.update(sentence.stems)
+    return frozenset(stems), frozenset(pairs)
 
 
 def is_copied(sentence: Sentence, question: Question) -> bool:
@@ -211,6 +214,8 @@ def is_copied(sentence: Sentence, question: Question) -> bool:
     stems = sentence.stems
     if len(stems) < _COPY_MIN_WORDS:
         return False
-    given = _given_pairs(question)
-    pairs = list(itertools.pairwise(stems))
-    return sum(pair in given for pair in pairs) >= _COPY_SHARE * len(pairs)
+    words_given, given = _given_pairs(question)
+    if len(sentence.word_stems & words_given) < _COPY_SHARE * len(sentence.word_stems):
+        return False  # most sentences: too many words of their own for a copy
+    shared = sum(map(given.__contains__, itertools.pairwise(stems)))
+    return shared >= _COPY_SHARE * (len(stems) - 1)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from scalebot.domain.questions import Question
 from scalebot.grading.feedback import CriterionResult
 from scalebot.grading.guards import FUNCTION_WORDS, question_vocabulary
+from scalebot.grading.memo import per_object
 from scalebot.grading.text import Sentence, stem, stem_all, words
 
 # Loose markers: an answer with none of them anywhere is a list of keywords.
@@ -78,7 +78,7 @@ def is_reasoned(sentence: Sentence) -> bool:
     )
 
 
-@lru_cache(maxsize=1024)
+@per_object
 def _prompt_stems(question: Question) -> frozenset[str]:
     """The stems of a question's prompt (both languages)."""
     prompt = question.prompt + (" " + question.zh.prompt if question.zh else "")

@@ -54,10 +54,19 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEEP = {"\n", "\t"}
 
 
+# Where invisible characters live (controls, zero-width, bidi marks, soft hyphen, private use).
+_MAYBE_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff\U000e0000-\U000e007f\U000f0000-\U0010ffff]"
+)
+
+
 def clean(text: str) -> str:
     """Drop zero-width and control characters, keeping every visible character as written."""
     if text.isascii():
         return _ASCII_CONTROL.sub("", text)
+    if not _MAYBE_INVISIBLE.search(text):
+        return text
     return "".join(ch for ch in text if ch in _KEEP or not _ignorable(ch))
 
 
@@ -70,8 +79,10 @@ def _ignorable(ch: str) -> bool:
 def normalize(text: str) -> str:
     """Apply NFKC (Chinese punctuation kept full-width) and drop invisible characters."""
     text = clean(text)
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
+    if chinese.PUNCTUATION.isdisjoint(text):
+        return unicodedata.normalize("NFKC", text)
     return "".join(map(_nfkc, text))
 
 
@@ -230,22 +241,30 @@ class Sentence:
         ]
 
     @cached_property
-    def _positions(self) -> dict[str, tuple[int, ...]]:
-        """Every stem and joined pair, with the token indexes where it starts."""
+    def _positions(self) -> dict[str, list[int]]:
+        """Every stem, with the token indexes where it occurs."""
         found: dict[str, list[int]] = {}
         for i, token_stem in enumerate(self.stems):
             found.setdefault(token_stem, []).append(i)
+        return found
+
+    @cached_property
+    def _joined_positions(self) -> dict[str, list[int]]:
+        """Every joined neighbour pair that is not a word itself, with where it starts."""
+        found: dict[str, list[int]] = {}
         for i, joined in self._joined:
             if joined not in self.word_stems:
                 found.setdefault(joined, []).append(i)
-        return {key: tuple(value) for key, value in found.items()}
+        return found
 
     def positions(self, wanted: str) -> list[int]:
         """Return the token indexes where a stem (or a joined neighbour pair) starts."""
-        stems = self.stems
-        if wanted in self.word_stems and stems.count(wanted) == 1:
-            return [stems.index(wanted)]
-        return list(self._positions.get(wanted, ()))
+        if wanted in self.word_stems:
+            stems = self.stems
+            if stems.count(wanted) == 1:
+                return [stems.index(wanted)]
+            return list(self._positions[wanted])
+        return list(self._joined_positions.get(wanted, ()))
 
 
 def analyse(text: str) -> list[Sentence]:

@@ -1,0 +1,202 @@
+"""Cue matching: where a criterion's cue phrases occur in an answer, and the evidence shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from scalebot.domain.questions import Criterion, Question
+from scalebot.grading.baseline.negation import is_negated, may_negate
+from scalebot.grading.baseline.text import Sentence, offset_of, stem, words
+
+EVIDENCE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue phrase, stemmed: its stems in order, as a set, and written as one word."""
+
+    phrase: str
+    stems: tuple[str, ...]
+    stem_set: frozenset[str]
+    joined: str
+
+
+class Hit(NamedTuple):
+    """One affirmed occurrence of a cue in a sentence."""
+
+    cue: Cue
+    start: int  # token index, or _UNKNOWN until someone needs it
+
+
+_UNKNOWN = -1
+
+
+class Evidence(NamedTuple):
+    """The sentence that shows a criterion best, with its cue hits."""
+
+    sentence: Sentence
+    hits: tuple[Hit, ...]
+
+
+def _start(sentence: Sentence, hit: Hit) -> int:
+    """Where a hit starts in its sentence."""
+    return hit.start if hit.start != _UNKNOWN else _cue_starts(sentence, hit.cue)[0]
+
+
+@lru_cache(maxsize=4096)
+def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
+    """Stem every cue once per criterion."""
+    compiled = []
+    for phrase in criterion.cues:
+        tokens = words(phrase)
+        stems = tuple(dict.fromkeys(stem(t) for t in tokens))
+        if not stems:
+            continue  # a cue without letters or digits could only match everything
+        compiled.append(Cue(phrase, stems, frozenset(stems), stem("".join(tokens))))
+    return tuple(compiled)
+
+
+def _window(size: int) -> int:
+    """How far apart (in tokens) the words of a cue of this size may sit in a sentence."""
+    return 3 * size + 2
+
+
+def _cue_starts(sentence: Sentence, cue: Cue) -> list[int]:
+    """Return where each occurrence of the cue starts in the sentence (empty when absent)."""
+    if len(cue.stems) == 1:
+        return sentence.positions(cue.stems[0])
+    if cue.stem_set <= sentence.word_stems:
+        starts = _spans(sentence, cue.stems)
+        if starts:
+            return starts
+    if cue.joined in sentence.word_stems:
+        return sentence.positions(cue.joined)
+    return []
+
+
+def _spans(sentence: Sentence, wanted: Sequence[str]) -> list[int]:
+    """Start positions of windows holding every wanted stem, in any order, close together."""
+    lists = [sentence.positions(w) for w in wanted]
+    window = _window(len(wanted))
+    if all(len(found) == 1 for found in lists):  # the usual case: each word once
+        chosen = [found[0] for found in lists]
+        low = min(chosen)
+        return [low] if max(chosen) - low <= window else []
+    starts = []
+    for at in min(lists, key=len):
+        chosen = [_nearest(found, at) for found in lists]
+        if max(chosen) - min(chosen) <= window:
+            starts.append(min(chosen))
+    return starts
+
+
+def _nearest(candidates: Sequence[int], at: int) -> int:
+    """Return the candidate position closest to `at`."""
+    return min(candidates, key=lambda i: abs(i - at))
+
+
+def _affirmed_hit(sentence: Sentence, cue: Cue) -> Hit | None:
+    """Return the first occurrence of the cue that no negation governs."""
+    for start in _cue_starts(sentence, cue):
+        end = start + max(1, len(cue.stems)) - 1
+        if not is_negated(sentence, start, min(end, len(sentence.stems) - 1)):
+            return Hit(cue, start)
+    return None
+
+
+@dataclass(frozen=True)
+class _CompiledRubric:
+    cues: tuple[tuple[Cue, ...], ...]
+    # A stem (or joined pair) -> the (criterion, cue) positions whose match needs it.
+    index: Mapping[str, tuple[tuple[int, int], ...]]
+    keys: frozenset[str]
+    # Words that may be the first half of a one-word cue written as two (check point).
+    halves: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def _compile_rubric(question: Question) -> _CompiledRubric:
+    """Compile every cue of a question once and index them by a stem each one needs."""
+    cues = tuple(_compile_cues(criterion) for criterion in question.rubric)
+    index: dict[str, list[tuple[int, int]]] = {}
+    for c, criterion_cues in enumerate(cues):
+        for q, cue in enumerate(criterion_cues):
+            keys = {max(cue.stems, key=len)}
+            if len(cue.stems) > 1:
+                keys.add(cue.joined)
+            for key in keys:
+                index.setdefault(key, []).append((c, q))
+    singles = [cue.stems[0] for criterion_cues in cues for cue in criterion_cues]
+    halves = {word[:n] for word in singles for n in range(3, len(word) - 1)}
+    return _CompiledRubric(
+        cues,
+        {key: tuple(value) for key, value in index.items()},
+        frozenset(index),
+        frozenset(halves),
+    )
+
+
+def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, list[Hit]]:
+    """Return the affirmed cue hits in one sentence, per criterion position, in cue order."""
+    keys = set(sentence.word_stems & rubric.keys)
+    if not rubric.halves.isdisjoint(sentence.tokens):
+        keys.update(j for _, j in sentence.joined_pairs(rubric.halves) if j in rubric.index)
+    if not keys:
+        return {}
+    candidates = sorted({pair for key in keys for pair in rubric.index[key]})
+    negations = may_negate(sentence)
+    hits: dict[int, list[Hit]] = {}
+    for c, q in candidates:
+        cue = rubric.cues[c][q]
+        if negations:
+            hit = _affirmed_hit(sentence, cue)
+        elif len(cue.stems) == 1:
+            hit = Hit(cue, _UNKNOWN)  # found when needed: see _start
+        else:
+            starts = _cue_starts(sentence, cue)
+            hit = Hit(cue, starts[0]) if starts else None
+        if hit is not None:
+            hits.setdefault(c, []).append(hit)
+    return hits
+
+
+def find_evidence(
+    question: Question, sentences: Sequence[Sentence]
+) -> list[tuple[Evidence | None, tuple[str, ...]]]:
+    """Per criterion: the sentence with most cue hits, and every cue phrase the answer showed."""
+    rubric = _compile_rubric(question)
+    best: list[Evidence | None] = [None] * len(rubric.cues)
+    found: list[list[str]] = [[] for _ in rubric.cues]
+    seen: list[set[object]] = [set() for _ in rubric.cues]
+    for sentence in sentences:
+        for c, hits in _sentence_hits(sentence, rubric).items():
+            for hit in hits:
+                # Show each cue once, whatever its form (overfit / overfitting).
+                if hit.cue.stem_set not in seen[c] and hit.cue.joined not in seen[c]:
+                    seen[c].update((hit.cue.stem_set, hit.cue.joined))
+                    found[c].append(hit.cue.phrase)
+            current = best[c]
+            if current is None or len(hits) > len(current.hits):
+                best[c] = Evidence(sentence, tuple(hits))
+    return [(b, tuple(f)) for b, f in zip(best, found, strict=True)]
+
+
+def trim(text: str, limit: int = EVIDENCE_LIMIT) -> str:
+    """Trim text to a limit, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def excerpt(evidence: Evidence, limit: int = EVIDENCE_LIMIT) -> str:
+    """Cut a long evidence sentence around its first cue, marking cuts with ellipses."""
+    text = evidence.sentence.text
+    if len(text) <= limit:
+        return text
+    at = offset_of(evidence.sentence, _start(evidence.sentence, evidence.hits[0]))
+    start = max(0, min(at - limit // 4, len(text) - (limit - 1)))
+    if start == 0:
+        return trim(text, limit)
+    window = text[start : start + limit - 2].strip()
+    return "…" + window + ("…" if start + limit - 2 < len(text) else "")
