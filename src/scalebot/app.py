@@ -66,7 +66,7 @@ def build_grader(settings: Settings) -> Grader:
 
     host = urlsplit(settings.llm.url).hostname  # never the path or credentials
     log.info("grading: rubric plus LLM %s on %s", settings.llm.model, host)
-    return LLMGrader.from_settings(settings)
+    return LLMGrader.from_settings(settings.llm)
 
 
 class PlatformAdapter(Protocol):

@@ -23,8 +23,8 @@ from scalebot.domain.questions import Question
 from scalebot.grading.feedback import Feedback
 from scalebot.grading.guards import addresses_grader, answer_addresses_grader, is_keyword_list
 from scalebot.grading.rubric import RubricGrader
+from scalebot.grading.settings import LLMSettings
 from scalebot.grading.text import analyse
-from scalebot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +87,14 @@ class LLMGrader:
         self.rubric = rubric or RubricGrader()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LLMGrader:
+    def from_settings(cls, settings: LLMSettings) -> LLMGrader:
         """Build the grader from SCALEBOT_LLM_* settings."""
         return cls(
             LLMConfig(
-                url=settings.llm.url,
-                model=settings.llm.model,
-                api_key=settings.llm.api_key.get_secret_value(),
-                timeout=settings.llm.timeout,
+                url=settings.url,
+                model=settings.model,
+                api_key=settings.api_key.get_secret_value(),
+                timeout=settings.timeout,
             )
         )
 
