@@ -50,7 +50,8 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
 # Third-party packages the pure layers may use besides the standard library.
 PURE_THIRD_PARTY = {
     "domain": frozenset({"pydantic"}),
-    "grading": frozenset({"pydantic", "yaml", "aiohttp", "pydantic_settings"}),
+    # Chinese segmentation and script conversion, the LLM grader's HTTP, labelled YAML.
+    "grading": frozenset({"pydantic", "pydantic_settings", "yaml", "aiohttp", "rjieba", "opencc"}),
 }
 
 
