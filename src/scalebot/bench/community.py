@@ -83,6 +83,7 @@ async def seed_community(
     )
     await _insert_batches(ctx.db, Streak, _streaks(channel_id, members, rounds))
     await _insert_batches(ctx.db, PointTotal, _totals(channel_id, totals))
+    await _settle(ctx.db)
     ref = ChannelRef(PLATFORM, WORKSPACE, CHANNEL)
     return Community(ref, workspace_id, channel_id, round_ids[-1], users, stored, rounds, now)
 
@@ -236,6 +237,21 @@ def _totals(
             "points": points,
             "first_at": first_at,
         }
+
+
+async def _settle(database: Database) -> None:
+    """Refresh planner statistics (and PostgreSQL's visibility map), as autovacuum would.
+
+    A real channel's history grew over weeks; right after a bulk load the planner still thinks
+    the tables are empty and picks plans no running bot would get.
+    """
+    if database.is_sqlite:
+        async with database.engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+        return
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.exec_driver_sql("VACUUM ANALYZE")
 
 
 async def _insert_batches(database: Database, model: type[Any], rows: Iterator[Any]) -> int:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, select, text, update
+from sqlalchemy import ColumnElement, ScalarSelect, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from scalebot.db.migrate import serialize_startup
 from scalebot.db.models import (
@@ -52,6 +53,7 @@ class RankedRow:
     streak: int
     points: int
     reached_at: datetime | None
+    rank: int | None = None  # filled in when the row was read with its rank
 
 
 class Repository:
@@ -150,12 +152,6 @@ class Repository:
         return await self.session.scalar(
             select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
         )
-
-    async def display_name(self, *, user_id: int) -> str:
-        """Return a user's display name."""
-        name = await self.session.scalar(select(User.display_name).where(User.id == user_id))
-        assert name is not None
-        return name
 
     async def delete_user(self, *, user_id: int) -> None:
         """Delete a user; answers and streaks go with it."""
@@ -359,12 +355,36 @@ class Repository:
         )
         return [RankedRow(*row) for row in await self.session.execute(query)]
 
-    async def streak_rank(self, *, channel_id: int, current: int, points: int) -> int:
-        """Rank of a (streak, points) pair: one more than the rows strictly ahead of it."""
-        mine = Streak.channel_id == channel_id
-        ahead = await self._count(Streak, mine, Streak.current > current)
-        level = await self._count(Streak, mine, Streak.current == current, Streak.points > points)
-        return 1 + ahead + level
+    async def viewer_on_streak_board(
+        self, *, channel_id: int, workspace_id: int, external_id: str
+    ) -> RankedRow | None:
+        """A member's streak row with their rank (one more than the rows ahead), in one query."""
+        other = aliased(Streak)
+        same_channel = other.channel_id == Streak.channel_id
+        ahead = self._count_of(other, same_channel, other.current > Streak.current)
+        level = self._count_of(
+            other, same_channel, other.current == Streak.current, other.points > Streak.points
+        )
+        query = (
+            select(
+                User.id,
+                User.display_name,
+                User.external_id,
+                Streak.current,
+                Streak.points,
+                Streak.reached_at,
+                1 + ahead + level,
+            )
+            .join(User, User.id == Streak.user_id)
+            .where(
+                Streak.channel_id == channel_id,
+                User.workspace_id == workspace_id,
+                User.external_id == external_id,
+                (Streak.current > 0) | (Streak.points > 0),
+            )
+        )
+        found = (await self.session.execute(query)).one_or_none()
+        return None if found is None else RankedRow(*found[:6], rank=int(found[6]))
 
     async def break_missed_streaks(self, *, channel_id: int, open_seq: int) -> None:
         """Zero the streaks of members who missed the round before `open_seq` (it just closed)."""
@@ -420,22 +440,43 @@ class Repository:
         )
         return [RankedRow(*row) for row in await self.session.execute(query)]
 
-    async def points_of(
-        self, *, channel_id: int, period: Period, starts_on: date, user_id: int
-    ) -> int | None:
-        """A member's points in one period, or None when they have no on-time answer in it."""
-        return await self.session.scalar(
-            select(PointTotal.points).where(
-                *self._period(channel_id, period, starts_on), PointTotal.user_id == user_id
+    async def viewer_on_points_board(
+        self,
+        *,
+        channel_id: int,
+        period: Period,
+        starts_on: date,
+        workspace_id: int,
+        external_id: str,
+    ) -> RankedRow | None:
+        """A member's total in one period with their rank, in one query; None without one."""
+        other = aliased(PointTotal)
+        ahead = self._count_of(
+            other,
+            other.channel_id == PointTotal.channel_id,
+            other.period == PointTotal.period,
+            other.starts_on == PointTotal.starts_on,
+            other.points > PointTotal.points,
+        )
+        query = (
+            select(
+                User.id,
+                User.display_name,
+                User.external_id,
+                literal(0),
+                PointTotal.points,
+                PointTotal.first_at,
+                1 + ahead,
+            )
+            .join(User, User.id == PointTotal.user_id)
+            .where(
+                *self._period(channel_id, period, starts_on),
+                User.workspace_id == workspace_id,
+                User.external_id == external_id,
             )
         )
-
-    async def points_rank(
-        self, *, channel_id: int, period: Period, starts_on: date, points: int
-    ) -> int:
-        """Rank of a points total in a period: one more than the totals above it."""
-        where = self._period(channel_id, period, starts_on)
-        return 1 + await self._count(PointTotal, *where, PointTotal.points > points)
+        found = (await self.session.execute(query)).one_or_none()
+        return None if found is None else RankedRow(*found[:6], rank=int(found[6]))
 
     @staticmethod
     def _period(channel_id: int, period: Period, starts_on: date) -> list[ColumnElement[bool]]:
@@ -446,12 +487,10 @@ class Repository:
             PointTotal.starts_on == starts_on,
         ]
 
-    async def _count(self, model: type[Any], *conditions: ColumnElement[bool]) -> int:
-        """Count a model's rows that meet every condition."""
-        found = await self.session.scalar(
-            select(func.count()).select_from(model).where(*conditions)
-        )
-        return int(found or 0)
+    @staticmethod
+    def _count_of(model: Any, *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+        """A correlated count of a model's rows that meet every condition."""
+        return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
     # --- processed events --------------------------------------------------------------------
 

@@ -84,61 +84,50 @@ async def leaderboard(
     """
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
-        member = None
-        if viewer is not None:
-            member = await repo.find_user(workspace_id=row.workspace_id, external_id=viewer.user_id)
+        local_today = now.astimezone(ZoneInfo(row.timezone)).date()
         if period is None:
             ranked = await repo.streak_board(channel_id=row.id, limit=limit)
-            mine = await _streak_viewer(repo, row.id, member.id if member else None)
             title = "Leaderboard by streak"
         else:
-            starts_on = period.start(now.astimezone(ZoneInfo(row.timezone)).date())
             ranked = await repo.points_board(
-                channel_id=row.id, period=period, starts_on=starts_on, limit=limit
-            )
-            mine = await _points_viewer(
-                repo, row.id, period, starts_on, member.id if member else None
+                channel_id=row.id, period=period, starts_on=period.start(local_today), limit=limit
             )
             title = f"Leaderboard by points ({period.label})"
-    standings = _standings(ranked, viewer)
-    viewer_line = next((s for s in standings if s.is_viewer), None)
-    if viewer_line is None and mine is not None and viewer is not None:
-        rank, streak, points, name = mine
-        viewer_line = Standing(rank, name, streak, points, is_viewer=True)
+        standings = _standings(ranked, viewer)
+        viewer_line = next((s for s in standings if s.is_viewer), None)
+        if viewer_line is None and viewer is not None:
+            where = (row.id, row.workspace_id, local_today)
+            viewer_line = await _viewer_line(repo, where, viewer, period)
     reply = leaderboard_reply(title, standings, by_points=period is not None, viewer=viewer_line)
     return LeaderboardView(tuple(standings), viewer_line, reply)
 
 
-async def _streak_viewer(
-    repo: Repository, channel_id: int, user_id: int | None
-) -> tuple[int, int, int, str] | None:
-    """The viewer's rank, streak, points and name on the streak board, if they are on it."""
-    if user_id is None:
-        return None
-    streak = await repo.get_streak(channel_id=channel_id, user_id=user_id)
-    if streak is None or (streak.current == 0 and streak.points == 0):
-        return None
-    rank = await repo.streak_rank(
-        channel_id=channel_id, current=streak.current, points=streak.points
-    )
-    return rank, streak.current, streak.points, await repo.display_name(user_id=user_id)
+async def _viewer_line(
+    repo: Repository,
+    where: tuple[int, int, date],
+    viewer: UserRef,
+    period: Period | None,
+) -> Standing | None:
+    """The viewer's own line when they are below the shown rows, or None when not on the board.
 
-
-async def _points_viewer(
-    repo: Repository, channel_id: int, period: Period, starts_on: date, user_id: int | None
-) -> tuple[int, int, int, str] | None:
-    """The viewer's rank, 0, points and name on a points board, if they are on it."""
-    if user_id is None:
+    `where` is the channel id, its workspace id and the channel's local date today.
+    """
+    channel_id, workspace_id, local_today = where
+    if period is None:
+        found = await repo.viewer_on_streak_board(
+            channel_id=channel_id, workspace_id=workspace_id, external_id=viewer.user_id
+        )
+    else:
+        found = await repo.viewer_on_points_board(
+            channel_id=channel_id,
+            period=period,
+            starts_on=period.start(local_today),
+            workspace_id=workspace_id,
+            external_id=viewer.user_id,
+        )
+    if found is None or found.rank is None:
         return None
-    points = await repo.points_of(
-        channel_id=channel_id, period=period, starts_on=starts_on, user_id=user_id
-    )
-    if points is None:
-        return None
-    rank = await repo.points_rank(
-        channel_id=channel_id, period=period, starts_on=starts_on, points=points
-    )
-    return rank, 0, points, await repo.display_name(user_id=user_id)
+    return Standing(found.rank, found.display_name, found.streak, found.points, is_viewer=True)
 
 
 def _standings(ranked: list[RankedRow], viewer: UserRef | None) -> list[Standing]:
