@@ -94,7 +94,7 @@ class FakeMessenger:
         self.questions: list[tuple[ChannelRef, Reply, int]] = []
         self.thread_posts: list[tuple[ChannelRef, str | None, Reply]] = []
         self.admin_notices: list[tuple[ChannelRef, Reply]] = []
-        self.fail_with: Exception | None = None
+        self.fail_with: BaseException | None = None
         self.lose_replies = 0  # posts that go out but whose reply is lost
         self.lookups: list[int] = []
         self.lookup_fails: Exception | None = None

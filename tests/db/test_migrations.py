@@ -80,7 +80,7 @@ async def test_upgrade_totals_existing_answers_and_zeroes_broken_streaks(
                 "SELECT period, starts_on, user_id, points FROM point_totals "
                 "ORDER BY period, starts_on, user_id"
             )
-            rows = [(p, str(s), u, pts) for p, s, u, pts in totals]
+            rows = [(p, str(s), u, pts) for p, s, u, pts in map(tuple, totals)]
             streaks = await connection.exec_driver_sql(
                 "SELECT user_id, current, longest FROM streaks ORDER BY user_id"
             )

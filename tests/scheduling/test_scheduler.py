@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -50,6 +51,11 @@ def test_fire_times_include_the_end_and_exclude_the_start() -> None:
     schedule = Schedule(time(9), Days.DAILY, "UTC")
     nine = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert list(fire_times(schedule, nine, nine + timedelta(days=1))) == [nine + timedelta(days=1)]
+
+
+def _at(moment: datetime) -> datetime:
+    """A clock stopped at one moment (bound with partial)."""
+    return moment
 
 
 async def enroll(ctx: AppContext, ref: ChannelRef, zone: str, days: Days = Days.DAILY) -> int:
@@ -106,7 +112,7 @@ async def test_ten_restarts_post_nothing_twice(ctx: AppContext, messenger: FakeM
     start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     for restart in range(10):
         moment = start + timedelta(minutes=restart)
-        scheduler = RoundScheduler(ctx, clock=lambda moment=moment: moment)
+        scheduler = RoundScheduler(ctx, clock=partial(_at, moment))
         try:
             await scheduler.start()
         finally:
@@ -138,7 +144,7 @@ async def test_real_scheduler_runs_the_job(ctx: AppContext, messenger: FakeMesse
         posted.set()
         return result
 
-    messenger.post_question = post_and_signal  # type: ignore[method-assign]
+    messenger.post_question = post_and_signal  # type: ignore[method-assign, assignment]
     scheduler = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     try:
         scheduler.scheduler.start()

@@ -519,10 +519,3 @@ class Repository:
         """Start this dialect's INSERT, which knows ON CONFLICT."""
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
         return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
-
-    async def mark_rounds(self, *, round_ids: Sequence[int], **values: Any) -> None:
-        """Update several rounds at once."""
-        if round_ids:
-            await self.session.execute(
-                update(Round).where(Round.id.in_(round_ids)).values(**values)
-            )

@@ -74,7 +74,7 @@ def test_long_replies_stay_within_fifty_blocks_and_3000_characters() -> None:
     rendered = question_message(reply, 7, thread_answers=True)
     assert len(rendered.blocks) <= MAX_BLOCKS
     assert all(len(text) <= SECTION_CHARS for text in texts(rendered.blocks))
-    assert "trimmed" in rendered.blocks[-3]["elements"][0]["text"]  # type: ignore[index]
+    assert "trimmed" in rendered.blocks[-3]["elements"][0]["text"]
     assert rendered.blocks[-2]["type"] == "actions"
     assert len(rendered.text) <= FALLBACK_CHARS
 
@@ -94,7 +94,7 @@ def test_question_post_has_the_answer_button_and_thread_hint() -> None:
     reply = Reply(title="Mon: Scale it", body="How?", tone=Tone.QUESTION, private=False)
     with_threads = question_message(reply, 42, thread_answers=True).blocks
     without = question_message(reply, 42, thread_answers=False).blocks
-    button = with_threads[-2]["elements"][0]  # type: ignore[index]
+    button = with_threads[-2]["elements"][0]
     assert (button["action_id"], button["value"]) == ("scalebot_answer", "42")
     assert "reply in this thread" in json.dumps(with_threads[-1])
     assert without[-1]["type"] == "actions"
