@@ -23,7 +23,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "platforms.slack": frozenset({"domain", "services", "settings", "platforms"}),
     "platforms.discord": frozenset({"domain", "services", "settings", "platforms"}),
     # The root settings compose each area's settings and check a database URL (lazily).
-    "settings": frozenset({"domain", "grading", "platforms.slack", "platforms.discord", "db"}),
+    "settings": frozenset(
+        {"domain", "grading", "platforms.slack", "platforms.discord", "db", "scheduling"}
+    ),
 }
 # The only modules a layer may reach inside another layer it may import.
 ONLY: dict[tuple[str, str], frozenset[str]] = {
@@ -31,6 +33,7 @@ ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("settings", "platforms.slack"): frozenset({"scalebot.platforms.slack.settings"}),
     ("settings", "platforms.discord"): frozenset({"scalebot.platforms.discord.settings"}),
     ("settings", "db"): frozenset({"scalebot.db.engine"}),
+    ("settings", "scheduling"): frozenset({"scalebot.scheduling.settings"}),
     # Services use transactions and repositories, never the ORM models themselves.
     ("services", "db"): frozenset({"scalebot.db.engine", "scalebot.db.repository"}),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -12,12 +13,12 @@ from sqlalchemy.engine import make_url
 
 from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
-from scalebot.db.engine import Database
+from scalebot.db.engine import Database, DatabaseInUse
 from scalebot.domain.clock import utc_now
 from scalebot.grading.feedback import Grader
 from scalebot.grading.rubric import RubricGrader
 from scalebot.scheduling.scheduler import RoundScheduler
-from scalebot.services.context import AppContext, Messenger
+from scalebot.services.context import AppContext, DeliveryPolicy, Messenger
 from scalebot.services.questions import sync_questions
 from scalebot.settings import Settings, SettingsError
 
@@ -52,10 +53,34 @@ async def build_context(
 ) -> AppContext:
     """Open the database, load the bank and sync it; return the shared context."""
     database = await open_database(settings)
-    ctx = AppContext(database, load_bank(), build_grader(settings), dict(messengers or {}))
+    try:
+        database.lock_exclusively()
+    except DatabaseInUse as exc:
+        await database.dispose()
+        raise SettingsError(f"SCALEBOT_DATABASE_URL: {exc}") from None
+    ctx = AppContext(
+        database,
+        load_bank(),
+        build_grader(settings),
+        dict(messengers or {}),
+        delivery=delivery_policy(settings),
+    )
     report = await sync_questions(ctx, now=utc_now())
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
     return ctx
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    """Leases, timeouts, retries and the cap on round posts, from the settings."""
+    delivery = settings.delivery
+    return DeliveryPolicy(
+        lease=timedelta(seconds=delivery.lease),
+        post_timeout=timedelta(seconds=delivery.post_timeout),
+        settle=timedelta(seconds=min(10.0, delivery.post_timeout)),
+        watchdog_every=timedelta(seconds=delivery.watchdog_interval),
+        retry_base=timedelta(seconds=delivery.retry_base),
+        round_jobs=delivery.round_jobs,
+    )
 
 
 def build_grader(settings: Settings) -> Grader:

@@ -12,6 +12,7 @@ from scalebot.domain.schedule import ScheduleError, parse_time, parse_zone
 from scalebot.grading.settings import LLMSettings
 from scalebot.platforms.discord.settings import DiscordSettings
 from scalebot.platforms.slack.settings import SlackSettings
+from scalebot.scheduling.settings import DeliverySettings
 
 T = TypeVar("T", bound=BaseSettings)
 Platform = Literal["console", "slack", "discord", "all"]
@@ -46,9 +47,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )
+    shutdown_grace: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Seconds to finish answers and posts in flight after SIGTERM or SIGINT.",
+    )
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
 
     @field_validator("timezone")
     @classmethod
@@ -102,6 +110,7 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "discord": DiscordSettings,
     "slack": SlackSettings,
     "llm": LLMSettings,
+    "delivery": DeliverySettings,
 }
 
 

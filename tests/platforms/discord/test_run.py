@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from scalebot.app import build_context, run_bot
+from scalebot.app import build_context, open_database, run_bot
+from scalebot.bank.loader import load_bank
 from scalebot.domain.schedule import Days, Schedule, parse_time
+from scalebot.grading.rubric import RubricGrader
 from scalebot.services import channels, rounds
+from scalebot.services.context import AppContext
 from scalebot.settings import Settings, load_settings
 from tests.platforms.discord.conftest import DISCORD_CHANNEL
 from tests.platforms.discord.fake_discord import APP_ID, CHANNEL_ID, TOKEN, FakeDiscord
@@ -55,8 +58,11 @@ async def enroll_due_channel(settings: Settings) -> None:
 
 
 async def round_marked_posted(settings: Settings) -> None:
-    """Wait until the posted round is recorded (it is stored right after the post returns)."""
-    ctx = await build_context(settings)
+    """Wait until the posted round is recorded (it is stored right after the post returns).
+
+    The bot holds the SQLite file, so this reads it without taking the process lock.
+    """
+    ctx = AppContext(await open_database(settings), load_bank(), RubricGrader())
     try:
         for _ in range(500):
             if await rounds.latest_post_time(ctx, channel=DISCORD_CHANNEL) is not None:
