@@ -1,14 +1,15 @@
-"""Finding a round from its posted message (thread answers), and /scale today staying private."""
+"""Thread answers: finding the round from its message, grading once per delivery; /scale today."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from scalebot.domain.refs import ChannelRef
+from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.domain.replies import Tone
 from scalebot.domain.schedule import Days, Schedule, parse_time
-from scalebot.services import channels, rounds
+from scalebot.services import answers, channels, rounds
 from scalebot.services.commands import Invocation, run_command
-from scalebot.services.context import AppContext
+from scalebot.services.context import AppContext, reply_of
 from tests.conftest import ALICE, CHANNEL
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -41,3 +42,71 @@ async def test_today_is_a_private_reply(ctx: AppContext) -> None:
     reply = await run_command(ctx, Invocation(CHANNEL, ALICE, False, NOW), "today")
     assert reply.private
     assert reply.body
+
+
+async def _alice() -> UserRef:
+    return ALICE
+
+
+async def test_a_thread_reply_is_graded_once_per_delivery(ctx: AppContext) -> None:
+    round_id = await posted_round(ctx)
+
+    async def reply(event_id: str, text: str) -> answers.AnswerOutcome | None:
+        return await answers.answer_in_thread(
+            ctx,
+            channel=CHANNEL,
+            message_ref=f"msg-{round_id}",
+            event_id=event_id,
+            author=_alice,
+            text=text,
+            now=NOW,
+        )
+
+    first = await reply("e1", "Shard the data and add replicas because load grows.")
+    assert first is not None
+    assert (first.round_id, first.stored) == (round_id, True)
+    assert await reply("e1", "the same delivery again") is None
+    later = await reply("e2", "Just a comment in the discussion.")
+    assert later is not None
+    assert not later.stored  # a thread reply never replaces the member's answer
+
+
+async def test_a_reply_outside_a_question_thread_is_not_graded_and_asks_nobody(
+    ctx: AppContext,
+) -> None:
+    await posted_round(ctx)
+    asked: list[str] = []
+
+    async def author() -> UserRef:
+        asked.append("looked up")
+        return ALICE
+
+    outcome = await answers.answer_in_thread(
+        ctx,
+        channel=CHANNEL,
+        message_ref="msg-other",
+        event_id="e3",
+        author=author,
+        text="hello",
+        now=NOW,
+    )
+    assert outcome is None
+    assert asked == []
+
+
+async def test_bad_input_becomes_the_error_reply(ctx: AppContext) -> None:
+    round_id = await posted_round(ctx)
+    reply = await reply_of(
+        answers.answer_in_thread(
+            ctx,
+            channel=CHANNEL,
+            message_ref=f"msg-{round_id}",
+            event_id="e4",
+            author=_alice,
+            text="   ",
+            now=NOW,
+        )
+    )
+    assert reply is not None
+    assert reply.tone is Tone.ERROR
+    assert reply.title == answers.EMPTY_ANSWER

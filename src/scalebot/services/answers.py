@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -14,12 +16,13 @@ from scalebot.domain.replies import Reply
 from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
-from scalebot.services import rounds
+from scalebot.services import events, rounds
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_of
 from scalebot.services.replies import feedback_reply
 
+log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3
 KEPT_EARLIER = (
     "Your earlier answer to this round stands; this reply got feedback only. "
@@ -84,6 +87,39 @@ async def submit_answer(
             # The member's answer arrived twice at once; a retry sees the first and replaces it.
             continue
     return await _submit(ctx, channel, user, text, now, target, feedback, replace_existing)
+
+
+async def answer_in_thread(
+    ctx: AppContext,
+    *,
+    channel: ChannelRef,
+    message_ref: str,
+    event_id: str,
+    author: Callable[[], Awaitable[UserRef]],
+    text: str,
+    now: datetime,
+) -> AnswerOutcome | None:
+    """Grade a reply in a question's thread, once per delivery; None when there is none to grade.
+
+    The reply never replaces an answer the member already gave (threads are for discussion
+    too). `author` is called only for a first delivery in a question's thread, so a platform
+    looks the member up only then. A UserError (empty, too long) reaches the caller.
+    """
+    round_id = await rounds.round_for_message(ctx, channel=channel, message_ref=message_ref)
+    if round_id is None:
+        return None
+    if not await events.first_delivery(ctx, platform=channel.platform, event_id=event_id, now=now):
+        log.info("ignored a repeated delivery of %s", event_id)
+        return None
+    return await submit_answer(
+        ctx,
+        channel=channel,
+        user=await author(),
+        text=text,
+        now=now,
+        round_id=round_id,
+        replace_existing=False,
+    )
 
 
 async def grade_answer(grader: Grader, question: Question, text: str) -> Feedback:

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, overload
 
 from scalebot.db.engine import Database
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import QuestionBank
 from scalebot.domain.refs import ChannelRef
-from scalebot.domain.replies import Reply
+from scalebot.domain.replies import Reply, error
+from scalebot.domain.schedule import ScheduleError
 from scalebot.grading.feedback import Grader
 
 MAX_ANSWER_CHARS = 4000
@@ -20,6 +21,28 @@ MAX_ANSWER_CHARS = 4000
 
 class UserError(Exception):
     """Bad input from a member: the message says, in one line, what to do instead."""
+
+
+class HasReply(Protocol):
+    """A use case's result that carries the reply to show."""
+
+    @property
+    def reply(self) -> Reply:
+        """The reply for the member."""
+        ...
+
+
+@overload
+async def reply_of(call: Awaitable[HasReply]) -> Reply: ...
+@overload
+async def reply_of(call: Awaitable[HasReply | None]) -> Reply | None: ...
+async def reply_of(call: Awaitable[HasReply | None]) -> Reply | None:
+    """Await one use case for its reply; bad input becomes the error reply that explains it."""
+    try:
+        result = await call
+    except (UserError, ScheduleError) as exc:
+        return error(str(exc))
+    return None if result is None else result.reply
 
 
 class ChannelUnavailable(Exception):

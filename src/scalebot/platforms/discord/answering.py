@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from scalebot.domain.replies import Reply, error
-from scalebot.platforms.discord.identity import PLATFORM, Interaction, channel_ref, user_ref
+from scalebot.domain.refs import UserRef
+from scalebot.domain.replies import Reply
+from scalebot.platforms.discord.identity import Interaction, channel_ref, user_ref
 from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.render import content, render
-from scalebot.services import answers, events, rounds
-from scalebot.services.context import MAX_ANSWER_CHARS, UserError
+from scalebot.services import answers
+from scalebot.services.context import MAX_ANSWER_CHARS, reply_of
 
 if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
@@ -129,8 +130,8 @@ async def submit_form(interaction: Interaction, round_id: int) -> None:
     client, invoked = started
     data: Mapping[str, Any] = interaction.data or {}
     text = submitted_text(data.get("components", []))
-    try:
-        outcome = await answers.submit_answer(
+    reply = await reply_of(
+        answers.submit_answer(
             client.ctx,
             channel=invoked.channel,
             user=invoked.user,
@@ -138,9 +139,7 @@ async def submit_form(interaction: Interaction, round_id: int) -> None:
             now=invoked.now,
             round_id=round_id or None,
         )
-        reply = outcome.reply
-    except UserError as exc:
-        reply = error(str(exc))
+    )
     await send_reply(interaction, reply)
 
 
@@ -155,30 +154,26 @@ async def answer_in_thread(client: ScaleClient, message: discord.Message) -> boo
         or not isinstance(thread, discord.Thread)
     ):
         return False
-    channel = channel_ref(message.guild.id, thread, thread.id)
+    guild_id = message.guild.id
+    channel = channel_ref(guild_id, thread, thread.id)
     assert channel is not None
-    round_id = await rounds.round_for_message(
-        client.ctx, channel=channel, message_ref=thread_ref(thread.id)
-    )
-    if round_id is None:
-        return False
-    now = client.clock()
-    event_id = f"message:{message.id}"
-    if not await events.first_delivery(client.ctx, platform=PLATFORM, event_id=event_id, now=now):
-        return False
-    try:
-        outcome = await answers.submit_answer(
+
+    async def author() -> UserRef:
+        return user_ref(guild_id, message.author)
+
+    reply = await reply_of(
+        answers.answer_in_thread(
             client.ctx,
             channel=channel,
-            user=user_ref(message.guild.id, message.author),
+            message_ref=thread_ref(thread.id),
+            event_id=f"message:{message.id}",
+            author=author,
             text=message.content,
-            now=now,
-            round_id=round_id,
-            replace_existing=False,  # the thread is for discussion too
+            now=client.clock(),
         )
-        reply = outcome.reply
-    except UserError as exc:
-        reply = error(str(exc))
+    )
+    if reply is None:
+        return False
     await send_privately(message, reply)
     return True
 

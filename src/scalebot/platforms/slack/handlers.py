@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -13,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from scalebot.domain.clock import Clock
-from scalebot.domain.refs import ChannelRef
+from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
@@ -27,9 +26,9 @@ from scalebot.platforms.slack.render import (
     answer_modal,
     message,
 )
-from scalebot.services import answers, events, rounds
+from scalebot.services import answers, rounds
 from scalebot.services.commands import Invocation, run_command
-from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError, reply_of
 
 log = logging.getLogger(__name__)
 ANSWERED_REACTION = "white_check_mark"
@@ -204,8 +203,8 @@ class SlackHandlers:
         target = ModalTarget.load(view.get("private_metadata") or "")
         channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
         member = await self._member(client, channel.workspace_id, body["user"]["id"])
-        try:
-            outcome = await answers.submit_answer(
+        reply = await reply_of(
+            answers.submit_answer(
                 self.ctx,
                 channel=channel,
                 user=member.ref,
@@ -213,9 +212,7 @@ class SlackHandlers:
                 now=self.clock(),
                 round_id=target.round_id,
             )
-            reply = outcome.reply
-        except UserError as exc:
-            reply = error(str(exc))
+        )
         await self._tell_privately(client, channel, member, reply, target.response_url)
 
     async def _tell_privately(
@@ -257,44 +254,28 @@ class SlackHandlers:
         if not self.thread_answers or thread_ts is None:
             return
         channel = ChannelRef(PLATFORM, _team(context, body), event["channel"])
-        round_id = await rounds.round_for_message(self.ctx, channel=channel, message_ref=thread_ts)
-        if round_id is None:
-            return
-        event_id = str(body.get("event_id") or f"{event['channel']}:{event['ts']}")
-        now = self.clock()
-        if not await events.first_delivery(self.ctx, platform=PLATFORM, event_id=event_id, now=now):
-            log.info("ignored a retried delivery of %s", event_id)
-            return
-        member = await self._member(client, channel.workspace_id, event["user"])
-        reply = await self._grade_thread_reply(channel, member, event, round_id, now)
+        members: list[Member] = []
+
+        async def author() -> UserRef:
+            members.append(await self._member(client, channel.workspace_id, event["user"]))
+            return members[0].ref
+
+        reply = await reply_of(
+            answers.answer_in_thread(
+                self.ctx,
+                channel=channel,
+                message_ref=thread_ts,
+                event_id=str(body.get("event_id") or f"{event['channel']}:{event['ts']}"),
+                author=author,
+                text=unescape(event.get("text") or ""),
+                now=self.clock(),
+            )
+        )
         if reply is None:
             return
         if reply.tone is not Tone.ERROR:
             await _react(client, channel, event["ts"])
-        await self._tell_privately(client, channel, member, reply, None, thread_ts)
-
-    async def _grade_thread_reply(
-        self,
-        channel: ChannelRef,
-        member: Member,
-        event: dict[str, Any],
-        round_id: int,
-        now: datetime,
-    ) -> Reply | None:
-        """Submit the reply's text as an answer to the thread's round."""
-        try:
-            outcome = await answers.submit_answer(
-                self.ctx,
-                channel=channel,
-                user=member.ref,
-                text=unescape(event.get("text") or ""),
-                now=now,
-                round_id=round_id,
-                replace_existing=False,  # the thread is for discussion too
-            )
-        except UserError as exc:
-            return error(str(exc))
-        return outcome.reply
+        await self._tell_privately(client, channel, members[0], reply, None, thread_ts)
 
 
 def _team(context: AsyncBoltContext, body: dict[str, Any]) -> str:
