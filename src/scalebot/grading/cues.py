@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from scalebot.domain.questions import Criterion, Question
@@ -16,7 +15,7 @@ from scalebot.grading.text import Sentence, offset_of, stem, words
 EVIDENCE_LIMIT = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cue:
     """One cue phrase, stemmed: its stems in order, as a set, and written as one word."""
 
@@ -48,18 +47,18 @@ def _start(sentence: Sentence, hit: Hit) -> int:
     return hit.start if hit.start != _UNKNOWN else _cue_starts(sentence, hit.cue)[0]
 
 
-@lru_cache(maxsize=4096)
+@per_object
 def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
     """Stem every cue once per criterion."""
-    compiled = []
+    compiled: dict[frozenset[str], Cue] = {}
     phrases = criterion.cues + (criterion.zh.cues if criterion.zh else ())
-    for phrase in dict.fromkeys(phrases):
+    for phrase in phrases:
         tokens = words(phrase)
         stems = tuple(dict.fromkeys(stem(t) for t in tokens))
-        if not stems:
-            continue  # a cue without letters or digits could only match everything
-        compiled.append(Cue(phrase, stems, frozenset(stems), stem("".join(tokens))))
-    return tuple(compiled)
+        # A cue without letters or digits could only match everything; a repeat adds nothing.
+        if stems and frozenset(stems) not in compiled:
+            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), stem("".join(tokens)))
+    return tuple(compiled.values())
 
 
 def _window(size: int) -> int:
@@ -84,7 +83,7 @@ def _spans(sentence: Sentence, wanted: Sequence[str]) -> list[int]:
     """Start positions of windows holding every wanted stem, in any order, close together."""
     lists = [sentence.positions(w) for w in wanted]
     window = _window(len(wanted))
-    if all(len(found) == 1 for found in lists):  # the usual case: each word once
+    if max(map(len, lists)) == 1:  # the usual case: each word once
         chosen = [found[0] for found in lists]
         low = min(chosen)
         return [low] if max(chosen) - low <= window else []
@@ -120,8 +119,8 @@ def _affirmed_hit(sentence: Sentence, cue: Cue) -> Hit | None:
 @dataclass(frozen=True)
 class _CompiledRubric:
     cues: tuple[tuple[Cue, ...], ...]
-    # A stem (or joined pair) -> the (criterion, cue) positions whose match needs it.
-    index: Mapping[str, tuple[tuple[int, int], ...]]
+    # A stem (or joined pair) -> the (criterion, cue position, cue) whose match needs it.
+    index: Mapping[str, tuple[tuple[int, int, Cue], ...]]
     keys: frozenset[str]
     # Words that may be the first half of a one-word cue written as two (check point).
     halves: frozenset[str]
@@ -131,14 +130,15 @@ class _CompiledRubric:
 def _compile_rubric(question: Question) -> _CompiledRubric:
     """Compile every cue of a question once and index them by a stem each one needs."""
     cues = tuple(_compile_cues(criterion) for criterion in question.rubric)
-    index: dict[str, list[tuple[int, int]]] = {}
+    index: dict[str, list[tuple[int, int, Cue]]] = {}
     for c, criterion_cues in enumerate(cues):
         for q, cue in enumerate(criterion_cues):
-            keys = {max(cue.stems, key=len)}
+            # A Chinese word if the cue has one: English sentences then never look at it.
+            keys = {max(cue.stems, key=lambda stem: (has_cjk(stem), len(stem)))}
             if len(cue.stems) > 1:
                 keys.add(cue.joined)
             for key in keys:
-                index.setdefault(key, []).append((c, q))
+                index.setdefault(key, []).append((c, q, cue))
     singles = [cue.stems[0] for criterion_cues in cues for cue in criterion_cues]
     halves = {word[:n] for word in singles for n in range(3, len(word) - 1)}
     halves.update(word[:n] for word in singles if has_cjk(word) for n in range(1, len(word)))
@@ -152,16 +152,18 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
 
 def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, list[Hit]]:
     """Return the affirmed cue hits in one sentence, per criterion position, in cue order."""
-    keys = set(sentence.word_stems & rubric.keys)
+    keys: set[str] | frozenset[str] = sentence.word_stems & rubric.keys
     if not rubric.halves.isdisjoint(sentence.tokens):
-        keys.update(j for _, j in sentence.joined_pairs(rubric.halves) if j in rubric.index)
+        keys = set(keys)
+        halves = rubric.halves.intersection(sentence.tokens)
+        keys.update(j for _, j in sentence.joined_pairs(halves) if j in rubric.index)
     if not keys:
         return {}
-    candidates = sorted({pair for key in keys for pair in rubric.index[key]})
+    index = rubric.index
+    candidates = sorted(set().union(*(index[key] for key in keys)))
     negations = may_negate(sentence)
     hits: dict[int, list[Hit]] = {}
-    for c, q in candidates:
-        cue = rubric.cues[c][q]
+    for c, _, cue in candidates:
         if negations:
             hit = _affirmed_hit(sentence, cue)
         elif len(cue.stems) == 1:
@@ -195,10 +197,14 @@ def find_evidence(question: Question, sentences: Sequence[Sentence]) -> list[Fou
                     seen[c].update((hit.cue.stem_set, hit.cue.joined))
                     found[c].append(hit.cue.phrase)
             shown[c].append(Evidence(sentence, tuple(hits)))
-    return [
-        Found(tuple(sorted(e, key=lambda item: -len(item.hits))), tuple(f))
-        for e, f in zip(shown, found, strict=True)
-    ]
+    return [Found(_best_first(e), tuple(f)) for e, f in zip(shown, found, strict=True)]
+
+
+def _best_first(evidence: list[Evidence]) -> tuple[Evidence, ...]:
+    """Most hits first, earliest first among equals."""
+    if len(evidence) < 2:
+        return tuple(evidence)
+    return tuple(sorted(evidence, key=lambda item: -len(item.hits)))
 
 
 def trim(text: str, limit: int = EVIDENCE_LIMIT) -> str:
@@ -236,6 +242,9 @@ def _cuttable(text: str, i: int) -> bool:
 
 def _boundary_before(text: str, end: int) -> int:
     """The nearest boundary at or before `end` (or `end` itself for one endless word)."""
+    if text.isascii():
+        space = text.rfind(" ", max(0, end - 40), end + 1)
+        return end if _cuttable(text, end) or space < 0 else space
     for i in range(end, max(0, end - 40), -1):
         if _cuttable(text, i):
             return i
@@ -244,6 +253,9 @@ def _boundary_before(text: str, end: int) -> int:
 
 def _boundary_after(text: str, start: int, limit: int) -> int:
     """The nearest boundary at or after `start`, never past `limit` (the cue's own offset)."""
+    if text.isascii():
+        space = text.find(" ", start, min(limit, start + 40) + 1)
+        return start if _cuttable(text, start) or space < 0 else space
     for i in range(start, min(limit, start + 40) + 1):
         if _cuttable(text, i):
             return i

@@ -38,6 +38,8 @@ _ZH_LIST_SPLIT = re.compile(
     rf"[,;+，、；/]|(?<=[{CJK_RANGES}])\s+(?=[{CJK_RANGES}])|和|与|及|或者|或"
 )
 _COMPOUND = re.compile(r"[-/_+]")
+# Compound terms hide at most this many function words (state-of-the-art, point-in-time).
+_HIDDEN_IN_TERMS = 4
 _APOSTROPHES = str.maketrans("", "", "'’")
 # Most items of a string of terms are names, compounds or the question's own vocabulary.
 _TERM_SHARE = 0.5
@@ -72,7 +74,7 @@ _TO_GRADER = re.compile(
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
-    "examiner assessor marker override answer 忽略 满分 评分 阅卷 打分 答案 回答 高分 最高分"
+    "examiner assessor marker override 忽略 满分 评分 阅卷 打分 高分 最高分"
 )
 _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
@@ -99,9 +101,10 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
     """
     if len(sentence.tokens) == 1:
         return sentence.stems[0] not in FUNCTION_WORDS
-    claims = len(sentence.word_stems & FUNCTION_WORDS) > 1
-    if claims and not _COMPOUND.search(sentence.text):
-        return False  # the usual sentence: plain function words, no term could hide them
+    function_words = len(sentence.word_stems & FUNCTION_WORDS)
+    claims = function_words > 1
+    if claims and (function_words >= _HIDDEN_IN_TERMS or not _COMPOUND.search(sentence.text)):
+        return False  # the usual sentence: more function words than terms could hide
     if not sentence.chinese and _bare_terms(sentence.text, vocabulary):
         return True
     if claims:
@@ -170,7 +173,12 @@ def _may_address_grader(sentence: Sentence) -> bool:
     """Cheap pre-check: could this sentence match the grader-instruction patterns at all?"""
     if not sentence.word_stems.isdisjoint(_GRADER_STEMS):
         return True
-    return bool(sentence.stems) and sentence.stems[0] in _GRADER_OPENERS
+    if bool(sentence.stems) and sentence.stems[0] in _GRADER_OPENERS:
+        return True
+    form = sentence.form or sentence.text.lower()
+    if "answer" in form:
+        return "this answer" in form or "my answer" in form
+    return not form.isascii() and ("答案" in form or "回答" in form)
 
 
 def to_grader(sentences: Sequence[Sentence], text: str, question: Question) -> list[Sentence]:
@@ -206,7 +214,7 @@ def _given_pairs(question: Question) -> tuple[frozenset[str], frozenset[tuple[st
     for sentence in (s for part in parts for s in analyse(part)):
         pairs.update(itertools.pairwise(sentence.stems))
         stems.update(sentence.stems)
-    return frozenset(stems), frozenset(pairs)
+    return frozenset(stems) - FUNCTION_WORDS, frozenset(pairs)
 
 
 def is_copied(sentence: Sentence, question: Question) -> bool:
@@ -215,7 +223,13 @@ def is_copied(sentence: Sentence, question: Question) -> bool:
     if len(stems) < _COPY_MIN_WORDS:
         return False
     words_given, given = _given_pairs(question)
-    if len(sentence.word_stems & words_given) < _COPY_SHARE * len(sentence.word_stems):
-        return False  # most sentences: too many words of their own for a copy
+    # Most sentences fail at once: a copy shares its first, middle and last word pairs too.
+    ends = len(stems) - 2
+    probes = (stems[0], stems[1]), (stems[ends // 2], stems[ends // 2 + 1]), (stems[-2], stems[-1])
+    if sum(map(given.__contains__, probes)) < 2:
+        return False
+    content = sentence.word_stems - FUNCTION_WORDS
+    if len(content & words_given) < _COPY_SHARE * len(content):
+        return False
     shared = sum(map(given.__contains__, itertools.pairwise(stems)))
     return shared >= _COPY_SHARE * (len(stems) - 1)

@@ -80,8 +80,10 @@ def _denied_after(sentence: Sentence, end: int) -> bool:
         return False
     stems = sentence.stems
     i = end + 1
-    others = 0
     last = min(len(stems), end + 1 + _DENIAL_STEPS)
+    if AFTER_NEGATORS.isdisjoint(stems[i:last]):
+        return False
+    others = 0
     while i < last and i not in sentence.breaks and stems[i] not in AFTER_NEGATORS:
         if stems[i] in _CLAUSE_BREAKS or stems[i] in NEGATORS:
             return False

@@ -34,11 +34,11 @@ class RubricGrader:
     ) -> Feedback:
         """Grade one answer; `also_met` adds criteria another judge proved with quoted evidence."""
         sentences = analyse(text)
-        instructions = {id(s) for s in to_grader(sentences, text, question)}
-        answer = [s for s in sentences if id(s) not in instructions]
+        instructions = to_grader(sentences, text, question)
+        answer = _without(sentences, instructions)
         copied = [s for s in answer if is_copied(s, question)]
         vocabulary = question_vocabulary(question)
-        claims = [s for s in answer if not is_keyword_list(s, vocabulary) and not _among(s, copied)]
+        claims = [s for s in _without(answer, copied) if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
         results = _judge_all(question.rubric, found)
         reasoned = [any(is_reasoned(e.sentence) for e in f.evidence) for f in found]
@@ -62,9 +62,12 @@ class RubricGrader:
         )
 
 
-def _among(sentence: Sentence, group: Sequence[Sentence]) -> bool:
-    """Tell whether this very sentence object is in a (short) group."""
-    return any(sentence is other for other in group)
+def _without(sentences: list[Sentence], dropped: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences except these very ones (usually none)."""
+    if not dropped:
+        return sentences
+    ids = {id(s) for s in dropped}
+    return [s for s in sentences if id(s) not in ids]
 
 
 def _accept(result: CriterionResult, evidence: str | None) -> CriterionResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from scalebot.domain.questions import Question
 from scalebot.grading.feedback import CriterionResult
@@ -94,7 +95,7 @@ def score(
 ) -> Score:
     """Weigh covered points (reasoned ones fully), then discount short, echoed or listed answers."""
     met = [(r, why) for r, why in zip(results, reasoned, strict=True) if r.met]
-    all_stems = [s for sentence in sentences for s in sentence.stems]
+    all_stems = list(chain.from_iterable(sentence.stems for sentence in sentences))
     echo = _is_echo(question, all_stems)
     if not met:
         return Score(0, (_why_nothing(question, all_stems, claims, echo=echo),))

@@ -186,7 +186,7 @@ def _strip_inflection(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # compared by identity; plain attributes are cheaper to set
 class Sentence:
     """One sentence of an answer: its original text, its matching form and its stems in order."""
 
