@@ -9,7 +9,7 @@ from typing import NamedTuple
 from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.chinese import has_cjk
 from scalebot.grading.memo import per_object
-from scalebot.grading.negation import is_negated, may_negate
+from scalebot.grading.negation import NEGATORS, is_negated, may_negate
 from scalebot.grading.text import Sentence, offset_of, stem, words
 
 EVIDENCE_LIMIT = 200
@@ -23,6 +23,7 @@ class Cue:
     stems: tuple[str, ...]
     stem_set: frozenset[str]
     joined: str
+    window: int  # how far apart (in tokens) its words may sit in a sentence
 
 
 class Hit(NamedTuple):
@@ -57,13 +58,21 @@ def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
         stems = tuple(dict.fromkeys(stem(t) for t in tokens))
         # A cue without letters or digits could only match everything; a repeat adds nothing.
         if stems and frozenset(stems) not in compiled:
-            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), stem("".join(tokens)))
+            joined = stem("".join(tokens))
+            window = _window(stems)
+            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), joined, window)
     return tuple(compiled.values())
 
 
-def _window(size: int) -> int:
-    """How far apart (in tokens) the words of a cue of this size may sit in a sentence."""
-    return 3 * size + 2
+def _window(stems: Sequence[str]) -> int:
+    """How far apart (in tokens) a cue's words may sit in a sentence.
+
+    A cue with a negation inside it (不安全, "not reproducible") must be read as written,
+    or "不存在安全问题" would say "unsafe".
+    """
+    if not NEGATORS.isdisjoint(stems):
+        return len(stems) - 1
+    return 3 * len(stems) + 2
 
 
 def _cue_starts(sentence: Sentence, cue: Cue) -> list[int]:
@@ -71,7 +80,7 @@ def _cue_starts(sentence: Sentence, cue: Cue) -> list[int]:
     if len(cue.stems) == 1:
         return sentence.positions(cue.stems[0])
     if cue.stem_set <= sentence.word_stems:
-        starts = _spans(sentence, cue.stems)
+        starts = _spans(sentence, cue.stems, cue.window)
         if starts:
             return starts
     if cue.joined in sentence.word_stems:
@@ -79,10 +88,9 @@ def _cue_starts(sentence: Sentence, cue: Cue) -> list[int]:
     return []
 
 
-def _spans(sentence: Sentence, wanted: Sequence[str]) -> list[int]:
+def _spans(sentence: Sentence, wanted: Sequence[str], window: int) -> list[int]:
     """Start positions of windows holding every wanted stem, in any order, close together."""
     lists = [sentence.positions(w) for w in wanted]
-    window = _window(len(wanted))
     if max(map(len, lists)) == 1:  # the usual case: each word once
         chosen = [found[0] for found in lists]
         low = min(chosen)

@@ -24,9 +24,9 @@ _FUNCTION_WORDS_ZH = """我 我们 你 你们 他们 它 这 那 这个 那个 �
 _CLAIM_WORDS_EN = """about above across after against along among around before behind below
     beneath beside between beyond during except inside instead near off onto outside past since
     through throughout toward towards upon within without not no
-    use add keep make put run ship move need let get send save deploy retrain train serve store
-    switch start stop split set go write read build pick choose prefer avoid try check compare
-    measure monitor track replace reduce cut increase drop turn"""
+    use add keep make put run ship move need let get send save deploy retrain train serve
+    switch go write read build pick choose prefer avoid try compare measure monitor replace
+    reduce increase"""
 # Function words: a sentence with none of them is a bare list of keywords, not a claim.
 FUNCTION_WORDS = stem_all(_FUNCTION_WORDS_EN) | stem_all(_FUNCTION_WORDS_ZH)
 _CLAIM_WORDS = FUNCTION_WORDS | stem_all(_CLAIM_WORDS_EN)
@@ -45,6 +45,7 @@ _APOSTROPHES = str.maketrans("", "", "'’")
 _TERM_SHARE = 0.5
 _LIST_ITEMS = 4
 _LIST_ITEM_WORDS = 1.6
+_TERM_ITEM_WORDS = 2.2
 # A string of this many terms with no function word, preposition or verb is a list too.
 _BARE_TERMS = 5
 # Chinese list items are counted in segmented words: "数据漂移" is two.
@@ -63,7 +64,10 @@ _TO_GRADER = re.compile(
     r"|\bmark\b.{0,160}\bas (?:covered|met)\b"
     r"|^(?:system|assistant|instructions?)\s*:\s*(?:you|the grader|ignore|mark|give|score|award)"
     rf"|^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]"
-    r"|\bsystem override\b"
+    r"|\bsystem override\b|\bthe expected answer (?:is|includes|covers)\b"
+    r"|^(?:assistant|ai|model|grader|reviewer)s? grading\b"
+    r"|\b(?:consider|count|treat|mark) (?:all (?:of )?)?(?:these|them|this|it|everything)"
+    r"(?: as)? (?:fully )?(?:covered|met|satisfied)[.!]?$"
     r"|\bthis answer (?:fully |clearly |already )?(?:covers|addresses|satisfies|meets|hits|ticks)\b"
     r"|\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b"
     # Chinese: ignore the rubric, full marks, mark this answer as covering, note to the grader.
@@ -74,7 +78,7 @@ _TO_GRADER = re.compile(
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
-    "examiner assessor marker override 忽略 满分 评分 阅卷 打分 高分 最高分"
+    "examiner assessor marker override expected covered 忽略 满分 评分 阅卷 打分 高分 最高分"
 )
 _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
@@ -118,7 +122,14 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
     return (
         len(sizes) >= _LIST_ITEMS
         and max(sizes) <= 3
-        and sum(sizes) <= _LIST_ITEM_WORDS * len(sizes)
+        and (
+            sum(sizes) <= _LIST_ITEM_WORDS * len(sizes)
+            # Two-word terms ("stratified sampling, gold questions") when no verb says more.
+            or (
+                sum(sizes) <= _TERM_ITEM_WORDS * len(sizes)
+                and sentence.word_stems.isdisjoint(_CLAIM_WORDS - FUNCTION_WORDS)
+            )
+        )
     )
 
 

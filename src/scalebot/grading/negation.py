@@ -25,15 +25,14 @@ _DENIED_BY = {
 }
 _AFTER_SKIP = stem_all(
     "is are be was were do does really just also "
-    "就 也 都 其实 根本 完全 并 真的 是 就是 倒是 暂时 还"
+    "就 也 都 其实 根本 完全 并 真的 是 就是 倒是 暂时 还 更 那种 这种 那些 这些 事 事情 的话 呢"
 )
 _NOT_REALLY_NEGATING = stem_all(
     "only just merely necessarily matter doubt 只 仅 仅仅 光 只是 仅是 一定 单单 但 只有"
 )
 _CLAUSE_BREAKS = stem_all(
     "but however although though instead rather while so then once because "
-    "但 但是 而是 不过 然而 可是 因为 所以 因此 然后 而且 并且 同时 另外 此外 还要 于是 只要 "
-    "如果 否则"
+    "但 但是 而是 不过 然而 可是 因为 所以 因此 于是 只要 如果 否则 就 才 则"
 )
 # After a comma or colon, these words start a new clause and end a negation's reach.
 _CLAUSE_STARTERS = stem_all(
@@ -85,7 +84,7 @@ def _denied_after(sentence: Sentence, end: int) -> bool:
         return False
     others = 0
     while i < last and i not in sentence.breaks and stems[i] not in AFTER_NEGATORS:
-        if stems[i] in _CLAUSE_BREAKS or stems[i] in NEGATORS:
+        if stems[i] not in _AFTER_SKIP and (stems[i] in _CLAUSE_BREAKS or stems[i] in NEGATORS):
             return False
         others += stems[i] not in _AFTER_SKIP
         if others > _DENIAL_REACH:
