@@ -97,6 +97,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     """Create an async engine for a URL, with SQLite tuned for one writer at a time."""
     parsed = async_url(url)
+    # Errors then never carry statement parameters (answer texts, names) into the logs.
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         # Pooled: the pragmas run once per connection, not once per transaction.
         options.setdefault("pool_size", SQLITE_POOL_SIZE)

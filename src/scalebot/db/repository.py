@@ -500,6 +500,15 @@ class Repository:
             ProcessedEvent, {"platform": platform, "event_id": event_id, "received_at": now}
         )
 
+    async def event_recorded(self, *, platform: str, event_id: str) -> bool:
+        """Tell whether an event id was recorded."""
+        found = await self.session.scalar(
+            select(ProcessedEvent.id).where(
+                ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+            )
+        )
+        return found is not None
+
     async def forget_events_before(self, *, cutoff: datetime) -> int:
         """Drop processed-event records older than a cutoff."""
         result = await self.session.execute(

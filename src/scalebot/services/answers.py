@@ -15,6 +15,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply
 from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
+from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.services import events, rounds
 from scalebot.services.channels import require_channel
@@ -74,6 +75,8 @@ async def submit_answer(
     With `replace_existing=False` (a reply in the question's thread, which may be discussion)
     an answer the member already gave is kept, and the new text only gets feedback.
     """
+    text = clean_text(text)  # PostgreSQL refuses NUL; no control character is worth keeping
+    user = replace(user, display_name=public_name(user.display_name))
     validate_answer(text)
     # A question members see may still await its confirmation: ask the platform first.
     await rounds.confirm_visible(ctx, channel=channel, now=now)
@@ -108,18 +111,27 @@ async def answer_in_thread(
     round_id = await rounds.round_for_message(ctx, channel=channel, message_ref=message_ref)
     if round_id is None:
         return None
-    if not await events.first_delivery(ctx, platform=channel.platform, event_id=event_id, now=now):
+    if await events.handled(ctx, platform=channel.platform, event_id=event_id):
         log.info("ignored a repeated delivery of %s", event_id)
         return None
-    return await submit_answer(
-        ctx,
-        channel=channel,
-        user=await author(),
-        text=text,
-        now=now,
-        round_id=round_id,
-        replace_existing=False,
-    )
+    try:
+        outcome = await submit_answer(
+            ctx,
+            channel=channel,
+            user=await author(),
+            text=text,
+            now=now,
+            round_id=round_id,
+            replace_existing=False,
+        )
+    except UserError:
+        # A refusal (empty, too long) is final: a redelivery would get the same answer.
+        await events.first_delivery(ctx, platform=channel.platform, event_id=event_id, now=now)
+        raise
+    # Recorded only once the answer is stored, so a redelivery retries a failed one.
+    if not await events.first_delivery(ctx, platform=channel.platform, event_id=event_id, now=now):
+        return None  # a concurrent delivery of the same event got there first
+    return outcome
 
 
 async def grade_answer(grader: Grader, question: Question, text: str) -> Feedback:

@@ -20,10 +20,12 @@ from scalebot.domain.schedule import (
     parse_zone,
 )
 from scalebot.services import answers, channels, members, rounds, standings
-from scalebot.services.context import AppContext, UserError
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
 
 ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
+# An answer at the limit, plus the command word and some spacing.
+MAX_COMMAND_CHARS = MAX_ANSWER_CHARS + 100
 SETUP_USAGE = (
     "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
 )
@@ -44,6 +46,8 @@ Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
 
 async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
     """Run the text after `/scale` and return the reply; bad input gets a one-line message."""
+    if len(text) > MAX_COMMAND_CHARS:  # before any parsing: shlex is slow on huge text
+        return error(too_long(text))
     name, rest = _split_first(text)
     handler = _HANDLERS.get(name.lower())
     if handler is None:
@@ -52,6 +56,14 @@ async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Rep
         return await handler(ctx, invocation, _words(rest), rest)
     except (UserError, ScheduleError) as exc:
         return error(str(exc))
+
+
+def too_long(text: str) -> str:
+    """The refusal of a command too long to be an answer."""
+    return (
+        f"That command is {len(text):,} characters; answers may be {MAX_ANSWER_CHARS:,}. "
+        "Shorten it and send it again."
+    )
 
 
 def _split_first(text: str) -> tuple[str, str]:

@@ -15,6 +15,12 @@ async def first_delivery(ctx: AppContext, *, platform: str, event_id: str, now: 
         return await repo.record_event(platform=platform, event_id=event_id, now=now)
 
 
+async def handled(ctx: AppContext, *, platform: str, event_id: str) -> bool:
+    """Tell whether an event was already handled (recorded by first_delivery)."""
+    async with ctx.reading() as repo:
+        return await repo.event_recorded(platform=platform, event_id=event_id)
+
+
 async def prune_events(ctx: AppContext, *, now: datetime) -> int:
     """Forget event ids older than any platform retries."""
     async with ctx.writing() as repo:

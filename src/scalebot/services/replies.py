@@ -9,6 +9,7 @@ from datetime import date
 from scalebot.domain.questions import Question
 from scalebot.domain.replies import Field, Reply, Tone
 from scalebot.domain.rounds import RoundSummary
+from scalebot.domain.untrusted import public_name
 from scalebot.grading.cues import trim
 from scalebot.grading.feedback import CriterionResult, Feedback
 
@@ -166,10 +167,10 @@ def leaderboard_reply(
 
 def _standing_line(row: Standing, *, by_points: bool) -> str:
     """Format one leaderboard line."""
-    you = " (you)" if row.is_viewer else ""
+    name = public_name(row.name) + (" (you)" if row.is_viewer else "")
     if by_points:
-        return f"{row.rank}. {row.name}{you}: {row.points} points"
-    return f"{row.rank}. {row.name}{you}: {row.streak}-round streak · {row.points} points"
+        return f"{row.rank}. {name}: {row.points} points"
+    return f"{row.rank}. {name}: {row.streak}-round streak · {row.points} points"
 
 
 def streak_reply(*, current: int, longest: int, answered_open_round: bool) -> Reply:

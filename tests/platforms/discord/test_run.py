@@ -111,6 +111,7 @@ async def test_run_all_serves_slack_and_discord_in_one_process(
         "SCALEBOT_DISCORD_GATEWAY_URL": fake.gateway_url,
         "SCALEBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
         "SCALEBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SCALEBOT_SLACK_RESPONSE_HOSTS": "127.0.0.1",
         "SCALEBOT_SLACK_API_URL": slack.api_url,
     }
     command = ["-m", "scalebot", "run", "all", "--http", "--host", "127.0.0.1", "--port"]

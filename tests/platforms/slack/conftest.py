@@ -56,6 +56,7 @@ def config_for(fake: FakeSlack, **overrides: Any) -> SlackConfig:
         bot_token=BOT_TOKEN,
         app_token=APP_TOKEN,
         signing_secret=SIGNING_SECRET,
+        response_hosts=frozenset({"127.0.0.1"}),
     )
     return replace(config, **overrides)
 

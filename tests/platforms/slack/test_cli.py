@@ -95,6 +95,7 @@ async def test_run_slack_http_serves_signed_commands(tmp_path: Path) -> None:
         "SCALEBOT_DATA_DIR": str(tmp_path / "data"),
         "SCALEBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
         "SCALEBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SCALEBOT_SLACK_RESPONSE_HOSTS": "127.0.0.1",
         "SCALEBOT_SLACK_API_URL": fake.api_url,
         "SCALEBOT_LOG_LEVEL": "WARNING",
     }

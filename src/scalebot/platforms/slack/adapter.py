@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from scalebot.domain.clock import Clock, utc_now
@@ -17,6 +20,7 @@ from scalebot.platforms.slack.handlers import SlackHandlers
 from scalebot.platforms.slack.manifest import EVENTS_PATH
 from scalebot.platforms.slack.messenger import SlackMessenger, api_error
 from scalebot.platforms.slack.oauth import oauth_settings
+from scalebot.platforms.slack.verification import VERIFIED, request_gate, slack_hosted
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
 
@@ -53,9 +57,15 @@ class SlackAdapter:
             process_before_response=process_before_response,
             logger=logging.getLogger("scalebot.slack.bolt"),
         )
+        self.app.middleware(self._admit)
         SlackHandlers(
-            ctx, admin_ids=config.admin_ids, thread_answers=config.thread_answers, clock=clock
+            ctx,
+            admin_ids=config.admin_ids,
+            thread_answers=config.thread_answers,
+            clock=clock,
+            response_hosts=config.response_hosts,
         ).register(self.app)
+        self.installed_team: str | None = None
         self._closed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -64,11 +74,27 @@ class SlackAdapter:
     def web_app(self) -> web.Application:
         """Bolt's aiohttp app (events, commands, interactions, OAuth) plus GET /healthz."""
         application = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
+        application.middlewares.append(request_gate(self.config.signing_secret, EVENTS_PATH))
         routes = application.router.routes()
         paths = {getattr(route.resource, "canonical", None) for route in routes}
         if HEALTH_PATH not in paths:
             application.router.add_get(HEALTH_PATH, self._health)
         return application
+
+    async def _admit(
+        self, context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Let a request through only from our workspace and with a response URL on Slack."""
+        if self.installed_team is not None and context.team_id != self.installed_team:
+            log.warning("refused a request from another workspace (%s)", context.team_id)
+            return BoltResponse(status=403, body={"error": "this app serves another workspace"})
+        url = body.get("response_url")
+        if url is not None and not slack_hosted(url, self.config.response_hosts):
+            log.warning("refused a request whose response_url is not on Slack's hosts")
+            return BoltResponse(status=400, body={"error": "response_url is not Slack's"})
+        context[VERIFIED] = True
+        await next()
+        return None
 
     async def _health(self, request: web.Request) -> web.Response:
         """200 when the database answers, 503 otherwise."""
@@ -92,11 +118,12 @@ class SlackAdapter:
         if self.config.bot_token is None:
             return
         try:
-            await self.clients.app_client.auth_test()
+            found = await self.clients.app_client.auth_test()
         except SlackApiError as exc:
             raise SettingsError(
                 f"SCALEBOT_SLACK_BOT_TOKEN: Slack rejected the token ({api_error(exc)})"
             ) from None
+        self.installed_team = str(found["team_id"])
 
     async def _serve_http(self) -> None:
         """Serve /slack/events (and the install flow and /healthz) on host:port."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scalebot.platforms.slack.verification import SLACK_RESPONSE_HOSTS
 from scalebot.settings import Settings, SettingsError
 
 BOT_TOKEN_NEEDED = (
@@ -39,6 +40,7 @@ class SlackConfig:
     signing_secret: str = field(default="", repr=False)
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
+    response_hosts: frozenset[str] = SLACK_RESPONSE_HOSTS
 
     @property
     def oauth(self) -> bool:
@@ -76,6 +78,7 @@ def slack_config(settings: Settings) -> SlackConfig:
         signing_secret=_secret(settings.slack.signing_secret) or "",
         client_id=client_id,
         client_secret=client_secret,
+        response_hosts=frozenset(host.lower() for host in settings.slack.response_hosts),
     )
     _check_mode(config)
     return config

@@ -15,6 +15,7 @@ from scalebot.domain.clock import Clock
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
+from scalebot.domain.untrusted import parse_id
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
 from scalebot.platforms.slack.render import (
@@ -26,8 +27,9 @@ from scalebot.platforms.slack.render import (
     answer_modal,
     message,
 )
+from scalebot.platforms.slack.verification import VERIFIED, slack_hosted
 from scalebot.services import answers, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import MAX_COMMAND_CHARS, Invocation, run_command, too_long
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError, reply_of
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ ANSWERED_REACTION = "white_check_mark"
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
 )
+STALE_BUTTON = "This button or form is out of date: use /scale answer instead."
 FILE_SENT = "Sent to you as a file in a direct message from scalebot."
 CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
 CANNOT_SEND_FILE = "I could not send you the file ({error}): try again later."
@@ -63,9 +66,11 @@ class SlackHandlers:
         admin_ids: Collection[str],
         thread_answers: bool,
         clock: Clock,
+        response_hosts: Collection[str],
     ) -> None:
         """Handle events for one app."""
         self.ctx = ctx
+        self.response_hosts = response_hosts
         self.admin_ids = admin_ids
         self.thread_answers = thread_answers
         self.clock = clock
@@ -78,11 +83,15 @@ class SlackHandlers:
         app.event("message")(self.on_message)
         app.error(self.on_error)
 
-    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        """Log an unexpected failure and, where Slack gave a response URL, apologise privately."""
-        log.error("Slack request failed", exc_info=error)
+    async def on_error(
+        self, error: Exception, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """Log an unexpected failure and, for a verified request, apologise privately."""
+        log.error("Slack request failed (%s)", type(error).__name__, exc_info=error)
+        if not context.get(VERIFIED):
+            return  # Bolt runs this for requests that failed verification too
         response_url = body.get("response_url")
-        if isinstance(response_url, str) and response_url:
+        if isinstance(response_url, str) and slack_hosted(response_url, self.response_hosts):
             apology = message(error_reply(SOMETHING_WENT_WRONG))
             await AsyncRespond(response_url=response_url)(
                 response_type="ephemeral", replace_original=False, **apology.as_kwargs()
@@ -103,7 +112,11 @@ class SlackHandlers:
     ) -> None:
         """Acknowledge at once, then run the subcommand and answer privately."""
         await ack()
-        text = unescape(command.get("text") or "")
+        raw = command.get("text") or ""
+        if len(raw) > MAX_COMMAND_CHARS:  # refused before any parsing or lookup
+            await respond(response_type="ephemeral", **message(error(too_long(raw))).as_kwargs())
+            return
+        text = unescape(raw)
         channel = ChannelRef(PLATFORM, _team(context, command), command["channel_id"])
         if wants_modal(text):
             target = ModalTarget(channel.channel_id, None, command.get("response_url"))
@@ -158,9 +171,9 @@ class SlackHandlers:
     ) -> None:
         """The Answer button on a daily post: open the form for that round."""
         await ack()
-        try:
-            round_id = int(action.get("value", ""))
-        except ValueError:
+        round_id = parse_id(action.get("value"))
+        if round_id is None:
+            await respond(response_type="ephemeral", **message(error(STALE_BUTTON)).as_kwargs())
             return
         channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
         target = ModalTarget(channel.channel_id, round_id, body.get("response_url"))
@@ -199,8 +212,12 @@ class SlackHandlers:
         except UserError as exc:
             await ack(response_action="errors", errors={ANSWER_BLOCK: str(exc)})
             return
+        try:
+            target = ModalTarget.load(view.get("private_metadata") or "")
+        except ValueError:
+            await ack(response_action="errors", errors={ANSWER_BLOCK: STALE_BUTTON})
+            return
         await ack()
-        target = ModalTarget.load(view.get("private_metadata") or "")
         channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
         member = await self._member(client, channel.workspace_id, body["user"]["id"])
         reply = await reply_of(
@@ -226,7 +243,7 @@ class SlackHandlers:
     ) -> None:
         """An ephemeral message: through the response URL when there is one, else the API."""
         posted = message(reply)
-        if response_url:
+        if response_url and slack_hosted(response_url, self.response_hosts):
             sent = await AsyncRespond(response_url=response_url)(
                 response_type="ephemeral", replace_original=False, **posted.as_kwargs()
             )
@@ -281,7 +298,9 @@ class SlackHandlers:
 def _team(context: AsyncBoltContext, body: dict[str, Any]) -> str:
     """The workspace (team) id of a request."""
     team = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
-    return str(team)
+    if not isinstance(team, str) or not team:
+        raise ValueError("the request names no workspace")
+    return team
 
 
 def _submitted_text(view: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.untrusted import parse_id
 from scalebot.platforms.chunks import pack_lines
 
 Block = dict[str, Any]
@@ -170,13 +171,12 @@ class ModalTarget:
         data = json.loads(raw)
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             raise ValueError("not scalebot modal metadata")
-        round_id = data.get("r")
+        raw_round = data.get("r")
+        round_id = None if raw_round is None else parse_id(raw_round)
+        if raw_round is not None and (round_id is None or not isinstance(raw_round, int)):
+            raise ValueError("not a round id")
         url = data.get("u")
-        return cls(
-            data["c"],
-            round_id if isinstance(round_id, int) else None,
-            url if isinstance(url, str) else None,
-        )
+        return cls(data["c"], round_id, url if isinstance(url, str) else None)
 
 
 def answer_modal(target: ModalTarget, *, question: Reply | None, max_chars: int) -> Block:

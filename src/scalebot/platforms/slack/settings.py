@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
 _URL = re.compile(r"([a-zA-Z]+)://[^/\s]+(/\S*)?")
@@ -47,6 +48,18 @@ class SlackSettings(BaseSettings):
     thread_answers: bool = Field(
         default=True, description="Grade replies in the Slack question's thread."
     )
+    response_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["hooks.slack.com", "hooks.slack-gov.com"],
+        description="Comma-separated hosts a Slack response_url may point at.",
+    )
+
+    @field_validator("response_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        """Read a comma-separated list of host names."""
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("bot_token", "app_token")
     @classmethod
