@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -57,6 +58,28 @@ async def apologise(interaction: discord.Interaction[Any]) -> None:
         log.warning("could not tell the member that the command failed", exc_info=True)
 
 
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Make every gateway event parser drop an event it cannot parse instead of raising.
+
+    discord.py lets a parser's exception close the connection, so one malformed event
+    would stop the process (and, under `run all`, Slack with it).
+    """
+    for event, parse in parsers.items():
+        parsers[event] = _dropping(event, parse)
+
+
+def _dropping(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The parser, logging and dropping an event that fails to parse."""
+
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as exc:  # the payload is never logged: it carries member text
+            log.warning("dropped a %s event that failed to parse (%s)", event, type(exc).__name__)
+
+    return guarded
+
+
 class ScaleClient(discord.AutoShardedClient):
     """One Discord process: its shards, the /scale tree, and the services context."""
 
@@ -80,6 +103,7 @@ class ScaleClient(discord.AutoShardedClient):
         self.ctx = ctx
         self.config = config
         self.clock = clock
+        guard_parsers(self._connection.parsers)
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
         self.add_dynamic_items(AnswerButton)
