@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 import pytest
@@ -84,3 +85,23 @@ async def test_concurrent_answers_by_one_member_store_one_answer(
     assert len(stored) == 1
     assert streak is not None
     assert (streak.current, streak.points) == (1, outcomes[0].feedback.score)
+
+
+async def test_simultaneous_first_setups_enroll_once_and_tell_the_rest(
+    processes: list[AppContext],
+) -> None:
+    from scalebot.services.commands import Invocation, run_command
+
+    admin = Invocation(channel=CHANNEL, user=ALICE, is_admin=True, now=NOW)
+    await run_command(processes[0], admin, "admin setup 09:00 UTC")  # the workspace exists
+    names = [f"C-new-{n}" for n in range(8)]
+    for name in names:  # several tries: each is a race between three processes
+        first = replace(admin, channel=replace(CHANNEL, channel_id=name))
+        setups = [run_command(c, first, "admin setup 09:00 UTC") for c in processes[:3]]
+        titles = sorted(reply.title for reply in await asyncio.gather(*setups))
+        assert titles[-1].startswith("This channel is enrolled")
+        for title in titles[:-1]:
+            assert title.startswith(("This channel is enrolled", "This channel is already"))
+    async with processes[0].reading() as repo:
+        refs = [channel.external_id for channel, _ in await repo.channel_refs()]
+    assert sorted(refs) == sorted([CHANNEL.channel_id, *names])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scalebot.db.engine import WriteConflict
 from scalebot.db.models import Channel, Workspace
 from scalebot.db.repository import Repository
 from scalebot.domain.refs import ChannelRef
@@ -15,6 +16,11 @@ from scalebot.services.context import AppContext, UserError
 NOT_ENROLLED = (
     "This channel is not enrolled: an admin can enroll it with "
     "/scale admin setup HH:MM ZONE [daily|weekdays]."
+)
+
+JUST_ENROLLED = (
+    "This channel is already enrolled: another admin set it up a moment ago. "
+    "Run /scale admin setup again to change its schedule."
 )
 
 
@@ -63,6 +69,17 @@ async def enroll_channel(
     now: datetime,
 ) -> ChannelInfo:
     """Enroll a channel, or change its schedule and make it active again."""
+    try:
+        return await _enroll(ctx, channel, schedule, now)
+    except WriteConflict:
+        # Another process enrolled it between our look and our insert.
+        raise UserError(JUST_ENROLLED) from None
+
+
+async def _enroll(
+    ctx: AppContext, channel: ChannelRef, schedule: Schedule, now: datetime
+) -> ChannelInfo:
+    """Insert or update the channel's row in one write transaction."""
     async with ctx.writing() as repo:
         workspace = await repo.get_or_create_workspace(
             platform=channel.platform, external_id=channel.workspace_id, now=now
