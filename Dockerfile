@@ -20,5 +20,7 @@ USER scalebot
 WORKDIR /home/scalebot
 VOLUME ["/data"]
 EXPOSE 3000
-# Upgrade the schema, then start the platform(s) named by SCALEBOT_PLATFORM.
-CMD ["sh", "-c", "scalebot db upgrade && exec scalebot run"]
+# scalebot itself is PID 1 (exec form, no shell): it upgrades the schema on start, and on
+# SIGTERM (docker stop) finishes the work in flight within SCALEBOT_SHUTDOWN_GRACE, exit 0.
+STOPSIGNAL SIGTERM
+CMD ["scalebot", "run"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Protocol
@@ -127,18 +128,82 @@ def create_adapter(name: str, ctx: AppContext, settings: Settings) -> PlatformAd
 
 
 async def run_bot(settings: Settings, platforms: list[str]) -> None:
-    """Run platform adapters, the scheduler and the database in one event loop until stopped."""
+    """Run platform adapters, the scheduler and the database until SIGTERM or SIGINT."""
     ctx = await build_context(settings)
     adapters = [create_adapter(name, ctx, settings) for name in platforms]
     ctx.messengers = {adapter.name: adapter.messenger for adapter in adapters}
     scheduler = RoundScheduler(ctx)
+    stop = asyncio.Event()
+    handled = _on_stop_signals(stop)
+    starting: asyncio.Task[object] | None = None
     try:
         for adapter in adapters:
             await adapter.start()
-        await scheduler.start()
-        await asyncio.gather(*(adapter.wait_closed() for adapter in adapters))
+        starting = asyncio.create_task(scheduler.start())
+        closed = asyncio.gather(*(adapter.wait_closed() for adapter in adapters))
+        waiting = [asyncio.ensure_future(_all(closed)), asyncio.ensure_future(_until(stop))]
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiting:
+            task.cancel()
     finally:
-        scheduler.shutdown()
-        for adapter in adapters:
+        await _shut_down(ctx, scheduler, adapters, starting, grace=settings.shutdown_grace)
+        for sig in handled:
+            asyncio.get_running_loop().remove_signal_handler(sig)
+
+
+async def _until(stop: asyncio.Event) -> None:
+    await stop.wait()
+
+
+async def _all(closed: asyncio.Future[list[None]]) -> None:
+    await closed
+
+
+def _on_stop_signals(stop: asyncio.Event) -> list[signal.Signals]:
+    """Turn SIGTERM (docker stop) and SIGINT (Ctrl-C) into a graceful stop."""
+    loop = asyncio.get_running_loop()
+    handled = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, _stop_requested, stop, sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+            continue
+        handled.append(sig)
+    return handled
+
+
+def _stop_requested(stop: asyncio.Event, sig: signal.Signals) -> None:
+    log.info("%s: stopping, finishing the work in flight", sig.name)
+    stop.set()
+
+
+async def _shut_down(
+    ctx: AppContext,
+    scheduler: RoundScheduler,
+    adapters: list[PlatformAdapter],
+    starting: asyncio.Task[object] | None,
+    *,
+    grace: float,
+) -> None:
+    """Take no new work, finish answers and posts in flight within the grace, then close."""
+    scheduler.shutdown()
+    busy = len(ctx.inflight)
+    drained = asyncio.gather(
+        ctx.inflight.drain(grace),
+        asyncio.wait_for(scheduler.drain(), grace),
+        return_exceptions=True,
+    )
+    dropped, posts = await drained
+    if starting is not None and not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+    if busy or dropped:
+        log.info("shutdown: %s requests in flight, %s not finished (members told)", busy, dropped)
+    if isinstance(posts, BaseException):
+        log.warning("shutdown: round posts still in flight; the watchdog settles them later")
+    for adapter in adapters:
+        try:
             await adapter.stop()
-        await ctx.db.dispose()
+        except Exception:
+            log.exception("closing %s failed", adapter.name)
+    await ctx.db.dispose()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, overload
+from typing import Any, Protocol, overload
 
 from scalebot.db.engine import Database
 from scalebot.db.repository import Repository
@@ -17,6 +19,7 @@ from scalebot.domain.schedule import ScheduleError
 from scalebot.grading.feedback import Grader
 
 MAX_ANSWER_CHARS = 4000
+log = logging.getLogger(__name__)
 
 
 class UserError(Exception):
@@ -47,6 +50,60 @@ async def reply_of(call: Awaitable[HasReply | None]) -> Reply | None:
 
 class ChannelUnavailable(Exception):
     """The platform refuses posts to a channel for good (deleted, archived, bot removed)."""
+
+
+RESTARTING = (
+    "scalebot is restarting and could not finish this: nothing was saved. "
+    "Send it again in a minute."
+)
+# How long telling a member that their request was dropped may take at shutdown.
+ABANDON_TIMEOUT = 3.0
+
+
+class InFlight:
+    """Members' requests being worked on, so a shutdown can finish them or tell the member."""
+
+    def __init__(self) -> None:
+        """Nothing in flight, accepting work."""
+        self.closing = False
+        self._held: dict[asyncio.Task[Any], Callable[[], Awaitable[None]]] = {}
+
+    def __len__(self) -> int:
+        """How many requests are in flight."""
+        return len(self._held)
+
+    async def run(
+        self, work: Coroutine[Any, Any, None], *, abandon: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Do a member's request; once shutting down, refuse it with `abandon` instead."""
+        task = asyncio.current_task()
+        if self.closing or task is None:
+            work.close()
+            await abandon()
+            return
+        self._held[task] = abandon
+        try:
+            await work
+        finally:
+            self._held.pop(task, None)
+
+    async def drain(self, grace: float) -> int:
+        """Stop taking work, wait up to `grace` seconds, then cancel the rest and tell them."""
+        self.closing = True
+        if not self._held:
+            return 0
+        _done, pending = await asyncio.wait(list(self._held), timeout=grace)
+        abandons = [self._held[task] for task in pending if task in self._held]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for abandon in abandons:
+            try:
+                async with asyncio.timeout(ABANDON_TIMEOUT):
+                    await abandon()
+            except Exception as exc:
+                log.warning("could not tell a member their request was dropped: %r", exc)
+        return len(abandons)
 
 
 class PostRefused(Exception):
@@ -110,6 +167,7 @@ class AppContext:
     grader: Grader
     messengers: Mapping[str, Messenger] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    inflight: InFlight = field(default_factory=InFlight)
     # Called with a channel id after its schedule or state changed (the scheduler listens).
     channel_listeners: list[Callable[[int], Awaitable[None]]] = field(default_factory=list)
 

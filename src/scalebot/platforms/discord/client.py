@@ -22,7 +22,7 @@ from scalebot.platforms.discord.handlers import build_scale_group
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import Pacer, share_of_limit
 from scalebot.platforms.discord.render import render
-from scalebot.services.context import AppContext
+from scalebot.services.context import RESTARTING, AppContext
 
 log = logging.getLogger(__name__)
 OOPS = "Something went wrong on scalebot's side. Try again in a minute."
@@ -45,10 +45,19 @@ class ScaleTree(app_commands.CommandTree["ScaleClient"]):
         log.error("/scale command failed", exc_info=error_)
         await apologise(interaction)
 
+    async def _call(self, interaction: discord.Interaction[ScaleClient]) -> None:
+        """Run a command as work in flight: a shutdown finishes it or tells the member."""
 
-async def apologise(interaction: discord.Interaction[Any]) -> None:
+        async def tell_restarting() -> None:
+            await apologise(interaction, RESTARTING)
+
+        inflight = interaction.client.ctx.inflight
+        await inflight.run(super()._call(interaction), abandon=tell_restarting)
+
+
+async def apologise(interaction: discord.Interaction[Any], text: str = OOPS) -> None:
     """Tell the member privately that something failed on our side."""
-    embed = render(error(OOPS)).embed
+    embed = render(error(text)).embed
     try:
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -116,6 +125,14 @@ class ScaleClient(discord.AutoShardedClient):
         round_id = form_round(interaction)
         if round_id is None:
             return
+
+        async def tell_restarting() -> None:
+            await apologise(interaction, RESTARTING)
+
+        await self.ctx.inflight.run(self._submit(interaction, round_id), abandon=tell_restarting)
+
+    async def _submit(self, interaction: discord.Interaction[ScaleClient], round_id: int) -> None:
+        """Grade and store a submitted answer form; an unexpected error gets an apology."""
         try:
             await submit_form(interaction, round_id)
         except Exception:

@@ -30,7 +30,13 @@ from scalebot.platforms.slack.render import (
 from scalebot.platforms.slack.verification import VERIFIED, slack_hosted
 from scalebot.services import answers, rounds
 from scalebot.services.commands import MAX_COMMAND_CHARS, Invocation, run_command, too_long
-from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError, reply_of
+from scalebot.services.context import (
+    MAX_ANSWER_CHARS,
+    RESTARTING,
+    AppContext,
+    UserError,
+    reply_of,
+)
 
 log = logging.getLogger(__name__)
 ANSWERED_REACTION = "white_check_mark"
@@ -116,6 +122,23 @@ class SlackHandlers:
         if len(raw) > MAX_COMMAND_CHARS:  # refused before any parsing or lookup
             await respond(response_type="ephemeral", **message(error(too_long(raw))).as_kwargs())
             return
+
+        async def tell_restarting() -> None:
+            await respond(response_type="ephemeral", **message(error(RESTARTING)).as_kwargs())
+
+        await self.ctx.inflight.run(
+            self._command(raw, command, client, respond, context), abandon=tell_restarting
+        )
+
+    async def _command(
+        self,
+        raw: str,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Run the subcommand and answer privately."""
         text = unescape(raw)
         channel = ChannelRef(PLATFORM, _team(context, command), command["channel_id"])
         if wants_modal(text):
@@ -219,6 +242,37 @@ class SlackHandlers:
             return
         await ack()
         channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
+
+        async def tell_restarting() -> None:
+            await self._apologise(client, channel, str(body["user"]["id"]), target.response_url)
+
+        await self.ctx.inflight.run(
+            self._submit(body, text, target, channel, client), abandon=tell_restarting
+        )
+
+    async def _apologise(
+        self, client: AsyncWebClient, channel: ChannelRef, user_id: str, response_url: str | None
+    ) -> None:
+        """Tell a member that their answer could not be finished (scalebot is stopping)."""
+        posted = message(error(RESTARTING))
+        if response_url:
+            await AsyncRespond(response_url=response_url)(
+                response_type="ephemeral", replace_original=False, **posted.as_kwargs()
+            )
+            return
+        await client.chat_postEphemeral(
+            channel=channel.channel_id, user=user_id, **posted.as_kwargs()
+        )
+
+    async def _submit(
+        self,
+        body: dict[str, Any],
+        text: str,
+        target: ModalTarget,
+        channel: ChannelRef,
+        client: AsyncWebClient,
+    ) -> None:
+        """Grade and store a submitted form, then answer privately."""
         member = await self._member(client, channel.workspace_id, body["user"]["id"])
         reply = await reply_of(
             answers.submit_answer(
