@@ -12,7 +12,7 @@ from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
 from scalebot.domain.refs import UserRef
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.services import answers, channels, rounds
+from scalebot.services import answers, channels, rounds, standings
 from scalebot.services.context import AppContext, PostRefused, UserError
 from scalebot.services.questions import choose_question
 from tests.conftest import ALICE, BOB, CHANNEL, FakeMessenger
@@ -240,3 +240,56 @@ async def test_round_summary_counts_on_time_answers_by_aggregate(
     assert "3 answers" in text
     assert f"({top / 3:.0%} of answers)" in text
     assert any(f"Most missed: {label} " in text for label in labels.values())
+
+
+async def test_older_rounds_are_closed_before_anything_else_runs(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel_id = await enroll(ctx)
+    await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text=GOOD_ANSWER, now=MONDAY_9)
+    tuesday = MONDAY_9 + timedelta(days=1)
+    second = await rounds.post_round(ctx, channel_id=channel_id, now=tuesday)
+    racing: list[answers.AnswerOutcome] = []
+    post_summary = rounds.post_summary
+
+    async def answer_first(ctx: AppContext, *, round_id: int) -> object:
+        # Wednesday's post is recorded and Tuesday's streaks are settled: Alice answers Tuesday.
+        racing.append(
+            await answers.submit_answer(
+                ctx,
+                channel=CHANNEL,
+                user=ALICE,
+                text=GOOD_ANSWER,
+                now=tuesday,
+                round_id=second.round_id,
+            )
+        )
+        return await post_summary(ctx, round_id=round_id)
+
+    monkeypatch.setattr(rounds, "post_summary", answer_first)
+    await rounds.post_round(ctx, channel_id=channel_id, now=tuesday + timedelta(days=1))
+    [outcome] = racing
+    assert outcome.late  # Tuesday closed with Wednesday's post, in the same transaction
+    view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
+    assert (view.current, view.longest) == (0, 1)
+
+
+async def test_a_post_confirmed_after_a_newer_one_does_not_take_over(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    channel_id = await enroll(ctx)
+    messenger.lose_replies = 1  # Monday's post goes out, its reply is lost: outcome unknown
+    monday = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    assert monday.status is PostStatus.PENDING
+    tuesday = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(days=1))
+    assert tuesday.status is PostStatus.POSTED
+    late = MONDAY_9 + timedelta(days=1, hours=2)
+    settled = await rounds.resolve_round(ctx, round_id=monday.round_id or 0, now=late)
+    assert settled.seq is None
+    open_round = await rounds.current_round(ctx, channel=CHANNEL)
+    assert (open_round.round_id, open_round.seq) == (tuesday.round_id, 1)
+    async with ctx.reading() as repo:
+        found = await repo.get_round(round_id=monday.round_id or 0)
+    assert found is not None
+    assert found.status == "closed"

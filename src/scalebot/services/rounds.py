@@ -27,7 +27,7 @@ from scalebot.domain.rounds import (
 )
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
-from scalebot.services.questions import choose_question, question_for
+from scalebot.services.questions import choose_question, question_for, question_of
 from scalebot.services.replies import question_reply, summary_reply
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ async def _posted(
         ctx, lambda: _mark_posted(ctx, claim.round_id, message_ref=message_ref, now=now)
     )
     for round_id in to_close:
-        await close_round(ctx, round_id=round_id, now=now)
+        await post_summary(ctx, round_id=round_id)
     return PostOutcome(PostStatus.POSTED, claim.round_id, seq, claim.question.id, tuple(to_close))
 
 
@@ -283,23 +283,36 @@ async def _set_unknown(
 
 async def _mark_posted(
     ctx: AppContext, round_id: int, *, message_ref: str | None, now: datetime
-) -> tuple[int, list[int]]:
-    """Number the round, mark it posted, and return the older rounds it closes (idempotent)."""
+) -> tuple[int | None, list[int]]:
+    """Number the round, mark it posted, close the older open rounds (idempotent).
+
+    The older rounds close in this same transaction, before streaks that missed them break:
+    from here on an answer to them is late, so it cannot extend a streak that was just
+    broken. A post confirmed only after a newer round went out is recorded closed, without
+    a number, so it never takes over as the open round.
+    """
     async with ctx.writing() as repo:
         round_ = await repo.get_round(round_id=round_id, lock=True)
         assert round_ is not None
-        if round_.seq is not None:
+        if round_.seq is not None or round_.status == RoundStatus.CLOSED:
             if message_ref and round_.message_ref != message_ref:
                 log.warning("round %s was recorded as %s already", round_id, round_.message_ref)
             return round_.seq, []
         channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
         assert channel is not None
+        newest = await repo.latest_posted_round(channel_id=channel.id)
+        round_.posted_at, round_.message_ref, round_.lease_until = now, message_ref, None
+        if newest is not None and newest.round_date > round_.round_date:
+            log.warning("round %s was confirmed after a newer round; kept closed", round_id)
+            round_.status, round_.closed_at = RoundStatus.CLOSED, now
+            return None, []
         channel.round_count += 1
         round_.seq = channel.round_count
-        round_.status, round_.posted_at, round_.message_ref = RoundStatus.POSTED, now, message_ref
-        round_.lease_until = None
-        await repo.break_missed_streaks(channel_id=channel.id, open_seq=round_.seq)
+        round_.status = RoundStatus.POSTED
         older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
+        for closing in older:
+            closing.status, closing.closed_at = RoundStatus.CLOSED, now
+        await repo.break_missed_streaks(channel_id=channel.id, open_seq=round_.seq)
         return round_.seq, [r.id for r in older]
 
 
@@ -345,16 +358,22 @@ async def close_round(ctx: AppContext, *, round_id: int, now: datetime) -> Round
         if round_ is None or round_.status != RoundStatus.POSTED or round_.seq is None:
             return None
         round_.status, round_.closed_at = RoundStatus.CLOSED, now
-        stored = await repo.get_question(question_id=round_.question_id)
-        assert stored is not None
-        question = question_for(ctx, stored)
+    return await post_summary(ctx, round_id=round_id)
+
+
+async def post_summary(ctx: AppContext, *, round_id: int) -> RoundSummary | None:
+    """Post a closed round's model answer and group summary under it."""
+    async with ctx.reading() as repo:
+        round_ = await repo.get_round(round_id=round_id)
+        if round_ is None or round_.status != RoundStatus.CLOSED or round_.seq is None:
+            return None
+        question = await question_of(ctx, repo, round_.question_id)
         channel = await repo.get_channel(channel_id=round_.channel_id)
         assert channel is not None
         ref = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id)).ref
-        thread, seq = round_.message_ref, round_.seq
-    # Counted after the write commits, outside the write lock: answers arriving now are late.
-    async with ctx.reading() as repo:
-        summary = await _summarise(repo, round_id, seq, question)
+        # Counted after the closing write committed, outside the write lock.
+        summary = await _summarise(repo, round_id, round_.seq, question)
+        thread = round_.message_ref
     try:
         await ctx.messenger(ref.platform).post_in_thread(
             ref, thread, summary_reply(question, summary)
@@ -434,7 +453,7 @@ async def confirm_visible(ctx: AppContext, *, channel: ChannelRef, now: datetime
         seq, to_close = await _mark_posted(ctx, round_id, message_ref=found, now=now)
         log.info("round %s confirmed on the platform as %s (round %s)", round_id, found, seq)
         for older in to_close:
-            await close_round(ctx, round_id=older, now=now)
+            await post_summary(ctx, round_id=older)
 
 
 async def round_for_message(
