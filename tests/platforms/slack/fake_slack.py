@@ -55,6 +55,7 @@ class Flakiness:
     rate_limited: float = 0.0
     server_errors: float = 0.0
     stored_on_error: float = 0.5
+    dropped_after_store: float = 0.0  # the message is stored, then the connection drops
     seed: int = 0
     rng: random.Random = field(init=False)
 
@@ -168,7 +169,7 @@ class FakeSlack:
         if method in self.blocked:
             await self.blocked[method].wait()
         if method == "chat.postMessage" and not self.failures[method]:
-            return await self._post_message(call)
+            return await self._post_message(call, request)
         if self.failures[method]:
             failure = self.failures[method].pop(0)
             call.answer = {"ok": False, "error": failure.error}
@@ -176,7 +177,7 @@ class FakeSlack:
         call.answer = {"ok": True, **self._answer(method, params, token)}
         return web.json_response(call.answer)
 
-    async def _post_message(self, call: Call) -> web.Response:
+    async def _post_message(self, call: Call, request: web.Request) -> web.Response:
         """chat.postMessage, paced and flaky as scripted; the reply may come late."""
         flaky = self.flaky
         async with self._pacing:
@@ -192,6 +193,10 @@ class FakeSlack:
                 call.answer = {"ok": False, "error": "internal_error"}
                 return web.json_response(call.answer, status=500)
             call.answer = {"ok": True, **self._store(call.params)}
+            if flaky.rng.random() < flaky.dropped_after_store:
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("dropped after storing the message")
         if flaky.reply_delay:
             await asyncio.sleep(flaky.reply_delay)  # the message is stored; only the reply is late
         return web.json_response(call.answer)

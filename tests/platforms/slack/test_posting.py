@@ -199,3 +199,18 @@ async def test_a_reply_after_the_timeout_is_no_duplicate_and_answerable_at_once(
     bot.clock.now += bot.ctx.delivery.lease
     assert await scheduler.watchdog() == []  # already settled
     assert len(bot.fake.posts_in(CHANNEL)) == 1
+
+
+async def test_a_connection_dropped_after_slack_stored_the_post_is_not_resent(
+    bot: SlackBot,
+) -> None:
+    """No client-side retry re-sends it: the watchdog finds it in the history instead."""
+    scheduler, channel_id = await enrolled(bot)
+    bot.fake.flaky = Flakiness(dropped_after_store=1.0)
+    assert (await scheduler.fire(channel_id)).status is PostStatus.PENDING
+    assert len(bot.fake.posts_in(CHANNEL)) == 1
+    bot.fake.flaky = Flakiness()
+    bot.clock.now += bot.ctx.delivery.settle + timedelta(seconds=1)
+    [outcome] = await scheduler.watchdog()
+    assert outcome.status is PostStatus.POSTED
+    assert len(bot.fake.posts_in(CHANNEL)) == 1

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,11 +15,13 @@ class NotInstalled(LookupError):
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Retry dropped connections once and honour 429 Retry-After a few times."""
-    return [
-        AsyncConnectionErrorRetryHandler(),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-    ]
+    """Honour 429 Retry-After a few times (a 429 stores nothing, so retrying is safe).
+
+    Dropped connections are not retried here: the connection can drop after Slack stored a
+    post, and a blind retry would post it twice. Round posts are settled by the delivery
+    watchdog, which looks in the channel's history before sending again.
+    """
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
 
 
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
