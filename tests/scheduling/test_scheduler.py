@@ -11,6 +11,7 @@ import pytest
 
 from scalebot.db.engine import Database
 from scalebot.domain.refs import ChannelRef
+from scalebot.domain.replies import Reply
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.scheduling.scheduler import (
@@ -291,3 +292,37 @@ async def test_resync_picks_up_channels_enrolled_by_another_process(ctx: AppCont
     await scheduler.resync()
     assert scheduler.job_ids() == []
     scheduler.shutdown()
+
+
+async def test_a_job_that_waited_for_a_slot_leases_from_when_it_got_one(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    """A lease computed when the job was queued could be over before it posts: no double."""
+    monday_9 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    info = await channels.enroll_channel(
+        ctx, channel=CHANNEL, schedule=Schedule(time(9), Days.DAILY, "UTC"), now=monday_9
+    )
+    wall = [monday_9]
+    scheduler = RoundScheduler(ctx, clock=lambda: wall[0])
+    gate = asyncio.Event()
+    record = messenger.post_question
+
+    async def slow_post(channel: ChannelRef, reply: Reply, round_id: int) -> str:
+        await gate.wait()
+        return await record(channel, reply, round_id)
+
+    messenger.post_question = slow_post  # type: ignore[method-assign]
+    for _ in range(ctx.delivery.round_jobs):  # every slot busy: the 9:00 job waits
+        await scheduler._slots.acquire()
+    job = asyncio.create_task(scheduler.fire(info.id))
+    await asyncio.sleep(0.05)
+    wall[0] = monday_9 + ctx.delivery.lease  # a slot frees up one lease later
+    for _ in range(ctx.delivery.round_jobs):
+        scheduler._slots.release()
+    await asyncio.sleep(0.05)  # the job claimed the round and is posting it
+    wall[0] += timedelta(seconds=10)
+    sweep = asyncio.create_task(scheduler.sweep())  # any process's watchdog, soon after
+    await asyncio.sleep(0.05)
+    gate.set()
+    await asyncio.gather(job, sweep)
+    assert len(messenger.questions) == 1

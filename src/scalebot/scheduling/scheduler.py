@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -171,7 +172,7 @@ class RoundScheduler:
                 await self.refresh(channel_id)
                 return rounds.PostOutcome(_why_not(info))
             outcome = await self._in_slot(
-                rounds.post_round(self.ctx, channel_id=channel_id, now=now)
+                lambda at: rounds.post_round(self.ctx, channel_id=channel_id, now=at)
             )
         except Exception:
             log.exception("round job for channel %s failed; retrying", channel_id)
@@ -181,10 +182,15 @@ class RoundScheduler:
         log.info("round job for channel %s: %s", channel_id, outcome.status)
         return outcome
 
-    async def _in_slot(self, work: Coroutine[Any, Any, T]) -> T:
-        """Run one round's work once a slot is free; shutdown waits for it."""
+    async def _in_slot(self, work: Callable[[datetime], Coroutine[Any, Any, T]]) -> T:
+        """Run one round's work once a slot is free; shutdown waits for it.
+
+        The work gets the time at which its slot came free, not when it was queued: a lease
+        computed from a stale time could already have run out, and another process would
+        take the round over while this one is still posting it.
+        """
         async with self._slots:
-            task = asyncio.ensure_future(work)
+            task = asyncio.ensure_future(work(self.clock()))
             self._running.add(task)
             try:
                 return await asyncio.shield(task)
@@ -221,8 +227,8 @@ class RoundScheduler:
         now = self.clock()
         stale = await rounds.rounds_to_resolve(self.ctx, now=now)
         due = await rounds.channels_due(self.ctx, now=now)
-        work = [rounds.resolve_round(self.ctx, round_id=i, now=now) for i in stale]
-        work += [rounds.post_round(self.ctx, channel_id=i, now=now) for i in due]
+        work = [partial(_resolve, self.ctx, round_id) for round_id in stale]
+        work += [partial(_post, self.ctx, channel_id) for channel_id in due]
         if work:
             log.info("watchdog: %s rounds to settle, %s due rounds to post", len(stale), len(due))
         results = await asyncio.gather(*(self._in_slot(w) for w in work), return_exceptions=True)
@@ -244,3 +250,17 @@ class RoundScheduler:
     def job_ids(self) -> list[str]:
         """Ids of the scheduled jobs."""
         return sorted(job.id for job in self.scheduler.get_jobs())
+
+
+def _resolve(
+    ctx: AppContext, round_id: int, now: datetime
+) -> Coroutine[Any, Any, rounds.PostOutcome]:
+    """Settle one round whose lease ran out, at `now`."""
+    return rounds.resolve_round(ctx, round_id=round_id, now=now)
+
+
+def _post(
+    ctx: AppContext, channel_id: int, now: datetime
+) -> Coroutine[Any, Any, rounds.PostOutcome]:
+    """Post one channel's due round, at `now`."""
+    return rounds.post_round(ctx, channel_id=channel_id, now=now)
