@@ -107,6 +107,9 @@ def test_every_met_criterion_has_evidence_from_the_answer() -> None:
         "Kubernetes is overkill for this.",
         "Checkpoints are not needed for a ten-minute run.",
         "No need for a Docker container or Kubernetes.",
+        "GPUs don't matter here.",
+        "Kubernetes is too complex for a team this size.",
+        "Checkpoints are unreliable on this file system.",
     ],
 )
 def test_negated_mentions_do_not_count(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scalebot.bank.loader import load_bank
+from scalebot.grading.evaluation import default_data_dir, load_labelled
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.rubric import RubricGrader
 from scalebot.services.replies import FEEDBACK_CHARS, feedback_reply, rendered_size
@@ -100,3 +101,15 @@ def test_a_criterion_added_without_cues_shows_no_empty_brackets() -> None:
     )
     assert "✅ Label: “quoted words”" in reply.plain_text()
     assert "()" not in reply.plain_text()
+
+
+def test_long_real_answers_in_both_languages_fit() -> None:
+
+    grader = RubricGrader()
+    for item in load_labelled(default_data_dir(), load_bank()):
+        if item.split != "dev":
+            continue
+        everything = "\n".join(answer.text for answer in item.answers)
+        feedback = grader.grade(item.question, everything)
+        assert feedback.notes or feedback.covered
+        _check_fits(feedback)

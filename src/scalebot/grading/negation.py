@@ -14,11 +14,15 @@ NEGATORS = stem_all(
 # Words after a cue that deny it: "Kubernetes is overkill", "checkpoints are not needed".
 AFTER_NEGATORS = stem_all(
     "not never isnt arent wont unnecessary overkill needless pointless dont doesnt useless "
+    "unreliable wasteful too "
     "不 没 没有 不必 无需 无须 不用 不需要 并不需要 多余 没必要 不必要 用不着 不值得 大材小用 "
     "小题大做 杀鸡用牛刀 过度设计"
 )
-# Denials that are one word in English but two after segmentation: 不 + 需要 ("not needed").
+# Denials that take two words: "don't matter", "too risky", and 不 + 需要 once segmented.
 _DENIED_BY = {
+    "dont": stem_all("matter help need work pay scale"),
+    "doesnt": stem_all("matter help need work pay scale"),
+    "too": stem_all("risky slow expensive costly complex complicated heavy fragile"),
     "不": stem_all("需要 必要 用 值得 重要 必须 划算 合适 适合"),
     "没": stem_all("必要 用 有必要 意义"),
     "没有": stem_all("必要 用 意义"),
