@@ -78,7 +78,7 @@ _TO_GRADER = re.compile(
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
-    "examiner assessor marker override expected covered 忽略 满分 评分 阅卷 打分 高分 最高分"
+    "examiner assessor marker override 忽略 满分 评分 阅卷 打分 高分 最高分"
 )
 _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
@@ -187,6 +187,8 @@ def _may_address_grader(sentence: Sentence) -> bool:
     if bool(sentence.stems) and sentence.stems[0] in _GRADER_OPENERS:
         return True
     form = sentence.form or sentence.text.lower()
+    if "covered" in form[-12:] or "satisfied" in form[-12:] or "met" in form[-5:]:
+        return True
     if "answer" in form:
         return "this answer" in form or "my answer" in form
     return not form.isascii() and ("答案" in form or "回答" in form)

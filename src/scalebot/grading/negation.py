@@ -27,6 +27,8 @@ _DENIED_BY = {
     "没": stem_all("必要 用 有必要 意义"),
     "没有": stem_all("必要 用 意义"),
 }
+# The denials that need no second word ("too" needs one: "too risky").
+_ALONE_AFTER_NEGATORS = AFTER_NEGATORS - {"too"}
 _AFTER_SKIP = stem_all(
     "is are be was were do does really just also "
     "就 也 都 其实 根本 完全 并 真的 是 就是 倒是 暂时 还 更 那种 这种 那些 这些 事 事情 的话 呢"
@@ -52,7 +54,9 @@ _DENIAL_STEPS = 6
 def may_negate(sentence: Sentence) -> bool:
     """Cheap pre-check: could anything in this sentence negate a cue?"""
     stems = sentence.word_stems
-    return not (stems.isdisjoint(NEGATORS) and stems.isdisjoint(AFTER_NEGATORS))
+    if not (stems.isdisjoint(NEGATORS) and stems.isdisjoint(_ALONE_AFTER_NEGATORS)):
+        return True
+    return "too" in stems and not stems.isdisjoint(_DENIED_BY["too"])
 
 
 def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
