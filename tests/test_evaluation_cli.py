@@ -102,7 +102,9 @@ def test_bench_grade_races_the_baseline_and_chinese_and_ends_with_json() -> None
     assert result.returncode == 0, result.stderr
     assert "200 answers of about 300 words per grader" in result.stdout
     for name in ("rubric-2 (baseline), English", "rubric-3, English", "rubric-3, Chinese"):
-        assert re.search(rf"{re.escape(name)}: [0-9,]+ answers/s, .* p99 [0-9.]+ ms", result.stdout)
+        speed = r"[0-9,]+ answers/s \([0-9,]+ per CPU-second\), .* p99 [0-9.]+ ms"
+        line = f"{re.escape(name)}: {speed}"
+        assert re.search(line, result.stdout)
     last = json.loads(result.stdout.strip().splitlines()[-1])
     assert last["answers"] == 200
     assert last["answers_per_s"] == last["en_answers_per_s"] > 0
@@ -111,6 +113,8 @@ def test_bench_grade_races_the_baseline_and_chinese_and_ends_with_json() -> None
     assert last["p99_ms"] >= 0
     ratio = last["en_answers_per_s"] / last["baseline_answers_per_s"]
     assert last["en_vs_baseline"] == pytest.approx(ratio, rel=0.01)
+    assert last["en_vs_baseline_cpu"] > 0
+    assert last["zh_vs_en_cpu"] > 0
 
 
 def test_bench_grade_explains_a_missing_data_folder(tmp_path: Path) -> None:
