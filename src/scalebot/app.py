@@ -31,8 +31,12 @@ def _redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-async def open_database(settings: Settings) -> Database:
-    """Connect and upgrade the schema; an unreachable database is a settings error."""
+async def open_database(settings: Settings, *, exclusive: bool = True) -> Database:
+    """Connect, take the SQLite file's process lock, and upgrade the schema.
+
+    An unreachable database, or a SQLite file another process holds, is a settings error.
+    `exclusive=False` is for reading a file a running bot holds (tests and tools).
+    """
     url = settings.effective_database_url
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -45,6 +49,13 @@ async def open_database(settings: Settings) -> Database:
         raise SettingsError(
             f"SCALEBOT_DATABASE_URL: cannot connect to {_redacted(url)} ({reason})"
         ) from None
+    try:
+        # Before the upgrade: a refused second process must not migrate the file under the first.
+        if exclusive:
+            database.lock_exclusively()
+    except DatabaseInUse as exc:
+        await database.dispose()
+        raise SettingsError(f"SCALEBOT_DATABASE_URL: {exc}") from None
     await migrate.upgrade(database)
     return database
 
@@ -54,11 +65,6 @@ async def build_context(
 ) -> AppContext:
     """Open the database, load the bank and sync it; return the shared context."""
     database = await open_database(settings)
-    try:
-        database.lock_exclusively()
-    except DatabaseInUse as exc:
-        await database.dispose()
-        raise SettingsError(f"SCALEBOT_DATABASE_URL: {exc}") from None
     ctx = AppContext(
         database,
         load_bank(),

@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
+from scalebot.app import open_database
 from scalebot.db import engine as engine_module
+from scalebot.db import migrate
 from scalebot.db.engine import Database, DatabaseInUse
 from scalebot.db.models import Base
+from scalebot.settings import SettingsError, load_settings
 
 WRITERS = 60
 
@@ -92,3 +95,15 @@ async def test_a_second_process_on_the_file_is_refused(tmp_path: Path) -> None:
     await first.dispose()
     second.lock_exclusively()  # free again once the first one is gone
     await second.dispose()
+
+
+async def test_a_refused_second_process_leaves_the_schema_alone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/one.db"
+    running = Database.from_url(url)
+    await migrate.upgrade(running, "0002")
+    running.lock_exclusively()  # the first process, still on the older schema
+    settings = load_settings(database_url=url)
+    with pytest.raises(SettingsError, match="PostgreSQL"):
+        await open_database(settings)
+    assert await migrate.current_revision(running) == "0002"
+    await running.dispose()

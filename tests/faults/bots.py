@@ -81,6 +81,8 @@ class Fleet:
             "SCALEBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SCALEBOT_SLACK_API_URL": self.fake.api_url,
             "SCALEBOT_SLACK_THREAD_ANSWERS": "false",
+            # The fake's response URLs live on 127.0.0.1, not on Slack's hosts.
+            "SCALEBOT_SLACK_RESPONSE_HOSTS": "127.0.0.1",
             "SCALEBOT_LOG_LEVEL": "WARNING",
             **FAST_DELIVERY,
             **self.extra_env,

@@ -62,7 +62,7 @@ async def round_marked_posted(settings: Settings) -> None:
 
     The bot holds the SQLite file, so this reads it without taking the process lock.
     """
-    ctx = AppContext(await open_database(settings), load_bank(), RubricGrader())
+    ctx = AppContext(await open_database(settings, exclusive=False), load_bank(), RubricGrader())
     try:
         for _ in range(500):
             if await rounds.latest_post_time(ctx, channel=DISCORD_CHANNEL) is not None:
