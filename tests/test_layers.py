@@ -13,15 +13,17 @@ PACKAGE = SRC / "scalebot"
 # Which first-party layers each layer may import (its own layer always).
 ALLOWED: dict[str, frozenset[str]] = {
     "domain": frozenset(),
+    # Health checks, metrics and log setup: a leaf every layer may count into.
+    "ops": frozenset(),
     "grading": frozenset({"domain"}),
     "bank": frozenset({"domain"}),
     "db": frozenset({"domain"}),
-    "services": frozenset({"domain", "grading", "db"}),
-    "scheduling": frozenset({"domain", "services"}),
-    "platforms": frozenset({"domain", "services", "settings"}),
-    "platforms.console": frozenset({"domain", "services", "settings", "platforms"}),
-    "platforms.slack": frozenset({"domain", "services", "settings", "platforms"}),
-    "platforms.discord": frozenset({"domain", "services", "settings", "platforms"}),
+    "services": frozenset({"domain", "grading", "db", "ops"}),
+    "scheduling": frozenset({"domain", "services", "ops"}),
+    "platforms": frozenset({"domain", "services", "settings", "ops"}),
+    "platforms.console": frozenset({"domain", "services", "settings", "platforms", "ops"}),
+    "platforms.slack": frozenset({"domain", "services", "settings", "platforms", "ops"}),
+    "platforms.discord": frozenset({"domain", "services", "settings", "platforms", "ops"}),
     # The root settings compose each area's settings and check a database URL (lazily).
     "settings": frozenset(
         {"domain", "grading", "platforms.slack", "platforms.discord", "db", "scheduling"}
@@ -52,6 +54,7 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
 )
 # Third-party packages the pure layers may use besides the standard library.
 PURE_THIRD_PARTY = {
+    "ops": frozenset({"aiohttp", "prometheus_client", "pythonjsonlogger"}),
     "domain": frozenset({"pydantic"}),
     # Chinese segmentation and script conversion, the LLM grader's HTTP, labelled YAML.
     "grading": frozenset({"pydantic", "pydantic_settings", "yaml", "aiohttp", "rjieba", "opencc"}),

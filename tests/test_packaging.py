@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 import subprocess
 import sys
@@ -150,3 +152,39 @@ def test_compose_runs_the_bot_with_postgres() -> None:
     assert "image: postgres" in text
     assert "SCALEBOT_DATABASE_URL: postgresql://" in text
     assert "build: ." in text
+
+
+def _healthcheck_command() -> str:
+    """The shell command of the Dockerfile's HEALTHCHECK."""
+    [args] = [args for name, args in dockerfile_instructions() if name == "HEALTHCHECK"]
+    return args.split(" CMD ", 1)[1]
+
+
+@pytest.mark.parametrize(("healthy", "exit_code"), [(True, 0), (False, 1)])
+async def test_the_image_healthcheck_follows_healthz(healthy: bool, exit_code: int) -> None:
+    from scalebot.ops.health import Health, HealthServer
+
+    async def part() -> bool:
+        return healthy
+
+    server = HealthServer(Health({"database": part}), "127.0.0.1", 0)
+    await server.start()
+    assert server.address is not None
+    try:
+        env = {**os.environ, "SCALEBOT_HEALTH_PORT": str(server.address[1])}
+        probe = await asyncio.create_subprocess_shell(
+            _healthcheck_command().replace("python ", f"{sys.executable} ", 1),
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        assert await asyncio.wait_for(probe.wait(), timeout=30) == exit_code
+    finally:
+        await server.stop()
+
+
+def test_compose_restarts_and_health_checks_both_services() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert text.count("restart: unless-stopped") == 2
+    assert text.count("healthcheck:") == 2
+    assert "/healthz" in text

@@ -50,3 +50,30 @@ def test_importing_settings_loads_no_database_or_platform_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def _setting_names() -> set[str]:
+    """Every SCALEBOT_* variable the settings read."""
+    from pydantic_settings import BaseSettings
+
+    from scalebot.settings import Settings
+
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseSettings):
+            prefix = str(kind.model_config.get("env_prefix", ""))
+            names.update(prefix + sub.upper() for sub in kind.model_fields)
+        else:
+            names.add("SCALEBOT_" + name.upper())
+    return names
+
+
+def test_env_example_lists_every_setting_and_only_real_ones() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?(SCALEBOT_[A-Z_]+)=", text, flags=re.MULTILINE))
+    assert listed == _setting_names()
+    assert not re.search(r"^SCALEBOT_\w+=\S", text, flags=re.MULTILINE)  # no values set

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -18,7 +18,10 @@ from scalebot.db.engine import Database, DatabaseInUse
 from scalebot.domain.clock import utc_now
 from scalebot.grading.feedback import Grader
 from scalebot.grading.rubric import RubricGrader
+from scalebot.ops import metrics
+from scalebot.ops.health import Health, HealthServer, database_check
 from scalebot.scheduling.scheduler import RoundScheduler
+from scalebot.services import rounds
 from scalebot.services.context import AppContext, DeliveryPolicy, Messenger
 from scalebot.services.questions import sync_questions
 from scalebot.settings import Settings, SettingsError
@@ -111,6 +114,10 @@ class PlatformAdapter(Protocol):
         """Connect and begin handling events; return once ready."""
         ...
 
+    async def connected(self) -> bool:
+        """Tell whether the platform connection is up (for /healthz)."""
+        ...
+
     async def wait_closed(self) -> None:
         """Return when the connection has ended."""
         ...
@@ -133,12 +140,72 @@ def create_adapter(name: str, ctx: AppContext, settings: Settings) -> PlatformAd
     raise SettingsError(f"SCALEBOT_PLATFORM: unknown platform '{name}'")
 
 
+def check_platforms(settings: Settings, platforms: list[str]) -> None:
+    """Check every platform's settings at once; report all problems in one error."""
+    problems: list[str] = []
+    for name in platforms:
+        try:
+            if name == "slack":
+                from scalebot.platforms.slack.config import slack_config
+
+                slack_config(settings)
+            elif name == "discord":
+                from scalebot.platforms.discord.config import DiscordConfig
+
+                DiscordConfig.from_settings(settings)
+        except SettingsError as exc:
+            problems.extend(str(exc).splitlines())
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
+def process_health(
+    ctx: AppContext, scheduler: RoundScheduler, adapters: list[PlatformAdapter]
+) -> Health:
+    """The checks of a running bot: database, scheduler and every platform connection."""
+    health = Health({"database": database_check(ctx.db), "scheduler": scheduler.is_running})
+    for adapter in adapters:
+        health.add(adapter.name, adapter.connected)
+    health.before_metrics.append(_count_claims(ctx))
+    return health
+
+
+def _count_claims(ctx: AppContext) -> Callable[[], Awaitable[None]]:
+    """Refresh the claims-awaiting-resolution gauge from the database."""
+
+    async def refresh() -> None:
+        metrics.CLAIMS_AWAITING.set(await rounds.claims_awaiting(ctx))
+
+    return refresh
+
+
+async def start_health_server(settings: Settings, health: Health) -> HealthServer | None:
+    """Serve /healthz and /metrics on SCALEBOT_HEALTH_PORT, when set."""
+    if settings.health_port is None:
+        return None
+    server = HealthServer(health, settings.health_host, settings.health_port)
+    try:
+        await server.start()
+    except OSError as exc:
+        raise SettingsError(
+            f"SCALEBOT_HEALTH_PORT: cannot listen on {settings.health_host}:"
+            f"{settings.health_port} ({exc.strerror or exc})"
+        ) from None
+    return server
+
+
 async def run_bot(settings: Settings, platforms: list[str]) -> None:
     """Run platform adapters, the scheduler and the database until SIGTERM or SIGINT."""
+    check_platforms(settings, platforms)  # before the database is touched
     ctx = await build_context(settings)
     adapters = [create_adapter(name, ctx, settings) for name in platforms]
     ctx.messengers = {adapter.name: adapter.messenger for adapter in adapters}
     scheduler = RoundScheduler(ctx)
+    health = process_health(ctx, scheduler, adapters)
+    for adapter in adapters:
+        if hasattr(adapter, "health"):
+            adapter.health = health  # Slack's HTTP mode serves it on its own port too
+    health_server = await start_health_server(settings, health)
     stop = asyncio.Event()
     handled = _on_stop_signals(stop)
     starting: asyncio.Task[object] | None = None
@@ -153,6 +220,8 @@ async def run_bot(settings: Settings, platforms: list[str]) -> None:
             task.cancel()
     finally:
         await _shut_down(ctx, scheduler, adapters, starting, grace=settings.shutdown_grace)
+        if health_server is not None:
+            await health_server.stop()
         for sig in handled:
             asyncio.get_running_loop().remove_signal_handler(sig)
 

@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds to finish answers and posts in flight after SIGTERM or SIGINT.",
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text, or one JSON object per line."
+    )
+    health_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve /healthz and /metrics on this port (any mode); empty: off.",
+    )
+    health_host: str = Field(default="0.0.0.0", description="Address of the health port.")
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

@@ -41,7 +41,8 @@ T = TypeVar("T")
 
 def _fail(message: str) -> typer.Exit:
     """Print one clear line on stderr and return an exit to raise."""
-    typer.echo(f"error: {message}", err=True)
+    for line in message.splitlines() or [""]:
+        typer.echo(f"error: {line}", err=True)
     return typer.Exit(code=2)
 
 
@@ -53,12 +54,9 @@ def _settings() -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if settings.log_level != "DEBUG":
-        for chatty in ("alembic", "apscheduler"):
-            logging.getLogger(chatty).setLevel(logging.WARNING)
+    from scalebot.ops.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 

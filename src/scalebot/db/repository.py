@@ -229,6 +229,13 @@ class Repository:
         )
         return [(round_, channel, workspace) for round_, channel, workspace in rows]
 
+    async def count_rounds(self, *, statuses: Sequence[str]) -> int:
+        """Count rounds in the given states."""
+        found = await self.session.scalar(
+            select(func.count()).select_from(Round).where(Round.status.in_(statuses))
+        )
+        return int(found or 0)
+
     async def channels_with_last_round(self) -> list[tuple[Channel, Workspace, date | None]]:
         """Return every channel with its workspace and the local date of its newest round."""
         last = (

@@ -112,6 +112,10 @@ class RoundScheduler:
         self.scheduler.start()
         return await self.sweep()
 
+    async def is_running(self) -> bool:
+        """Tell whether the scheduler is running its jobs (for /healthz)."""
+        return bool(self.scheduler.running)
+
     def shutdown(self) -> None:
         """Stop taking new jobs; running ones are awaited with drain()."""
         if self.scheduler.running:

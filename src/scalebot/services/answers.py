@@ -17,6 +17,7 @@ from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
+from scalebot.ops import metrics
 from scalebot.services import events, rounds
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
@@ -136,9 +137,10 @@ async def answer_in_thread(
 
 async def grade_answer(grader: Grader, question: Question, text: str) -> Feedback:
     """Grade with the context's grader, awaiting it when it waits on I/O (an LLM server)."""
-    if isinstance(grader, AsyncGrader):
-        return await grader.grade_async(question, text)
-    return grader.grade(question, text)
+    with metrics.GRADING_SECONDS.time():
+        if isinstance(grader, AsyncGrader):
+            return await grader.grade_async(question, text)
+        return grader.grade(question, text)
 
 
 async def _question_to_answer(
@@ -200,6 +202,8 @@ async def _submit(
     reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
     if not stored and not late:
         reply = replace(reply, footer=KEPT_EARLIER)
+    result = "late" if late else ("stored" if stored else "kept-earlier")
+    metrics.ANSWERS.labels(result=result).inc()
     return AnswerOutcome(feedback, current, late, revision, stored, round_.id, reply)
 
 

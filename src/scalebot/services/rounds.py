@@ -25,6 +25,7 @@ from scalebot.domain.rounds import (
     RoundSummary,
     may_claim,
 )
+from scalebot.ops import metrics
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
 from scalebot.services.questions import choose_question, question_for, question_of
@@ -65,18 +66,31 @@ async def post_round(
     try:
         claim = await _claim_round(ctx, channel_id=channel_id, now=now, manual=manual)
     except WriteConflict:
-        return PostOutcome(PostStatus.EXISTS)  # another process claimed it at the same moment
+        return _counted(PostOutcome(PostStatus.EXISTS))  # another process claimed it just now
     if isinstance(claim, PostOutcome):
-        return claim
-    return await _settle(ctx, claim, now=now)
+        return _counted(claim)
+    return _counted(await _settle(ctx, claim, now=now))
 
 
 async def resolve_round(ctx: AppContext, *, round_id: int, now: datetime) -> PostOutcome:
     """Take over a round whose lease ran out and settle it: post, find, or retry it."""
     claim = await _take_over(ctx, round_id=round_id, now=now)
     if isinstance(claim, PostOutcome):
-        return claim
-    return await _settle(ctx, claim, now=now)
+        return _counted(claim)
+    return _counted(await _settle(ctx, claim, now=now))
+
+
+def _counted(outcome: PostOutcome) -> PostOutcome:
+    """Count a post attempt's outcome in the metrics."""
+    metrics.POSTS.labels(outcome=outcome.status.value).inc()
+    return outcome
+
+
+async def claims_awaiting(ctx: AppContext) -> int:
+    """How many rounds are claimed, sending or of unknown outcome right now."""
+    unsettled = (RoundStatus.CLAIMED, RoundStatus.SENDING, RoundStatus.UNKNOWN)
+    async with ctx.reading() as repo:
+        return await repo.count_rounds(statuses=unsettled)
 
 
 async def _settle(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome:

@@ -26,7 +26,7 @@ async def responses(fake: FakeSlack, count: int) -> None:
 async def test_healthz_reports_the_database(slack: SlackBot) -> None:
     async with slack.session.get(f"{slack.url}/healthz") as response:
         assert response.status == 200
-        assert await response.json() == {"ok": True}
+        assert await response.json() == {"ok": True, "database": "ok", "slack": "ok"}
 
 
 async def test_health_check_fails_when_the_database_is_unreachable(fake_slack: FakeSlack) -> None:

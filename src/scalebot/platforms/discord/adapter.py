@@ -59,6 +59,10 @@ class DiscordAdapter:
         except discord.PrivilegedIntentsRequired:
             raise SettingsError(INTENT_OFF) from None
 
+    async def connected(self) -> bool:
+        """Tell whether the gateway connection is up and READY."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def wait_closed(self) -> None:
         """Return when the gateway connection has ended."""
         if self._gateway is not None:

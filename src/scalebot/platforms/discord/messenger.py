@@ -11,6 +11,7 @@ import discord
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
+from scalebot.ops import metrics
 from scalebot.platforms.discord.answering import MESSAGE_REF, THREAD_REF, answer_view, thread_ref
 from scalebot.platforms.discord.pacing import Pacer
 from scalebot.platforms.discord.render import clip, render
@@ -74,7 +75,12 @@ class DiscordMessenger:
     async def _paced(self, request: Callable[[], Awaitable[T]]) -> T:
         """Wait for a slot, then make the request (discord.py retries 429s itself)."""
         await self.pacer.wait()
-        return await request()
+        try:
+            return await request()
+        except discord.HTTPException as exc:
+            code = str(exc.code or exc.status)  # Discord's JSON error code when it gave one
+            metrics.PLATFORM_ERRORS.labels(platform="discord", code=code).inc()
+            raise
 
     async def _to_channel(self, request: Callable[[], Awaitable[T]]) -> T:
         """Make a channel request; a channel that refuses us for good raises ChannelUnavailable."""

@@ -6,6 +6,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from scalebot.ops import metrics
+
 # Discord allows 50 requests/s per bot token; leave room for interaction replies and retries.
 GLOBAL_LIMIT_PER_SECOND = 50
 PACED_PER_SECOND = 40.0
@@ -42,5 +44,6 @@ class Pacer:
         async with self._lock:
             delay = self._next - self._clock()
             if delay > 0:
+                metrics.RATE_LIMIT_WAITS.labels(platform="discord").inc()
                 await self._sleep(delay)
             self._next = max(self._clock(), self._next) + self.interval

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -14,6 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from scalebot.domain.clock import Clock, utc_now
+from scalebot.ops.health import HEALTH_PATH, METRICS_PATH, Health, database_check
 from scalebot.platforms.slack.clients import Clients
 from scalebot.platforms.slack.config import SlackConfig
 from scalebot.platforms.slack.handlers import SlackHandlers
@@ -25,7 +27,8 @@ from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
 
 log = logging.getLogger(__name__)
-HEALTH_PATH = "/healthz"
+# What a network failure raises on the way to Slack (DNS, refused, reset, timeout).
+UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError)
 
 
 class SlackAdapter:
@@ -70,16 +73,24 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.address: tuple[str, int] | None = None
+        # The bootstrap replaces this with the whole process's checks (scheduler too).
+        self.health = Health({"database": database_check(ctx.db), "slack": self.connected})
 
     def web_app(self) -> web.Application:
         """Bolt's aiohttp app (events, commands, interactions, OAuth) plus GET /healthz."""
         application = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
         application.middlewares.append(request_gate(self.config.signing_secret, EVENTS_PATH))
-        routes = application.router.routes()
-        paths = {getattr(route.resource, "canonical", None) for route in routes}
-        if HEALTH_PATH not in paths:
-            application.router.add_get(HEALTH_PATH, self._health)
+        application.router.add_get(HEALTH_PATH, self._healthz)
+        application.router.add_get(METRICS_PATH, self._metrics)
         return application
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        """The process's health (the bootstrap may have replaced `health` since start)."""
+        return await self.health.healthz(request)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        """The Prometheus metrics."""
+        return await self.health.metrics(request)
 
     async def _admit(
         self, context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]
@@ -96,14 +107,11 @@ class SlackAdapter:
         await next()
         return None
 
-    async def _health(self, request: web.Request) -> web.Response:
-        """200 when the database answers, 503 otherwise."""
-        try:
-            await self.ctx.db.ping()
-        except Exception:
-            log.exception("health check: the database does not answer")
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True})
+    async def connected(self) -> bool:
+        """Tell whether the HTTP server is up or the Socket Mode connection is open."""
+        if self._runner is not None:
+            return True
+        return self._socket is not None and bool(await self._socket.client.is_connected())
 
     async def start(self) -> None:
         """Check the bot token, then serve HTTP or connect over Socket Mode."""
@@ -119,6 +127,8 @@ class SlackAdapter:
             return
         try:
             found = await self.clients.app_client.auth_test()
+        except UNREACHABLE as exc:
+            raise self._unreachable(exc) from None
         except SlackApiError as exc:
             raise SettingsError(
                 f"SCALEBOT_SLACK_BOT_TOKEN: Slack rejected the token ({api_error(exc)})"
@@ -150,15 +160,28 @@ class SlackAdapter:
             opened = await self.clients.app_client.apps_connections_open(
                 app_token=self.config.app_token
             )
+        except UNREACHABLE as exc:
+            raise self._unreachable(exc) from None
         except SlackApiError as exc:
             raise SettingsError(
                 f"SCALEBOT_SLACK_APP_TOKEN: Slack refused Socket Mode ({api_error(exc)})"
             ) from None
         handler = AsyncSocketModeHandler(self.app, self.config.app_token)
         handler.client.wss_uri = str(opened["url"])
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+        except UNREACHABLE as exc:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+            raise self._unreachable(exc) from None
         self._socket = handler
         log.info("Slack Socket Mode: connected")
+
+    def _unreachable(self, exc: BaseException) -> SettingsError:
+        """One line saying Slack cannot be reached, instead of a traceback."""
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return SettingsError(
+            f"SCALEBOT_SLACK_API_URL: cannot reach {self.config.api_url} ({reason})"
+        )
 
     async def wait_closed(self) -> None:
         """Return once stop() has run."""

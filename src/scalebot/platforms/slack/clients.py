@@ -4,24 +4,60 @@ from __future__ import annotations
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from scalebot.ops import metrics
+
 RATE_LIMIT_RETRIES = 3
+
+
+class CountingHandler(AsyncRetryHandler):
+    """Never retries: counts Slack's errors and 429s into the metrics as responses pass by."""
+
+    def __init__(self) -> None:
+        """Count every attempt (the base class stops asking after max_retry_count)."""
+        super().__init__(max_retry_count=1_000_000)
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if error is not None:
+            metrics.PLATFORM_ERRORS.labels(platform="slack", code=type(error).__name__).inc()
+        elif response is not None and response.status_code == 429:
+            metrics.RATE_LIMIT_WAITS.labels(platform="slack").inc()
+            metrics.PLATFORM_ERRORS.labels(platform="slack", code="ratelimited").inc()
+        elif response is not None and _refused(response.body):
+            code = str((response.body or {}).get("error") or response.status_code)[:64]
+            metrics.PLATFORM_ERRORS.labels(platform="slack", code=code).inc()
+        return False
 
 
 class NotInstalled(LookupError):
     """No bot token is known for a workspace (the app was never installed there, or removed)."""
 
 
+def _refused(body: object) -> bool:
+    """Tell whether a Web API answer says ok: false."""
+    return isinstance(body, dict) and body.get("ok") is False
+
+
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Honour 429 Retry-After a few times (a 429 stores nothing, so retrying is safe).
+    """Count errors into the metrics; retry 429s a few times (a 429 stores nothing).
 
     Dropped connections are not retried here: the connection can drop after Slack stored a
     post, and a blind retry would post it twice. Round posts are settled by the delivery
     watchdog, which looks in the channel's history before sending again.
     """
-    return [AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+    return [CountingHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
 
 
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:

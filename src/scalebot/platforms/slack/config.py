@@ -85,16 +85,25 @@ def slack_config(settings: Settings) -> SlackConfig:
 
 
 def _check_mode(config: SlackConfig) -> None:
-    """HTTP mode needs the signing secret; Socket Mode needs the app token and a bot token."""
+    """HTTP mode needs the signing secret; Socket Mode the app token; both a bot token."""
+    problems = _mode_problems(config)
+    if problems:
+        raise SettingsError("\n".join(problems))  # every missing setting at once
+
+
+def _mode_problems(config: SlackConfig) -> list[str]:
+    """One line per missing or contradictory setting for the chosen mode."""
+    problems: list[str] = []
     if config.http:
         if not config.signing_secret:
-            raise SettingsError(SECRET_NEEDED)
+            problems.append(SECRET_NEEDED)
         if config.bot_token is None and not config.oauth:
-            raise SettingsError(BOT_TOKEN_NEEDED)
-        return
+            problems.append(BOT_TOKEN_NEEDED)
+        return problems
     if config.app_token is None:
-        raise SettingsError(APP_TOKEN_NEEDED)
+        problems.append(APP_TOKEN_NEEDED)
     if config.oauth:
-        raise SettingsError(OAUTH_NEEDS_HTTP)
-    if config.bot_token is None:
-        raise SettingsError(BOT_TOKEN_NEEDED)
+        problems.append(OAUTH_NEEDS_HTTP)
+    elif config.bot_token is None:
+        problems.append(BOT_TOKEN_NEEDED)
+    return problems
