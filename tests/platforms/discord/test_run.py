@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from scalebot.app import build_context, open_database, run_bot
@@ -96,6 +97,38 @@ async def test_run_bot_connects_discord_and_posts_the_rounds_it_missed(
     assert fake.identified[0]["token"] == TOKEN
 
 
+async def test_discord_mode_serves_health_on_the_health_port(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    port = free_port()
+    settings = settings_for(fake, tmp_path).model_copy(
+        update={"health_port": port, "health_host": "127.0.0.1"}
+    )
+    running = asyncio.create_task(run_bot(settings, ["discord"]))
+    try:
+        await fake.wait_identified()
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    body = await response.json()
+                    if response.status == 200:
+                        break
+                await asyncio.sleep(0.05)
+            assert body == {"ok": True, "database": "ok", "scheduler": "ok", "discord": "ok"}
+            await fake.close()  # Discord goes away
+            for _ in range(200):
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 503:
+                        body = await response.json()
+                        break
+                await asyncio.sleep(0.05)
+            assert (body["ok"], body["discord"], body["database"]) == (False, "down", "ok")
+    finally:
+        running.cancel()
+        with pytest.raises((asyncio.CancelledError, Exception)):
+            await running
+
+
 async def test_run_all_serves_slack_and_discord_in_one_process(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -121,12 +154,26 @@ async def test_run_all_serves_slack_and_discord_in_one_process(
     try:
         await wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
         await fake.wait_identified()
+        malformed = interaction(2, slash("help"))
+        malformed["member"]["permissions"] = "not-a-number"
+        await fake.dispatch("INTERACTION_CREATE", malformed)  # dropped; nothing else stops
         payload = interaction(
             2, slash("admin", "setup", time="09:00", zone="UTC"), permissions=ADMIN_PERMISSIONS
         )
         await fake.dispatch("INTERACTION_CREATE", payload)
         sent = await fake.wait_for("POST", rf"^/webhooks/{APP_ID}/{payload['token']}$")
         assert sent[0].embeds[0]["title"].startswith("This channel is enrolled")
+        health = f"http://127.0.0.1:{port}/healthz"
+        async with aiohttp.ClientSession() as session, session.get(health) as response:
+            assert response.status == 200
+            assert await response.json() == {
+                "ok": True,
+                "database": "ok",
+                "scheduler": "ok",
+                "slack": "ok",
+                "discord": "ok",
+            }
+        assert len(fake.identified) == 1  # the gateway connection was never dropped
     finally:
         if bot.returncode is None:
             bot.send_signal(signal.SIGINT)

@@ -60,8 +60,11 @@ class DiscordAdapter:
             raise SettingsError(INTENT_OFF) from None
 
     async def connected(self) -> bool:
-        """Tell whether the gateway connection is up and READY."""
-        return self.client.is_ready() and not self.client.is_closed()
+        """Tell whether the client is READY and every shard's gateway socket is open."""
+        if not self.client.is_ready() or self.client.is_closed():
+            return False
+        shards = self.client.shards.values()  # READY stays set while a shard reconnects
+        return bool(shards) and all(not shard.is_closed() for shard in shards)
 
     async def wait_closed(self) -> None:
         """Return when the gateway connection has ended."""
