@@ -79,7 +79,6 @@ class Fleet:
             "SCALEBOT_DATABASE_URL": self.database_url,
             "SCALEBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
             "SCALEBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SCALEBOT_SLACK_RESPONSE_HOSTS": "127.0.0.1",  # the fake's response URLs
             "SCALEBOT_SLACK_API_URL": self.fake.api_url,
             "SCALEBOT_SLACK_THREAD_ANSWERS": "false",
             # The fake's response URLs live on 127.0.0.1, not on Slack's hosts.
