@@ -10,7 +10,7 @@ from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.services import answers, channels, rounds
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import AppContext, reply_of
-from tests.conftest import ALICE, CHANNEL
+from tests.conftest import ALICE, CHANNEL, FakeMessenger
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -110,3 +110,25 @@ async def test_bad_input_becomes_the_error_reply(ctx: AppContext) -> None:
     assert reply is not None
     assert reply.tone is Tone.ERROR
     assert reply.title == answers.EMPTY_ANSWER
+
+
+async def test_a_reply_under_a_post_not_yet_confirmed_is_graded(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    schedule = Schedule(parse_time("09:00"), Days.DAILY, "UTC")
+    info = await channels.enroll_channel(ctx, channel=CHANNEL, schedule=schedule, now=NOW)
+    messenger.lose_replies = 1  # the post went out; its reply (with the message id) was lost
+    outcome = await rounds.post_round(ctx, channel_id=info.id, now=NOW)
+    assert outcome.round_id is not None
+    assert outcome.seq is None  # not confirmed yet
+    graded = await answers.answer_in_thread(
+        ctx,
+        channel=CHANNEL,
+        message_ref=f"msg-{outcome.round_id}",
+        event_id="e1",
+        author=_alice,
+        text="Shard the data and add replicas because load grows.",
+        now=NOW,
+    )
+    assert graded is not None
+    assert (graded.round_id, graded.stored) == (outcome.round_id, True)

@@ -111,6 +111,10 @@ async def answer_in_thread(
     """
     round_id = await rounds.round_for_message(ctx, channel=channel, message_ref=message_ref)
     if round_id is None:
+        # The reply may be under a post that went out but is not confirmed yet: ask once.
+        await rounds.confirm_visible(ctx, channel=channel, now=now)
+        round_id = await rounds.round_for_message(ctx, channel=channel, message_ref=message_ref)
+    if round_id is None:
         return None
     if await events.handled(ctx, platform=channel.platform, event_id=event_id):
         log.info("ignored a repeated delivery of %s", event_id)
