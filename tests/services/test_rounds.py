@@ -6,11 +6,13 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from scalebot.bank.loader import load_bank
+from scalebot.db.models import Round
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
 from scalebot.domain.refs import UserRef
-from scalebot.domain.rounds import PostStatus
+from scalebot.domain.rounds import PostStatus, RoundStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import answers, channels, rounds, standings
 from scalebot.services.context import AppContext, PostRefused, UserError
@@ -293,3 +295,23 @@ async def test_a_post_confirmed_after_a_newer_one_does_not_take_over(
         found = await repo.get_round(round_id=monday.round_id or 0)
     assert found is not None
     assert found.status == "closed"
+
+
+async def test_a_past_days_claim_is_never_sent_late(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    """A claim whose process died before sending (or an older version's stuck claim)."""
+    channel_id = await enroll(ctx)
+    messenger.lose_replies = 1
+    monday = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    async with ctx.db.session(write=True) as session:  # as left by a claim that never sent
+        await session.execute(
+            update(Round)
+            .where(Round.id == monday.round_id)
+            .values(status=RoundStatus.CLAIMED, sent_at=None, lease_until=MONDAY_9)
+        )
+    sent = len(messenger.questions)
+    wednesday = MONDAY_9 + timedelta(days=2)
+    outcome = await rounds.resolve_round(ctx, round_id=monday.round_id or 0, now=wednesday)
+    assert outcome.status is PostStatus.FAILED
+    assert len(messenger.questions) == sent

@@ -264,6 +264,11 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
         info = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id))
         today = info.schedule.local_date(now) == round_.round_date
         status = RoundStatus(round_.status)
+        if status is RoundStatus.CLAIMED and not today:
+            # Nothing of ours was sent (sending is recorded first), and a past day's question
+            # is not worth posting now; a claim left by an older version may even be visible.
+            round_.status, round_.lease_until = RoundStatus.FAILED, None
+            return PostOutcome(PostStatus.FAILED, round_.id)
         if status is RoundStatus.FAILED:
             if not (today and info.active):
                 round_.lease_until = None  # a past day's failure stays failed
