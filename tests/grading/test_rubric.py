@@ -186,6 +186,18 @@ def test_keyword_lists_cover_nothing_and_say_why() -> None:
     assert any("Keywords without reasoning" in note for note in feedback.notes)
 
 
+def test_a_run_of_terms_without_commas_covers_nothing() -> None:
+    # Nine tools and concepts, no grammar: it named every criterion's topic and scored 60.
+    text = "Spark Horovod checkpoint drift retrain Kubernetes Redis dropout PyTorch"
+    feedback = GRADER.grade(QUESTION, text)
+    assert feedback.covered == ()
+    assert feedback.score == 0
+
+
+def test_a_terse_claim_without_small_words_still_counts() -> None:
+    assert met("Monitor drift weekly retrain monthly checkpoint hourly") != set()
+
+
 def test_a_claim_that_lists_tools_still_counts() -> None:
     assert met(f"I would use GPUs, TPUs, Kubernetes and checkpoints {REASONED}.") == {
         "hardware",

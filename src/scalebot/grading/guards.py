@@ -21,12 +21,14 @@ _FUNCTION_WORDS_ZH = """我 我们 你 你们 他们 它 这 那 这个 那个 �
     地 得 也 都 还 并 再 先 然后 但是 但 可能 如何 怎么 为什么 当 就是 来 去 做 进行
     保持 每 比 而 才 被 由 于 等 以 以便 为了 否则"""
 # Prepositions and the verbs answers use most: a bare string of terms has none of them.
-_CLAIM_WORDS_EN = """about above across after against along among around before behind below
+_PREPOSITIONS_EN = """about above across after against along among around before behind below
     beneath beside between beyond during except inside instead near off onto outside past since
-    through throughout toward towards upon within without not no
-    use add keep make put run ship move need let get send save deploy retrain train serve
+    through throughout toward towards upon within without not no"""
+_VERBS_EN = """use add keep make put run ship move need let get send save deploy retrain train serve
     switch go write read build pick choose prefer avoid try compare measure monitor replace
     reduce increase"""
+_CLAIM_WORDS_EN = f"{_PREPOSITIONS_EN} {_VERBS_EN}"
+_PREPOSITIONS = stem_all(_PREPOSITIONS_EN)
 # Function words: a sentence with none of them is a bare list of keywords, not a claim.
 FUNCTION_WORDS = stem_all(_FUNCTION_WORDS_EN) | stem_all(_FUNCTION_WORDS_ZH)
 _CLAIM_WORDS = FUNCTION_WORDS | stem_all(_CLAIM_WORDS_EN)
@@ -48,6 +50,8 @@ _LIST_ITEM_WORDS = 1.6
 _TERM_ITEM_WORDS = 2.2
 # A string of this many terms with no function word, preposition or verb is a list too.
 _BARE_TERMS = 5
+# Words in a row, with no grammar in them, that cannot be a claim however many verbs.
+_GRAMMARLESS_RUN = 7
 # Chinese list items are counted in segmented words: "数据漂移" is two.
 _ZH_ITEM_WORDS = 2.2
 _GRADER = r"(?:grader|grading|evaluator|marker|reviewer|examiner|ai|llm|bot|model)"
@@ -137,7 +141,7 @@ def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
     """Tell whether text is a string of terms: no function word, preposition or common verb."""
     items = text.replace(" per ", "-per-").split()
     if len(items) < _BARE_TERMS or not _CLAIM_FORMS.isdisjoint(map(str.lower, items)):
-        return False
+        return _run_of_terms(items)
     terms = 0
     for n, written in enumerate(items):
         item = written.strip(".,;:!?()[]\"'")
@@ -148,6 +152,18 @@ def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
         named = n > 0 and any(ch.isupper() or ch.isdigit() for ch in item)
         terms += compound or named or plain in vocabulary
     return terms >= _TERM_SHARE * len(items)
+
+
+def _run_of_terms(items: list[str]) -> bool:
+    """Tell whether a long run of words has no grammar at all: no function word, preposition
+    or punctuation, and at most one verb ("Spark Horovod checkpoint drift retrain Kubernetes
+    Redis dropout PyTorch"). Terse claims keep a second verb or a small word somewhere."""
+    if len(items) < _GRAMMARLESS_RUN or any(not item.isalnum() for item in items):
+        return False
+    plain = [stem(item.lower()) for item in items]
+    if not FUNCTION_WORDS.isdisjoint(plain) or not _PREPOSITIONS.isdisjoint(plain):
+        return False
+    return sum(word in _CLAIM_WORDS for word in plain) <= 1
 
 
 def _chinese_list(sentence: Sentence) -> bool:
