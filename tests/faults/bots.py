@@ -192,6 +192,15 @@ async def command(
         return response.status
 
 
+async def wait_for_responses(fake: FakeSlack, count: int, *, within: float = 90) -> None:
+    """Wait until `count` private answers arrived (a loaded machine needs more than seconds)."""
+    for _ in range(int(within * 10)):
+        if len(fake.responses) >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{len(fake.responses)} of {count} answers arrived")
+
+
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[str]:
     """A fresh database on the test PostgreSQL server (processes cannot share a schema)."""

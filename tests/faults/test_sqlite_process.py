@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import text
 
 from scalebot.db.engine import Database
-from tests.faults.bots import Fleet, channel_id, command, duplicates, prepare, wait_until_settled
+from tests.faults.bots import (
+    Fleet,
+    channel_id,
+    command,
+    duplicates,
+    prepare,
+    wait_for_responses,
+    wait_until_settled,
+)
 from tests.platforms.slack.fake_slack import FakeSlack
 
 ANSWER = "answer I would shard the data, cache hot predictions and autoscale the replicas."
@@ -114,7 +122,7 @@ async def test_a_thousand_channels_due_at_once_get_one_post_each(fleet: Fleet) -
     assert [c for c, s in states.items() if s != ["posted"]] == []
     assert duplicates(fleet.fake, count) == {}
     assert asked == [200] * len(asked)
-    await fleet.fake.wait_for_responses(len(asked))
+    await wait_for_responses(fleet.fake, len(asked))
     assert not [r for r in fleet.fake.responses if "went wrong" in r["text"]]
     assert "database is locked" not in bot.stderr.read_text()
     assert await bot.stop() == 0

@@ -51,6 +51,7 @@ class Flakiness:
     """
 
     reply_delay: float = 0.0
+    late_share: float = 1.0  # the share of successful posts whose reply is delayed
     pace: float = 0.0
     rate_limited: float = 0.0
     server_errors: float = 0.0
@@ -197,7 +198,7 @@ class FakeSlack:
                 assert request.transport is not None
                 request.transport.close()
                 raise ConnectionResetError("dropped after storing the message")
-        if flaky.reply_delay:
+        if flaky.reply_delay and flaky.rng.random() < flaky.late_share:
             await asyncio.sleep(flaky.reply_delay)  # the message is stored; only the reply is late
         return web.json_response(call.answer)
 
