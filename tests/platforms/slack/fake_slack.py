@@ -101,7 +101,7 @@ class FakeSlack:
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -109,7 +109,9 @@ class FakeSlack:
         self.url = f"http://{host}:{port}/"
 
     async def close(self) -> None:
-        """Stop listening."""
+        """Stop listening (held calls are let go, so nothing waits on them)."""
+        for held in self.blocked.values():
+            held.set()
         if self._socket is not None:
             await self._socket.close()
         if self._runner is not None:
