@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -95,15 +95,17 @@ async def test_rate_limits_server_errors_and_late_replies_still_give_one_post(
 
 
 @pytest.fixture
-def own_postgres() -> AsyncIterator[ThrowawayPostgres] | object:
+def own_postgres() -> Iterator[ThrowawayPostgres]:
     """A PostgreSQL server of our own, never the shared one."""
     if not ThrowawayPostgres.available():
         pytest.skip("initdb and pg_ctl are needed for the database outage test")
     server = ThrowawayPostgres()
-    server.create()
-    server.start()
-    yield server
-    server.destroy()
+    try:
+        server.create()
+        server.start()
+        yield server
+    finally:
+        server.destroy()
 
 
 async def test_database_stopped_mid_fan_out_and_restarted_resolves_every_round_once(
