@@ -56,6 +56,25 @@ class RankedRow:
     rank: int | None = None  # filled in when the row was read with its rank
 
 
+# The columns of a RankedRow, read from the streak board and from a points board.
+_STREAK_ROW = (
+    User.id,
+    User.display_name,
+    User.external_id,
+    Streak.current,
+    Streak.points,
+    Streak.reached_at,
+)
+_POINTS_ROW = (
+    User.id,
+    User.display_name,
+    User.external_id,
+    literal(0),
+    PointTotal.points,
+    PointTotal.first_at,
+)
+
+
 class Repository:
     """Queries and writes for one session (one transaction)."""
 
@@ -345,14 +364,7 @@ class Repository:
     async def streak_board(self, *, channel_id: int, limit: int | None) -> list[RankedRow]:
         """Members by streak, then points, then who reached it first; read in index order."""
         query = (
-            select(
-                User.id,
-                User.display_name,
-                User.external_id,
-                Streak.current,
-                Streak.points,
-                Streak.reached_at,
-            )
+            select(*_STREAK_ROW)
             .join(User, User.id == Streak.user_id)
             .where(Streak.channel_id == channel_id, (Streak.current > 0) | (Streak.points > 0))
             .order_by(
@@ -373,15 +385,7 @@ class Repository:
             other, same_channel, other.current == Streak.current, other.points > Streak.points
         )
         query = (
-            select(
-                User.id,
-                User.display_name,
-                User.external_id,
-                Streak.current,
-                Streak.points,
-                Streak.reached_at,
-                1 + ahead + level,
-            )
+            select(*_STREAK_ROW, 1 + ahead + level)
             .join(User, User.id == Streak.user_id)
             .where(
                 Streak.channel_id == channel_id,
@@ -432,14 +436,7 @@ class Repository:
     ) -> list[RankedRow]:
         """Members by points in one period, then who answered first; read in index order."""
         query = (
-            select(
-                User.id,
-                User.display_name,
-                User.external_id,
-                literal(0),
-                PointTotal.points,
-                PointTotal.first_at,
-            )
+            select(*_POINTS_ROW)
             .join(User, User.id == PointTotal.user_id)
             .where(*self._period(channel_id, period, starts_on))
             .order_by(PointTotal.points.desc(), PointTotal.first_at, PointTotal.user_id)
@@ -466,15 +463,7 @@ class Repository:
             other.points > PointTotal.points,
         )
         query = (
-            select(
-                User.id,
-                User.display_name,
-                User.external_id,
-                literal(0),
-                PointTotal.points,
-                PointTotal.first_at,
-                1 + ahead,
-            )
+            select(*_POINTS_ROW, 1 + ahead)
             .join(User, User.id == PointTotal.user_id)
             .where(
                 *self._period(channel_id, period, starts_on),
