@@ -122,3 +122,15 @@ async def test_member_cannot_run_admin_commands(ctx: AppContext) -> None:
 async def test_markup_in_answers_is_printed_literally(ctx: AppContext) -> None:
     out = await transcript(ctx, ["/scale answer [bold red]drift[/] and retrain because shift"])
     assert "[bold red]drift[/]" in out
+
+
+async def test_history_in_the_console_names_questions_and_pages(ctx: AppContext) -> None:
+    out = await transcript(
+        ctx, [SHORT, "/advance 1d", STRONG, "/scale history", "/scale history 2"]
+    )
+    assert "Your recent answers" in out
+    first, second = out.index("Thu 05 Mar 2026 · "), out.index("Wed 04 Mar 2026 · Scale your ML")
+    assert first < second  # newest first
+    assert "Missed:" in out
+    assert "Page 1 of 1 · 2 answers" in out
+    assert "Page 2 is empty" in out

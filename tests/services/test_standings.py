@@ -246,3 +246,28 @@ async def test_forgotten_member_leaves_every_points_board(ctx: AppContext) -> No
         )
         assert [row.name for row in board.rows] == ["Bob"]
         assert board.viewer is None
+
+
+async def test_stats_name_the_most_missed_criterion_by_its_title(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    await answer(ctx, ALICE, WEAK, now)
+    question = (await rounds.current_round(ctx, channel=CHANNEL)).question
+    stats = await standings.member_stats(ctx, channel=CHANNEL, user=ALICE)
+    titles = {criterion.label for criterion in question.rubric}
+    assert stats.most_missed in titles
+    assert stats.most_missed not in {criterion.id for criterion in question.rubric}
+    fields = {field.name: field.value for field in stats.reply.fields}
+    assert fields["Most often missed"] == stats.most_missed
+
+
+async def test_export_names_the_question_and_criteria_by_title_too(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    await answer(ctx, ALICE, WEAK, now)
+    question = (await rounds.current_round(ctx, channel=CHANNEL)).question
+    [record] = (await members.export_user(ctx, user=ALICE))["answers"]
+    assert record["question_title"] == question.title
+    assert record["missed_titles"] == [question.criterion(cid).label for cid in record["missed"]]
+    assert record["covered_titles"] == [question.criterion(c).label for c in record["covered"]]
+    assert record["missed_titles"]

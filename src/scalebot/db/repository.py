@@ -361,6 +361,30 @@ class Repository:
         )
         return [(answer, round_) for answer, round_ in rows]
 
+    async def member_history(
+        self, *, channel_id: int, user_id: int, limit: int, offset: int
+    ) -> list[tuple[Answer, Round]]:
+        """One page of a member's answers in a channel, newest round first."""
+        rows = await self.session.execute(
+            select(Answer, Round)
+            .join(Round, Round.id == Answer.round_id)
+            .where(Answer.user_id == user_id, Round.channel_id == channel_id)
+            .order_by(Round.round_date.desc(), Answer.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [(answer, round_) for answer, round_ in rows]
+
+    async def member_answer_count(self, *, channel_id: int, user_id: int) -> int:
+        """How many answers a member gave in a channel."""
+        found = await self.session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .join(Round, Round.id == Answer.round_id)
+            .where(Answer.user_id == user_id, Round.channel_id == channel_id)
+        )
+        return int(found or 0)
+
     async def streak_board(self, *, channel_id: int, limit: int | None) -> list[RankedRow]:
         """Members by streak, then points, then who reached it first; read in index order."""
         query = (

@@ -19,7 +19,7 @@ from scalebot.domain.schedule import (
     parse_time,
     parse_zone,
 )
-from scalebot.services import answers, channels, members, rounds, standings
+from scalebot.services import answers, channels, history, members, rounds, standings
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
 
@@ -110,6 +110,14 @@ async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: 
 
 async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     return (await standings.member_stats(ctx, channel=inv.channel, user=inv.user)).reply
+
+
+async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if len(args) > 1:
+        return error(history.USAGE)
+    page = history.parse_page(args[0] if args else "")
+    view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page)
+    return view.reply
 
 
 async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -212,6 +220,7 @@ _HANDLERS: dict[str, Handler] = {
     "streak": _streak,
     "leaderboard": _leaderboard,
     "stats": _stats,
+    "history": _history,
     "forget-me": _forget_me,
     "export-me": _export_me,
     "admin": _admin,

@@ -92,3 +92,11 @@ async def question_of(ctx: AppContext, repo: Repository, question_id: str) -> Qu
     stored = await repo.get_question(question_id=question_id)
     assert stored is not None, "every round's question is stored"
     return Question.model_validate(stored.content)
+
+
+def criterion_title(question: Question, criterion_id: str) -> str:
+    """The title a member reads for a criterion id (a readable id once it left the rubric)."""
+    try:
+        return question.criterion(criterion_id).label
+    except KeyError:
+        return criterion_id.replace("-", " ").capitalize()

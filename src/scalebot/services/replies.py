@@ -190,6 +190,7 @@ COMMANDS = (
     ("/scale streak", "your streak in this channel"),
     ("/scale leaderboard", "top 10 by streak, plus your rank"),
     ("/scale stats", "your practice history"),
+    ("/scale history [PAGE]", "your recent answers: score and what you missed, newest first"),
     ("/scale forget-me", "delete everything stored about you"),
     ("/scale export-me", "everything stored about you, as JSON"),
 )

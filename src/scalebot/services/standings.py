@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from scalebot.db.models import Answer, Round
 from scalebot.db.repository import RankedRow, Repository
 from scalebot.domain.leaderboard import Period, shared_ranks
 
@@ -16,6 +17,7 @@ from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
+from scalebot.services.questions import criterion_title, question_of
 from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 
 MEMBER_BOARD_SIZE = 10
@@ -162,14 +164,13 @@ async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -
         row = await require_channel(repo, channel)
         member = await repo.find_user(workspace_id=row.workspace_id, external_id=user.user_id)
         history = await repo.user_answers(user_id=member.id) if member else []
-    answers = [answer for answer, round_ in history if round_.channel_id == row.id]
+        history = [(answer, round_) for answer, round_ in history if round_.channel_id == row.id]
+        missed = await _missed_titles(ctx, repo, history)
+    answers = [answer for answer, _round in history]
     if not answers:
         reply = Reply(title="No answers yet", body="Answer the current round with /scale answer.")
         return StatsView(0, None, None, None, reply)
     scores = [answer.score for answer in answers]
-    missed: Counter[str] = Counter()
-    for answer in answers:
-        missed.update(answer.covered.get("missed", []))
     most_missed = missed.most_common(1)[0][0] if missed else None
     average = sum(scores) / len(scores)
     fields = [
@@ -182,3 +183,14 @@ async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -
         fields.append(Field("Most often missed", most_missed))
     reply = Reply(title="Your practice so far", fields=tuple(fields))
     return StatsView(len(answers), average, max(scores), most_missed, reply)
+
+
+async def _missed_titles(
+    ctx: AppContext, repo: Repository, history: list[tuple[Answer, Round]]
+) -> Counter[str]:
+    """Count missed criteria by their titles (ids repeat across questions, titles are read)."""
+    missed: Counter[str] = Counter()
+    for answer, round_ in history:
+        question = await question_of(ctx, repo, round_.question_id)
+        missed.update(criterion_title(question, cid) for cid in answer.covered.get("missed", []))
+    return missed

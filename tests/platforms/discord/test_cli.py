@@ -54,7 +54,7 @@ def option(command: dict[str, Any], *path: str) -> dict[str, Any]:
 async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
     assert (code, err) == (0, "")
-    assert out.strip() == "Synced /scale (13 subcommands) globally."
+    assert out.strip() == "Synced /scale (14 subcommands) globally."
     body = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
     assert [c["name"] for c in body] == ["scale"]
     scale = body[0]
@@ -70,6 +70,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
         "streak",
         "leaderboard",
         "stats",
+        "history",
         "forget-me",
         "export-me",
         "admin",
@@ -81,6 +82,13 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
     days = option(scale, "admin", "setup", "days")
     assert [c["value"] for c in days["choices"]] == ["daily", "weekdays"]
     assert not days["required"]
+    page = option(scale, "history", "page")
+    assert (page["type"], page["min_value"], page["max_value"], page["required"]) == (
+        4,
+        1,
+        10_000,
+        False,
+    )
     board = option(scale, "admin", "leaderboard")
     assert {o["name"] for o in board["options"]} == {"period", "public"}
 
@@ -90,7 +98,7 @@ async def test_sync_to_one_server(fake: FakeDiscord, tmp_path: Path) -> None:
         "discord", "sync", "--guild", str(GUILD_ID), env=env_for(fake, tmp_path), cwd=tmp_path
     )
     assert code == 0
-    assert out.strip() == f"Synced /scale (13 subcommands) in server {GUILD_ID}."
+    assert out.strip() == f"Synced /scale (14 subcommands) in server {GUILD_ID}."
     assert len(fake.find("PUT", rf"^/applications/{APP_ID}/guilds/{GUILD_ID}/commands$")) == 1
     assert fake.find("PUT", rf"^/applications/{APP_ID}/commands$") == []
 

@@ -18,6 +18,7 @@ from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.services import rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError
+from scalebot.services.history import MAX_PAGE
 
 MAX_CHOICES = 25
 POPULAR_ZONES = (
@@ -122,6 +123,11 @@ async def answer(interaction: Interaction, text: str | None = None) -> None:
     await run_text(interaction, f"answer {text}")
 
 
+async def history(interaction: Interaction, page: app_commands.Range[int, 1, MAX_PAGE] = 1) -> None:
+    """One page of the member's recent answers (Discord enforces the range; the service too)."""
+    await run_text(interaction, command_text("history", str(page)))
+
+
 async def setup(
     interaction: Interaction,
     time: str,
@@ -162,6 +168,9 @@ def build_scale_group() -> app_commands.Group:
         answer_command
     )
     scale.add_command(answer_command)
+    history_command = _command("history", "Your recent answers, newest first", history)
+    app_commands.describe(page="Page 1 is the newest; 2 and on go further back")(history_command)
+    scale.add_command(history_command)
     setup_command = _command("setup", "Enroll this channel in the daily question", setup)
     app_commands.describe(
         time="Post time, 24-hour HH:MM, e.g. 09:00",

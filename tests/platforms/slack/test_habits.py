@@ -1,0 +1,20 @@
+"""History, boards, hiding, corrections and freezes through signed slash commands."""
+
+from __future__ import annotations
+
+from tests.platforms.slack.conftest import SlackBot
+
+ANSWER = "Shard by user id, cache hot reads, queue writes, autoscale workers, monitor p99 latency."
+
+
+async def test_history_lists_answers_privately(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command("history")
+    reply = slack.last_reply()
+    assert reply["response_type"] == "ephemeral"
+    assert reply["text"].startswith("Your recent answers")
+    assert "Score " in reply["text"]
+    assert "Page 1 of 1 · 1 answer" in reply["text"]
+    await slack.command("history two")
+    assert "'two' is not a page number" in slack.last_reply()["text"]
