@@ -75,6 +75,17 @@ _POINTS_ROW = (
 )
 
 
+@dataclass(frozen=True)
+class PastAnswer:
+    """One of a member's answers as their history shows it."""
+
+    round_date: date
+    question_id: str
+    score: int
+    late: bool
+    missed: tuple[str, ...]
+
+
 class Repository:
     """Queries and writes for one session (one transaction)."""
 
@@ -363,17 +374,20 @@ class Repository:
 
     async def member_history(
         self, *, channel_id: int, user_id: int, limit: int, offset: int
-    ) -> list[tuple[Answer, Round]]:
+    ) -> list[PastAnswer]:
         """One page of a member's answers in a channel, newest round first."""
         rows = await self.session.execute(
-            select(Answer, Round)
+            select(Round.round_date, Round.question_id, Answer.score, Answer.late, Answer.covered)
             .join(Round, Round.id == Answer.round_id)
             .where(Answer.user_id == user_id, Round.channel_id == channel_id)
             .order_by(Round.round_date.desc(), Answer.id.desc())
             .limit(limit)
             .offset(offset)
         )
-        return [(answer, round_) for answer, round_ in rows]
+        return [
+            PastAnswer(day, question_id, score, late, tuple(covered.get("missed", [])))
+            for day, question_id, score, late, covered in rows
+        ]
 
     async def member_answer_count(self, *, channel_id: int, user_id: int) -> int:
         """How many answers a member gave in a channel."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scalebot.db.models import Answer, Round
-from scalebot.db.repository import Repository
+from scalebot.db.repository import PastAnswer, Repository
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.services.channels import require_channel
@@ -57,7 +56,7 @@ async def member_history(
         row = await require_channel(repo, channel)
         member = await repo.find_user(workspace_id=row.workspace_id, external_id=user.user_id)
         total = 0
-        rows: list[tuple[Answer, Round]] = []
+        rows: list[PastAnswer] = []
         if member is not None:
             total = await repo.member_answer_count(channel_id=row.id, user_id=member.id)
             rows = await repo.member_history(
@@ -66,18 +65,17 @@ async def member_history(
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
             )
-        entries = tuple([await _entry(ctx, repo, answer, round_) for answer, round_ in rows])
+        entries = tuple([await _entry(ctx, repo, past) for past in rows])
     pages = max(1, -(-total // PAGE_SIZE))
     return HistoryView(page, pages, total, entries, history_reply(entries, page, pages, total))
 
 
-async def _entry(ctx: AppContext, repo: Repository, answer: Answer, round_: Round) -> HistoryEntry:
+async def _entry(ctx: AppContext, repo: Repository, past: PastAnswer) -> HistoryEntry:
     """Describe one answer with the titles of its question and missed criteria."""
-    question = await question_of(ctx, repo, round_.question_id)
-    missed = tuple(criterion_title(question, cid) for cid in answer.covered.get("missed", []))
-    return HistoryEntry(
-        f"{round_.round_date:%a %d %b %Y}", question.title, answer.score, missed, answer.late
-    )
+    question = await question_of(ctx, repo, past.question_id)
+    missed = tuple(criterion_title(question, cid) for cid in past.missed)
+    day = f"{past.round_date:%a %d %b %Y}"
+    return HistoryEntry(day, question.title, past.score, missed, past.late)
 
 
 def history_reply(entries: tuple[HistoryEntry, ...], page: int, pages: int, total: int) -> Reply:

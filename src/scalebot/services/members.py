@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from scalebot.db.models import Answer, Round
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import UserRef
 from scalebot.services.context import AppContext
@@ -43,27 +42,29 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
         "user": member.external_id,
         "display_name": member.display_name,
         "answers": [
-            _answer_record(answer, round_, questions[round_.question_id])
+            {
+                "round_date": round_.round_date.isoformat(),
+                "question": round_.question_id,
+                "text": answer.text,
+                "score": answer.score,
+                "points": answer.points,
+                "revision": answer.revision,
+                "late": answer.late,
+                "covered": answer.covered.get("met", []),
+                "answered_at": answer.updated_at.isoformat(),
+                **_titles(questions[round_.question_id], answer.covered),
+            }
             for answer, round_ in history
         ],
     }
 
 
-def _answer_record(answer: Answer, round_: Round, question: Question) -> dict[str, Any]:
-    """One exported answer: ids for machines, titles for people."""
-    met, missed = answer.covered.get("met", []), answer.covered.get("missed", [])
+def _titles(question: Question, covered: dict[str, Any]) -> dict[str, Any]:
+    """Titles next to the ids: the question's, and each covered and missed criterion's."""
+    met, missed = covered.get("met", []), covered.get("missed", [])
     return {
-        "round_date": round_.round_date.isoformat(),
-        "question": round_.question_id,
         "question_title": question.title,
-        "text": answer.text,
-        "score": answer.score,
-        "points": answer.points,
-        "revision": answer.revision,
-        "late": answer.late,
-        "covered": met,
         "missed": missed,
         "covered_titles": [criterion_title(question, cid) for cid in met],
         "missed_titles": [criterion_title(question, cid) for cid in missed],
-        "answered_at": answer.updated_at.isoformat(),
     }

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from scalebot.db.models import Answer, Round
 from scalebot.db.repository import RankedRow, Repository
 from scalebot.domain.leaderboard import Period, shared_ranks
 
@@ -165,7 +164,9 @@ async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -
         member = await repo.find_user(workspace_id=row.workspace_id, external_id=user.user_id)
         history = await repo.user_answers(user_id=member.id) if member else []
         history = [(answer, round_) for answer, round_ in history if round_.channel_id == row.id]
-        missed = await _missed_titles(ctx, repo, history)
+        missed = await _missed_titles(
+            ctx, repo, [(r.question_id, a.covered.get("missed", [])) for a, r in history]
+        )
     answers = [answer for answer, _round in history]
     if not answers:
         reply = Reply(title="No answers yet", body="Answer the current round with /scale answer.")
@@ -186,11 +187,11 @@ async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -
 
 
 async def _missed_titles(
-    ctx: AppContext, repo: Repository, history: list[tuple[Answer, Round]]
+    ctx: AppContext, repo: Repository, answers: list[tuple[str, list[str]]]
 ) -> Counter[str]:
-    """Count missed criteria by their titles (ids repeat across questions, titles are read)."""
+    """Count missed criteria by their titles, from (question id, missed ids) per answer."""
     missed: Counter[str] = Counter()
-    for answer, round_ in history:
-        question = await question_of(ctx, repo, round_.question_id)
-        missed.update(criterion_title(question, cid) for cid in answer.covered.get("missed", []))
+    for question_id, criterion_ids in answers:
+        question = await question_of(ctx, repo, question_id)
+        missed.update(criterion_title(question, cid) for cid in criterion_ids)
     return missed
