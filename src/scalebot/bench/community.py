@@ -57,6 +57,7 @@ class _Member:
     last_seq: int | None = None
     points: int = 0
     reached_at: datetime | None = None
+    longest_at: datetime | None = None
 
 
 async def seed_community(
@@ -202,7 +203,8 @@ def _count(member: _Member, seq: int, score: int, at: datetime) -> None:
     """Extend a member's streak and points with an on-time answer to round `seq`."""
     continues = member.last_seq is not None and seq == member.last_seq + 1
     member.current = member.current + 1 if continues else 1
-    member.longest = max(member.longest, member.current)
+    if member.current > member.longest:
+        member.longest, member.longest_at = member.current, at
     member.last_seq, member.reached_at = seq, at
     member.points += score
 
@@ -221,6 +223,7 @@ def _streaks(channel_id: int, members: dict[int, _Member], rounds: int) -> Itera
             "last_round_seq": member.last_seq,
             "points": member.points,
             "reached_at": member.reached_at,
+            "longest_at": member.longest_at or member.reached_at,
         }
 
 

@@ -108,6 +108,7 @@ async def _raw_answer(database: Database, community: Community, number: int) -> 
                 last_round_seq=1,
                 points=60,
                 reached_at=now,
+                longest_at=now,
             )
         )
         await session.execute(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -174,8 +175,10 @@ class Answer(Base):
 class Streak(Base):
     """A member's streak in a channel, kept incrementally.
 
-    `current` is set to 0 when a round posts after one the member missed, so the streak board
-    reads the index below in order and stops after ten rows.
+    `current` is set to 0 when a round posts after one the member missed, so the streak boards
+    read the indexes below in order and stop after ten rows. `hidden` (the member left the
+    boards) comes last in each index: a member board filters on it without leaving the index,
+    and an admin's board, which shows everyone, reads the same index in the same order.
     """
 
     __tablename__ = "streaks"
@@ -188,6 +191,16 @@ class Streak(Base):
             "points",
             "reached_at",
             "user_id",
+            "hidden",
+        ),
+        Index(
+            "ix_streaks_longest",
+            "channel_id",
+            "longest",
+            "points",
+            "longest_at",
+            "user_id",
+            "hidden",
         ),
     )
 
@@ -199,6 +212,9 @@ class Streak(Base):
     last_round_seq: Mapped[int | None] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer, default=0)
     reached_at: Mapped[datetime]
+    # When `longest` was reached: who got there first wins a tie on the longest board.
+    longest_at: Mapped[datetime]
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class PointTotal(Base):
@@ -206,7 +222,7 @@ class PointTotal(Base):
 
     Kept in the answer's own transaction, so a points board is an index read, never a scan of
     answers. Weeks start on Monday and months on the 1st, in the channel's local dates; all time
-    uses ALL_TIME_START.
+    uses ALL_TIME_START. `hidden` copies the member's choice on their streak row (see Streak).
     """
 
     __tablename__ = "point_totals"
@@ -219,6 +235,7 @@ class PointTotal(Base):
             "points",
             "first_at",
             "user_id",
+            "hidden",
         ),
     )
 
@@ -232,6 +249,7 @@ class PointTotal(Base):
     )
     points: Mapped[int] = mapped_column(Integer)
     first_at: Mapped[datetime]
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class ProcessedEvent(Base):

@@ -53,18 +53,11 @@ class RankedRow:
     streak: int
     points: int
     reached_at: datetime | None
+    hidden: bool = False
     rank: int | None = None  # filled in when the row was read with its rank
 
 
-# The columns of a RankedRow, read from the streak board and from a points board.
-_STREAK_ROW = (
-    User.id,
-    User.display_name,
-    User.external_id,
-    Streak.current,
-    Streak.points,
-    Streak.reached_at,
-)
+# The columns of a RankedRow read from a points board (streak boards choose their streak).
 _POINTS_ROW = (
     User.id,
     User.display_name,
@@ -72,6 +65,7 @@ _POINTS_ROW = (
     literal(0),
     PointTotal.points,
     PointTotal.first_at,
+    PointTotal.hidden,
 )
 
 
@@ -399,41 +393,106 @@ class Repository:
         )
         return int(found or 0)
 
-    async def streak_board(self, *, channel_id: int, limit: int | None) -> list[RankedRow]:
-        """Members by streak, then points, then who reached it first; read in index order."""
+    async def streak_board(
+        self, *, channel_id: int, limit: int | None, everyone: bool = True, longest: bool = False
+    ) -> list[RankedRow]:
+        """Members by current or longest streak, then points, then who reached it first.
+
+        Read in index order; without `everyone`, hidden members are skipped inside the index.
+        """
+        streak, reached, shown = self._streak_columns(Streak, longest=longest)
         query = (
-            select(*_STREAK_ROW)
-            .join(User, User.id == Streak.user_id)
-            .where(Streak.channel_id == channel_id, (Streak.current > 0) | (Streak.points > 0))
-            .order_by(
-                Streak.current.desc(), Streak.points.desc(), Streak.reached_at, Streak.user_id
+            select(
+                User.id,
+                User.display_name,
+                User.external_id,
+                streak,
+                Streak.points,
+                reached,
+                Streak.hidden,
             )
+            .join(User, User.id == Streak.user_id)
+            .where(Streak.channel_id == channel_id, shown, *self._visible(Streak, everyone))
+            .order_by(streak.desc(), Streak.points.desc(), reached, Streak.user_id)
             .limit(limit)
         )
         return [RankedRow(*row) for row in await self.session.execute(query)]
 
     async def viewer_on_streak_board(
-        self, *, channel_id: int, workspace_id: int, external_id: str
+        self,
+        *,
+        channel_id: int,
+        workspace_id: int,
+        external_id: str,
+        everyone: bool = True,
+        longest: bool = False,
     ) -> RankedRow | None:
-        """A member's streak row with their rank (one more than the rows ahead), in one query."""
+        """A member's streak row with their rank among the rows shown, in one query."""
         other = aliased(Streak)
-        same_channel = other.channel_id == Streak.channel_id
-        ahead = self._count_of(other, same_channel, other.current > Streak.current)
-        level = self._count_of(
-            other, same_channel, other.current == Streak.current, other.points > Streak.points
-        )
+        mine, _reached, shown = self._streak_columns(Streak, longest=longest)
+        theirs, _, _ = self._streak_columns(other, longest=longest)
+        same = [other.channel_id == Streak.channel_id, *self._visible(other, everyone)]
+        ahead = self._count_of(other, *same, theirs > mine)
+        level = self._count_of(other, *same, theirs == mine, other.points > Streak.points)
         query = (
-            select(*_STREAK_ROW, 1 + ahead + level)
+            select(
+                User.id,
+                User.display_name,
+                User.external_id,
+                mine,
+                Streak.points,
+                Streak.reached_at,
+                Streak.hidden,
+                1 + ahead + level,
+            )
             .join(User, User.id == Streak.user_id)
             .where(
                 Streak.channel_id == channel_id,
                 User.workspace_id == workspace_id,
                 User.external_id == external_id,
-                (Streak.current > 0) | (Streak.points > 0),
+                shown,
             )
         )
         found = (await self.session.execute(query)).one_or_none()
-        return None if found is None else RankedRow(*found[:6], rank=int(found[6]))
+        return None if found is None else RankedRow(*found)
+
+    @staticmethod
+    def _streak_columns(model: Any, *, longest: bool) -> tuple[Any, Any, ColumnElement[bool]]:
+        """The streak ranked by, when it was reached, and which rows a streak board shows."""
+        if longest:
+            return model.longest, model.longest_at, model.longest > 0
+        return model.current, model.reached_at, (model.current > 0) | (model.points > 0)
+
+    @staticmethod
+    def _visible(model: Any, everyone: bool) -> list[ColumnElement[bool]]:
+        """No condition for everyone; otherwise leave hidden members out."""
+        return [] if everyone else [model.hidden.is_(False)]
+
+    async def ensure_streak(self, *, channel_id: int, user_id: int, now: datetime) -> Streak:
+        """Return the member's streak row locked, creating an empty one."""
+        row = await self.get_streak(channel_id=channel_id, user_id=user_id, lock=True)
+        if row is not None:
+            return row
+        return await self.add_streak(
+            Streak(
+                channel_id=channel_id,
+                user_id=user_id,
+                current=0,
+                longest=0,
+                points=0,
+                reached_at=now,
+                longest_at=now,
+                hidden=False,
+            )
+        )
+
+    async def set_hidden(self, *, channel_id: int, user_id: int, hidden: bool) -> None:
+        """Copy a member's board choice onto their point totals (their streak row holds it)."""
+        await self.session.execute(
+            update(PointTotal)
+            .where(PointTotal.channel_id == channel_id, PointTotal.user_id == user_id)
+            .values(hidden=hidden)
+        )
 
     async def break_missed_streaks(self, *, channel_id: int, open_seq: int) -> None:
         """Zero the streaks of members who missed the round before `open_seq` (it just closed)."""
@@ -448,7 +507,14 @@ class Repository:
         )
 
     async def add_points(
-        self, *, channel_id: int, user_id: int, round_date: date, points: int, now: datetime
+        self,
+        *,
+        channel_id: int,
+        user_id: int,
+        round_date: date,
+        points: int,
+        now: datetime,
+        hidden: bool = False,
     ) -> None:
         """Add on-time points to the member's week, month and all-time totals (one statement)."""
         rows = [
@@ -459,6 +525,7 @@ class Repository:
                 "user_id": user_id,
                 "points": points,
                 "first_at": now,
+                "hidden": hidden,
             }
             for period in Period
         ]
@@ -470,13 +537,21 @@ class Repository:
         await self.session.execute(statement)
 
     async def points_board(
-        self, *, channel_id: int, period: Period, starts_on: date, limit: int | None
+        self,
+        *,
+        channel_id: int,
+        period: Period,
+        starts_on: date,
+        limit: int | None,
+        everyone: bool = True,
     ) -> list[RankedRow]:
         """Members by points in one period, then who answered first; read in index order."""
         query = (
             select(*_POINTS_ROW)
             .join(User, User.id == PointTotal.user_id)
-            .where(*self._period(channel_id, period, starts_on))
+            .where(
+                *self._period(channel_id, period, starts_on), *self._visible(PointTotal, everyone)
+            )
             .order_by(PointTotal.points.desc(), PointTotal.first_at, PointTotal.user_id)
             .limit(limit)
         )
@@ -490,11 +565,13 @@ class Repository:
         starts_on: date,
         workspace_id: int,
         external_id: str,
+        everyone: bool = True,
     ) -> RankedRow | None:
-        """A member's total in one period with their rank, in one query; None without one."""
+        """A member's total in one period with their rank among those shown, in one query."""
         other = aliased(PointTotal)
         ahead = self._count_of(
             other,
+            *self._visible(other, everyone),
             other.channel_id == PointTotal.channel_id,
             other.period == PointTotal.period,
             other.starts_on == PointTotal.starts_on,
@@ -510,7 +587,7 @@ class Repository:
             )
         )
         found = (await self.session.execute(query)).one_or_none()
-        return None if found is None else RankedRow(*found[:6], rank=int(found[6]))
+        return None if found is None else RankedRow(*found)
 
     @staticmethod
     def _period(channel_id: int, period: Period, starts_on: date) -> list[ColumnElement[bool]]:

@@ -178,7 +178,7 @@ async def _submit(
             now=now,
         )
         # Lock the member's streak row first: it serialises their concurrent answers.
-        streak = await _streak_row(repo, channel_row.id, member.id, now)
+        streak = await repo.ensure_streak(channel_id=channel_row.id, user_id=member.id, now=now)
         existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
         late = round_.status == RoundStatus.CLOSED
         stored = True
@@ -201,6 +201,7 @@ async def _submit(
                 round_date=round_.round_date,
                 points=gained,
                 now=now,
+                hidden=streak.hidden,
             )
         current = _state(streak).effective(channel_row.round_count)
     reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
@@ -224,23 +225,6 @@ async def _target_round(repo: Repository, channel_id: int, round_id: int | None)
     return round_
 
 
-async def _streak_row(repo: Repository, channel_id: int, user_id: int, now: datetime) -> Streak:
-    """Return the member's streak row, creating an empty one."""
-    row = await repo.get_streak(channel_id=channel_id, user_id=user_id, lock=True)
-    if row is None:
-        row = await repo.add_streak(
-            Streak(
-                channel_id=channel_id,
-                user_id=user_id,
-                current=0,
-                longest=0,
-                points=0,
-                reached_at=now,
-            )
-        )
-    return row
-
-
 def _state(row: Streak) -> StreakState:
     """Read the stored streak as a domain value."""
     return StreakState(row.current, row.longest, row.last_round_seq)
@@ -254,6 +238,8 @@ def _count_answer(row: Streak, round_: Round, score: int, now: datetime) -> None
     if after != before:
         row.current, row.longest, row.last_round_seq = after.current, after.longest, round_.seq
         row.reached_at = now
+        if after.longest > before.longest:
+            row.longest_at = now
     row.points += score
 
 

@@ -26,6 +26,12 @@ from scalebot.services.replies import help_reply
 ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
 # An answer at the limit, plus the command word and some spacing.
 MAX_COMMAND_CHARS = MAX_ANSWER_CHARS + 100
+LEADERBOARD_USAGE = "Usage: /scale leaderboard [streak|longest|week|month|all|hide|show]"
+HIDDEN = (
+    "You are hidden from this channel's leaderboards: you still see your own rank, and "
+    "admins still see everyone. /scale leaderboard show brings you back."
+)
+SHOWN = "You are back on this channel's leaderboards."
 SETUP_USAGE = (
     "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
 )
@@ -104,7 +110,25 @@ async def _streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) 
 
 
 async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    board = await standings.leaderboard(ctx, channel=inv.channel, viewer=inv.user, now=inv.now)
+    if len(args) > 1:
+        return error(LEADERBOARD_USAGE)
+    choice = args[0].lower() if args else "streak"
+    if choice in ("hide", "show"):
+        hidden = choice == "hide"
+        await standings.set_hidden(
+            ctx, channel=inv.channel, user=inv.user, hidden=hidden, now=inv.now
+        )
+        return info(HIDDEN if hidden else SHOWN)
+    period, longest = standings.parse_board(choice)
+    board = await standings.leaderboard(
+        ctx,
+        channel=inv.channel,
+        viewer=inv.user,
+        now=inv.now,
+        period=period,
+        longest=longest,
+        everyone=inv.is_admin,
+    )
     return board.reply
 
 
@@ -200,8 +224,10 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
     public = bool(args) and args[-1].lower() == "public"
     options = args[:-1] if public else args
     if len(options) > 1:
-        return error("Usage: /scale admin leaderboard [week|month|all] [public]")
-    period = standings.parse_period(options[0]) if options else standings.Period.ALL
+        return error("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]")
+    period, longest = (
+        standings.parse_board(options[0]) if options else (standings.Period.ALL, False)
+    )
     board = await standings.leaderboard(
         ctx,
         channel=inv.channel,
@@ -209,6 +235,9 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
         now=inv.now,
         period=period,
         limit=None,
+        longest=longest,
+        # Posted to the channel, the board respects who chose to be hidden.
+        everyone=not public,
     )
     return replace(board.reply, private=not public)
 

@@ -150,26 +150,35 @@ class Standing:
     streak: int
     points: int
     is_viewer: bool = False
+    hidden: bool = False
 
 
 def leaderboard_reply(
-    title: str, rows: Sequence[Standing], *, by_points: bool, viewer: Standing | None
+    title: str,
+    rows: Sequence[Standing],
+    *,
+    by_points: bool,
+    viewer: Standing | None,
+    longest: bool = False,
 ) -> Reply:
     """A ranked list, with the viewer's own rank when it falls outside the list."""
-    if not rows:
+    if not rows and viewer is None:
         return Reply(title=title, body="No answers yet: be the first with /scale answer.")
-    lines = [_standing_line(row, by_points=by_points) for row in rows]
+    lines = [_standing_line(row, by_points=by_points, longest=longest) for row in rows]
     if viewer is not None and all(not row.is_viewer for row in rows):
-        lines.append("…")
-        lines.append(_standing_line(viewer, by_points=by_points))
+        lines.extend(["…"] if lines else [])
+        lines.append(_standing_line(viewer, by_points=by_points, longest=longest))
     return Reply(title=title, body="\n".join(lines))
 
 
-def _standing_line(row: Standing, *, by_points: bool) -> str:
+def _standing_line(row: Standing, *, by_points: bool, longest: bool = False) -> str:
     """Format one leaderboard line."""
-    name = public_name(row.name) + (" (you)" if row.is_viewer else "")
+    marks = [word for word, on in (("you", row.is_viewer), ("hidden", row.hidden)) if on]
+    name = public_name(row.name) + (f" ({', '.join(marks)})" if marks else "")
     if by_points:
         return f"{row.rank}. {name}: {row.points} points"
+    if longest:
+        return f"{row.rank}. {name}: longest streak {row.streak} · {row.points} points"
     return f"{row.rank}. {name}: {row.streak}-round streak · {row.points} points"
 
 
@@ -188,7 +197,8 @@ COMMANDS = (
     ("/scale today", "show the current question again"),
     ("/scale answer TEXT", "answer it; you get private feedback at once"),
     ("/scale streak", "your streak in this channel"),
-    ("/scale leaderboard", "top 10 by streak, plus your rank"),
+    ("/scale leaderboard [streak|longest|week|month|all]", "top 10, plus your rank"),
+    ("/scale leaderboard hide | show", "leave the boards (you still see your rank), or come back"),
     ("/scale stats", "your practice history"),
     ("/scale history [PAGE]", "your recent answers: score and what you missed, newest first"),
     ("/scale forget-me", "delete everything stored about you"),
@@ -198,7 +208,10 @@ ADMIN_COMMANDS = (
     ("/scale admin setup HH:MM ZONE [daily|weekdays]", "enroll this channel"),
     ("/scale admin pause | resume", "stop or restart the daily post"),
     ("/scale admin post-now", "post today's round now"),
-    ("/scale admin leaderboard [week|month|all] [public]", "the full board by points"),
+    (
+        "/scale admin leaderboard [streak|longest|week|month|all] [public]",
+        "the full board (hidden members too, unless posted)",
+    ),
 )
 
 

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 from scalebot.db.repository import RankedRow, Repository
 from scalebot.domain.leaderboard import Period, shared_ranks
 
-__all__ = ["Period", "leaderboard", "member_stats", "parse_period", "read_streak"]
+__all__ = [
+    "Period",
+    "leaderboard",
+    "member_stats",
+    "parse_board",
+    "parse_period",
+    "read_streak",
+    "set_hidden",
+]
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
@@ -28,6 +36,19 @@ def parse_period(text: str) -> Period:
         return Period(text.strip().lower())
     except ValueError:
         raise UserError(f"'{text}' is not a period: use week, month or all.") from None
+
+
+def parse_board(text: str) -> tuple[Period | None, bool]:
+    """Parse streak, longest, week, month or all into (period, longest)."""
+    word = text.strip().lower()
+    if word in ("streak", "longest"):
+        return None, word == "longest"
+    try:
+        return Period(word), False
+    except ValueError:
+        raise UserError(
+            f"'{text}' is not a board: use streak, longest, week, month or all."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -77,58 +98,94 @@ async def leaderboard(
     now: datetime,
     period: Period | None = None,
     limit: int | None = MEMBER_BOARD_SIZE,
+    longest: bool = False,
+    everyone: bool = False,
 ) -> LeaderboardView:
-    """Rank by streak (no period) or by points over a period; top `limit` plus the viewer.
+    """Rank by current or longest streak (no period) or by points over a period.
 
-    Every read is an index range: the board in index order with a LIMIT, and the viewer's
-    rank as a count of the rows ahead, so the cost does not grow with the channel's size.
+    Top `limit` plus the viewer. Hidden members are left out unless `everyone` (an admin's
+    private view); a hidden viewer still sees their own rank among the members shown. Every
+    read is an index range: the board in index order with a LIMIT, and the viewer's rank as a
+    count of the rows ahead, so the cost does not grow with the channel's size.
     """
+    board = _Board(period, longest, everyone)
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
         local_today = now.astimezone(ZoneInfo(row.timezone)).date()
         if period is None:
-            ranked = await repo.streak_board(channel_id=row.id, limit=limit)
-            title = "Leaderboard by streak"
+            ranked = await repo.streak_board(
+                channel_id=row.id, limit=limit, everyone=everyone, longest=longest
+            )
         else:
             ranked = await repo.points_board(
-                channel_id=row.id, period=period, starts_on=period.start(local_today), limit=limit
+                channel_id=row.id,
+                period=period,
+                starts_on=period.start(local_today),
+                limit=limit,
+                everyone=everyone,
             )
-            title = f"Leaderboard by points ({period.label})"
         standings = _standings(ranked, viewer)
         viewer_line = next((s for s in standings if s.is_viewer), None)
         if viewer_line is None and viewer is not None:
             where = (row.id, row.workspace_id, local_today)
-            viewer_line = await _viewer_line(repo, where, viewer, period)
-    reply = leaderboard_reply(title, standings, by_points=period is not None, viewer=viewer_line)
+            viewer_line = await _viewer_line(repo, where, viewer, board)
+    reply = leaderboard_reply(
+        board.title, standings, by_points=period is not None, viewer=viewer_line, longest=longest
+    )
     return LeaderboardView(tuple(standings), viewer_line, reply)
 
 
+@dataclass(frozen=True)
+class _Board:
+    """Which board: by points over a period, or by current or longest streak; who is shown."""
+
+    period: Period | None
+    longest: bool
+    everyone: bool
+
+    @property
+    def title(self) -> str:
+        """The board's title."""
+        if self.period is not None:
+            return f"Leaderboard by points ({self.period.label})"
+        return "Leaderboard by longest streak" if self.longest else "Leaderboard by streak"
+
+
 async def _viewer_line(
-    repo: Repository,
-    where: tuple[int, int, date],
-    viewer: UserRef,
-    period: Period | None,
+    repo: Repository, where: tuple[int, int, date], viewer: UserRef, board: _Board
 ) -> Standing | None:
     """The viewer's own line when they are below the shown rows, or None when not on the board.
 
     `where` is the channel id, its workspace id and the channel's local date today.
     """
     channel_id, workspace_id, local_today = where
-    if period is None:
+    if board.period is None:
         found = await repo.viewer_on_streak_board(
-            channel_id=channel_id, workspace_id=workspace_id, external_id=viewer.user_id
+            channel_id=channel_id,
+            workspace_id=workspace_id,
+            external_id=viewer.user_id,
+            everyone=board.everyone,
+            longest=board.longest,
         )
     else:
         found = await repo.viewer_on_points_board(
             channel_id=channel_id,
-            period=period,
-            starts_on=period.start(local_today),
+            period=board.period,
+            starts_on=board.period.start(local_today),
             workspace_id=workspace_id,
             external_id=viewer.user_id,
+            everyone=board.everyone,
         )
     if found is None or found.rank is None:
         return None
-    return Standing(found.rank, found.display_name, found.streak, found.points, is_viewer=True)
+    return Standing(
+        found.rank,
+        found.display_name,
+        found.streak,
+        found.points,
+        is_viewer=True,
+        hidden=found.hidden,
+    )
 
 
 def _standings(ranked: list[RankedRow], viewer: UserRef | None) -> list[Standing]:
@@ -141,9 +198,27 @@ def _standings(ranked: list[RankedRow], viewer: UserRef | None) -> list[Standing
             row.streak,
             row.points,
             viewer is not None and row.external_id == viewer.user_id,
+            row.hidden,
         )
         for rank, row in zip(ranks, ranked, strict=True)
     ]
+
+
+async def set_hidden(
+    ctx: AppContext, *, channel: ChannelRef, user: UserRef, hidden: bool, now: datetime
+) -> None:
+    """Leave the channel's member boards, or come back (admins always see everyone)."""
+    async with ctx.writing() as repo:
+        row = await require_channel(repo, channel)
+        member = await repo.upsert_user(
+            workspace_id=row.workspace_id,
+            external_id=user.user_id,
+            display_name=user.display_name,
+            now=now,
+        )
+        streak = await repo.ensure_streak(channel_id=row.id, user_id=member.id, now=now)
+        streak.hidden = hidden
+        await repo.set_hidden(channel_id=row.id, user_id=member.id, hidden=hidden)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ POPULAR_ZONES = (
 MEMBER_COMMANDS = (
     ("help", "Every command, and how the daily question works", "help"),
     ("streak", "Your streak in this channel", "streak"),
-    ("leaderboard", "Top 10 by streak, plus your rank", "leaderboard"),
     ("stats", "Your practice history in this channel", "stats"),
     ("forget-me", "Delete everything scalebot stores about you in this server", "forget-me"),
     ("export-me", "Everything scalebot stores about you, as a JSON file", "export-me"),
@@ -138,9 +137,18 @@ async def setup(
     await run_text(interaction, command_text("admin", "setup", time, zone, days))
 
 
+async def leaderboard(
+    interaction: Interaction,
+    board: Literal["streak", "longest", "week", "month", "all"] = "streak",
+    me: Literal["hide", "show"] | None = None,
+) -> None:
+    """Top 10 plus the member's rank; or hide them from the boards, or show them again."""
+    await run_text(interaction, command_text("leaderboard", me or board))
+
+
 async def admin_leaderboard(
     interaction: Interaction,
-    period: Literal["week", "month", "all"] = "all",
+    period: Literal["streak", "longest", "week", "month", "all"] = "all",
     public: bool = False,
 ) -> None:
     """The full leaderboard by points, privately or posted to the channel."""
@@ -168,6 +176,12 @@ def build_scale_group() -> app_commands.Group:
         answer_command
     )
     scale.add_command(answer_command)
+    member_board = _command("leaderboard", "Top 10 plus your rank", leaderboard)
+    app_commands.describe(
+        board="Current or longest streak, or points this week, this month, all time",
+        me="Hide yourself from the boards (you still see your rank), or show yourself again",
+    )(member_board)
+    scale.add_command(member_board)
     history_command = _command("history", "Your recent answers, newest first", history)
     app_commands.describe(page="Page 1 is the newest; 2 and on go further back")(history_command)
     scale.add_command(history_command)
@@ -181,8 +195,11 @@ def build_scale_group() -> app_commands.Group:
     admin.add_command(setup_command)
     for name, description, text in ADMIN_COMMANDS:
         admin.add_command(_command(name, description, _text_command(text)))
-    board = _command("leaderboard", "The full leaderboard by points", admin_leaderboard)
-    app_commands.describe(period="Points window", public="Post it to the channel")(board)
+    board = _command("leaderboard", "The full leaderboard, hidden members too", admin_leaderboard)
+    app_commands.describe(
+        period="Points window, or a streak board",
+        public="Post it to the channel (members who hid stay hidden)",
+    )(board)
     admin.add_command(board)
     return scale
 
