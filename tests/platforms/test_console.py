@@ -134,3 +134,24 @@ async def test_history_in_the_console_names_questions_and_pages(ctx: AppContext)
     assert "Missed:" in out
     assert "Page 1 of 1 · 2 answers" in out
     assert "Page 2 is empty" in out
+
+
+async def test_admin_corrects_and_undoes_a_streak_in_the_console(ctx: AppContext) -> None:
+    out = await transcript(
+        ctx,
+        [
+            "/as Sam",
+            SHORT,
+            "/as Dana",
+            "/scale admin streak @sam 4 answered in the old bot",
+            "/as Sam",
+            "/scale streak",
+            "/scale export-me",
+            "/as Dana",
+            "/scale admin undo",
+        ],
+    )
+    assert "Sam's streak is now 4 (was 1)." in out
+    assert "Your streak: 4 (longest 4)" in out
+    assert '"reason": "answered in the old bot"' in out
+    assert "Undid the correction of Sam's streak: it is 1 again." in out

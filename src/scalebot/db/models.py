@@ -217,6 +217,32 @@ class Streak(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
+class StreakCorrection(Base):
+    """An admin's change to a member's streak: who, when, why, and the values before and after.
+
+    Undoing one sets `undone_at` and `undone_by`; the row itself stays, as the audit trail.
+    """
+
+    __tablename__ = "streak_corrections"
+    __table_args__ = (Index("ix_streak_corrections_channel", "channel_id", "undone_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    admin_id: Mapped[str] = mapped_column(String(64))
+    admin_name: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)
+    old_current: Mapped[int] = mapped_column(Integer)
+    new_current: Mapped[int] = mapped_column(Integer)
+    old_longest: Mapped[int] = mapped_column(Integer)
+    new_longest: Mapped[int] = mapped_column(Integer)
+    old_last_round_seq: Mapped[int | None] = mapped_column(Integer)
+    new_last_round_seq: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]
+    undone_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class PointTotal(Base):
     """A member's on-time points in a channel for one period: a week, a month or all time.
 

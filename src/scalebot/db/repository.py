@@ -22,6 +22,7 @@ from scalebot.db.models import (
     Round,
     StoredQuestion,
     Streak,
+    StreakCorrection,
     User,
     Workspace,
 )
@@ -181,6 +182,9 @@ class Repository:
         """Delete a user; answers and streaks go with it."""
         await self.session.execute(delete(Answer).where(Answer.user_id == user_id))
         await self.session.execute(delete(Streak).where(Streak.user_id == user_id))
+        await self.session.execute(
+            delete(StreakCorrection).where(StreakCorrection.user_id == user_id)
+        )
         await self.session.execute(delete(PointTotal).where(PointTotal.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
 
@@ -602,6 +606,50 @@ class Repository:
     def _count_of(model: Any, *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
         """A correlated count of a model's rows that meet every condition."""
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+    # --- streak corrections ------------------------------------------------------------------
+
+    async def members_named(self, *, workspace_id: int, name: str) -> list[User]:
+        """Members whose platform id or display name is `name` (case-insensitive)."""
+        wanted = name.lower()
+        rows = await self.session.scalars(
+            select(User).where(
+                User.workspace_id == workspace_id,
+                (func.lower(User.external_id) == wanted)
+                | (func.lower(User.display_name) == wanted),
+            )
+        )
+        return list(rows)
+
+    async def add_correction(self, **values: Any) -> StreakCorrection:
+        """Record an admin's streak correction (the StreakCorrection columns as keywords)."""
+        correction = StreakCorrection(**values)
+        self.session.add(correction)
+        await self.session.flush()
+        return correction
+
+    async def last_correction(self, *, channel_id: int) -> StreakCorrection | None:
+        """The channel's newest correction not yet undone, locked."""
+        return await self.session.scalar(
+            select(StreakCorrection)
+            .where(StreakCorrection.channel_id == channel_id, StreakCorrection.undone_at.is_(None))
+            .order_by(StreakCorrection.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+
+    async def corrections_of(self, *, user_id: int) -> list[StreakCorrection]:
+        """Every correction of a member's streaks, oldest first."""
+        rows = await self.session.scalars(
+            select(StreakCorrection)
+            .where(StreakCorrection.user_id == user_id)
+            .order_by(StreakCorrection.id)
+        )
+        return list(rows)
+
+    async def get_user(self, *, user_id: int) -> User | None:
+        """Return a user by primary key."""
+        return await self.session.get(User, user_id)
 
     # --- processed events --------------------------------------------------------------------
 

@@ -30,3 +30,28 @@ class StreakState:
         if self.last_round_seq is None or open_round_seq is None:
             return 0
         return self.current if self.last_round_seq >= open_round_seq - 1 else 0
+
+    def corrected(self, count: int, open_round_seq: int) -> StreakState:
+        """The state after an admin sets the streak to `count` while `open_round_seq` is open.
+
+        A corrected streak is alive: answering the open round extends it (unless already done).
+        """
+        if count == 0:
+            return StreakState(0, self.longest, self.last_round_seq)
+        last = max(self.last_round_seq or 0, open_round_seq - 1)
+        return StreakState(count, max(self.longest, count), last)
+
+    def undo(self, before: StreakState, after: StreakState) -> StreakState:
+        """Revert a correction from `before` to `after`, keeping what happened since.
+
+        Unchanged since the correction: exactly `before`. Otherwise the correction's difference
+        is taken back from the streak as it is now, and from the longest streak when that is
+        the corrected streak itself (still running, or never passed since).
+        """
+        if self == after:
+            return before
+        current = max(0, self.current - (after.current - before.current))
+        built_on_it = self.longest == self.current and self.current >= after.current
+        if self.longest == after.longest or built_on_it:
+            return StreakState(current, max(before.longest, current), self.last_round_seq)
+        return StreakState(current, self.longest, self.last_round_seq)

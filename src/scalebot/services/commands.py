@@ -19,7 +19,7 @@ from scalebot.domain.schedule import (
     parse_time,
     parse_zone,
 )
-from scalebot.services import answers, channels, history, members, rounds, standings
+from scalebot.services import answers, channels, corrections, history, members, rounds, standings
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
 
@@ -166,7 +166,8 @@ async def _admin(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
     if handler is None:
         shown = f"'{args[0]}'" if args else "nothing"
         return error(
-            f"Unknown admin command {shown}: use setup, pause, resume, post-now or leaderboard."
+            f"Unknown admin command {shown}: use setup, pause, resume, post-now, leaderboard, "
+            "streak or undo."
         )
     return await handler(ctx, inv, args[1:], rest)
 
@@ -242,6 +243,20 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
     return replace(board.reply, private=not public)
 
 
+async def _admin_streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    # The reason is free text: take it as typed, after "streak @member N".
+    text = rest.strip().split(maxsplit=1)[1] if len(rest.split()) > 1 else ""
+    return await corrections.correct_streak(
+        ctx, channel=inv.channel, admin=inv.user, text=text, now=inv.now
+    )
+
+
+async def _admin_undo(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if args:
+        return error("Usage: /scale admin undo (it reverts the newest streak correction).")
+    return await corrections.undo_correction(ctx, channel=inv.channel, admin=inv.user, now=inv.now)
+
+
 _HANDLERS: dict[str, Handler] = {
     "help": _help,
     "today": _today,
@@ -260,4 +275,6 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "resume": _resume,
     "post-now": _post_now,
     "leaderboard": _admin_leaderboard,
+    "streak": _admin_streak,
+    "undo": _admin_undo,
 }

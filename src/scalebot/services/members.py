@@ -7,6 +7,7 @@ from typing import Any
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import UserRef
 from scalebot.services.context import AppContext
+from scalebot.services.corrections import corrections_export
 from scalebot.services.questions import criterion_title, question_of
 
 
@@ -36,6 +37,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
         if member is None:
             return {"user": user.user_id, "answers": []}
         history = await repo.user_answers(user_id=member.id)
+        corrected = await corrections_export(repo, user_id=member.id)
         asked = {round_.question_id for _answer, round_ in history}
         questions = {qid: await question_of(ctx, repo, qid) for qid in asked}
     return {
@@ -56,6 +58,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
             }
             for answer, round_ in history
         ],
+        "streak_corrections": corrected,
     }
 
 

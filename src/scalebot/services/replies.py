@@ -212,6 +212,8 @@ ADMIN_COMMANDS = (
         "/scale admin leaderboard [streak|longest|week|month|all] [public]",
         "the full board (hidden members too, unless posted)",
     ),
+    ("/scale admin streak @member N reason", "correct a member's streak (kept in an audit trail)"),
+    ("/scale admin undo", "revert the newest streak correction in this channel"),
 )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from scalebot.services import answers
+from scalebot.services import answers, members
+from scalebot.services.commands import ADMIN_ONLY
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
-from tests.platforms.discord.payloads import BOB_ID, interaction, slash
+from tests.platforms.discord.fake_discord import user
+from tests.platforms.discord.payloads import ALICE_ID, BOB_ID, interaction, slash
 from tests.platforms.discord.test_commands import (
     ALICE_REF,
     EPHEMERAL,
@@ -59,3 +61,35 @@ async def test_leaderboard_board_option_and_hiding(bot: Bot) -> None:
     assert "Alice" not in seen_by_bob[0].embeds[0].get("description", "")
     admin = await bot.interact(as_admin(slash("admin", "leaderboard", period="longest")))
     assert "Alice (hidden)" in admin[0].embeds[0]["description"]
+
+
+def correction(member_id: int, name: str, count: int, reason: str) -> dict[str, object]:
+    """/scale admin streak with a user option, resolved as Discord sends it."""
+    data = slash("admin", "streak", count=count, reason=reason)
+    leaf = data["options"][0]["options"][0]  # type: ignore[index]
+    leaf["options"].insert(0, {"name": "member", "type": 6, "value": str(member_id)})
+    data["resolved"] = {"users": {str(member_id): user(member_id, name)}}
+    return data
+
+
+async def test_admin_streak_and_undo_with_a_member_option(bot: Bot) -> None:
+    await bot.enroll()
+    await answer_as_alice(bot)
+    sent = await bot.interact(as_admin(correction(ALICE_ID, "Alice", 8, "lost in the outage")))
+    assert title(sent[0]) == "Alice's streak is now 8 (was 1)."
+    streak = await bot.interact(interaction(2, slash("streak")))
+    assert title(streak[0]).startswith("Your streak: 8")
+    exported = await members.export_user(bot.ctx, user=ALICE_REF)
+    assert exported["streak_corrections"][0]["reason"] == "lost in the outage"
+    assert exported["streak_corrections"][0]["by"] == "Ada"
+    undone = await bot.interact(as_admin(slash("admin", "undo")))
+    assert title(undone[0]) == "Undid the correction of Alice's streak: it is 1 again."
+
+
+async def test_members_cannot_correct_streaks(bot: Bot) -> None:
+    await bot.enroll()
+    await answer_as_alice(bot)
+    sent = await bot.interact(interaction(2, correction(ALICE_ID, "Alice", 99, "mine")))
+    assert title(sent[0]) == ADMIN_ONLY
+    exported = await members.export_user(bot.ctx, user=ALICE_REF)
+    assert exported["streak_corrections"] == []

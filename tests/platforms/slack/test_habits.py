@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.platforms.slack.conftest import ADMIN, BOB, SlackBot
+import json
+
+from tests.platforms.slack.conftest import ADMIN, ALICE, BOB, SlackBot
 
 ANSWER = "Shard by user id, cache hot reads, queue writes, autoscale workers, monitor p99 latency."
 
@@ -36,3 +38,19 @@ async def test_leaderboard_boards_and_hiding(slack: SlackBot) -> None:
     await slack.command("leaderboard show")
     await slack.command("leaderboard", user=BOB)
     assert "1. Alice:" in slack.last_reply()["text"]
+
+
+async def test_admin_streak_correction_with_a_slack_mention_and_undo(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command(f"admin streak <@{ALICE}|alice> 6 answers lost in the outage", user=ADMIN)
+    assert slack.last_reply()["text"].startswith("Alice's streak is now 6 (was 1).")
+    await slack.command("streak")
+    assert slack.last_reply()["text"].startswith("Your streak: 6")
+    await slack.command("export-me")
+    [record] = json.loads(slack.fake.uploads[-1])["streak_corrections"]
+    assert (record["reason"], record["new_streak"]) == ("answers lost in the outage", 6)
+    await slack.command("admin undo", user=ADMIN)
+    assert slack.last_reply()["text"].startswith("Undid the correction of Alice's streak")
+    await slack.command("admin streak @alice 6 no reason given", user=BOB)
+    assert slack.last_reply()["text"].startswith("Only channel admins")

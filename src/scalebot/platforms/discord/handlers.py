@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Literal
 from zoneinfo import available_timezones
 
+import discord
 from discord import app_commands
 
 from scalebot.domain.replies import error
@@ -18,6 +19,7 @@ from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.services import rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError
+from scalebot.services.corrections import MAX_REASON, MAX_STREAK
 from scalebot.services.history import MAX_PAGE
 
 MAX_CHOICES = 25
@@ -46,6 +48,7 @@ ADMIN_COMMANDS = (
     ("pause", "Stop the daily post in this channel", "admin pause"),
     ("resume", "Restart the daily post in this channel", "admin resume"),
     ("post-now", "Post today's round now", "admin post-now"),
+    ("undo", "Revert the newest streak correction in this channel", "admin undo"),
 )
 Callback = Callable[[Interaction], Coroutine[Any, Any, None]]
 
@@ -146,6 +149,16 @@ async def leaderboard(
     await run_text(interaction, command_text("leaderboard", me or board))
 
 
+async def admin_streak(
+    interaction: Interaction,
+    member: discord.User,
+    count: app_commands.Range[int, 0, MAX_STREAK],
+    reason: app_commands.Range[str, 1, MAX_REASON],
+) -> None:
+    """Correct a member's streak; the reason goes into the audit trail."""
+    await run_text(interaction, f"admin streak <@{member.id}> {count} {reason}")
+
+
 async def admin_leaderboard(
     interaction: Interaction,
     period: Literal["streak", "longest", "week", "month", "all"] = "all",
@@ -201,6 +214,11 @@ def build_scale_group() -> app_commands.Group:
         public="Post it to the channel (members who hid stay hidden)",
     )(board)
     admin.add_command(board)
+    correct = _command("streak", "Correct a member's streak (kept in an audit trail)", admin_streak)
+    app_commands.describe(
+        member="Whose streak", count="The streak it should be", reason="Why: kept with the change"
+    )(correct)
+    admin.add_command(correct)
     return scale
 
 

@@ -1,0 +1,135 @@
+"""Admins correct a member's streak, with a reason kept in an audit trail, and undo it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from scalebot.db.repository import Repository
+from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.domain.replies import Reply, info
+from scalebot.domain.streaks import StreakState
+from scalebot.services.channels import require_channel
+from scalebot.services.context import AppContext, UserError
+
+USAGE = "Usage: /scale admin streak @member N reason, e.g. /scale admin streak @sam 12 bot outage."
+MAX_STREAK = 10_000
+MAX_REASON = 500
+# <@U123>, <@U123|name> (Slack), <@123>, <@!123> (Discord); otherwise @name or a bare name.
+_MENTION = re.compile(r"^<@!?([\w.-]+)(?:\|[^>]*)?>$")
+
+
+def parse_correction(text: str) -> tuple[str, int, str]:
+    """Split `@member N reason…` into the member, the new streak and the reason."""
+    parts = text.split(maxsplit=2)
+    if len(parts) < 3:
+        raise UserError(USAGE)
+    member, count, reason = parts
+    if not count.isdecimal() or int(count) > MAX_STREAK:
+        raise UserError(f"'{count}' is not a streak: use a whole number from 0 to {MAX_STREAK}.")
+    if len(reason) > MAX_REASON:
+        raise UserError(f"The reason is {len(reason)} characters: keep it under {MAX_REASON}.")
+    return member, int(count), reason.strip()
+
+
+async def _member(repo: Repository, workspace_id: int, token: str) -> tuple[int, str]:
+    """Resolve a mention or a name to (user id, display name) among known members."""
+    mention = _MENTION.match(token)
+    name = mention.group(1) if mention else token.removeprefix("@")
+    found = await repo.members_named(workspace_id=workspace_id, name=name)
+    if mention:
+        found = [user for user in found if user.external_id == name]
+    if not found:
+        raise UserError(f"No member '{token}' has used scalebot here: check the name.")
+    if len(found) > 1:
+        raise UserError(f"Several members are called '{token}': mention the one you mean.")
+    return found[0].id, found[0].display_name
+
+
+async def correct_streak(
+    ctx: AppContext, *, channel: ChannelRef, admin: UserRef, text: str, now: datetime
+) -> Reply:
+    """Set a member's streak to N, recording who, when, why and the values it replaced."""
+    token, count, reason = parse_correction(text)
+    async with ctx.writing() as repo:
+        row = await require_channel(repo, channel, lock=True)
+        user_id, name = await _member(repo, row.workspace_id, token)
+        streak = await repo.ensure_streak(channel_id=row.id, user_id=user_id, now=now)
+        before = StreakState(streak.current, streak.longest, streak.last_round_seq)
+        after = before.corrected(count, row.round_count)
+        _store(streak, after, now)
+        await repo.add_correction(
+            channel_id=row.id,
+            user_id=user_id,
+            admin_id=admin.user_id,
+            admin_name=admin.display_name,
+            reason=reason,
+            old_current=before.current,
+            new_current=after.current,
+            old_longest=before.longest,
+            new_longest=after.longest,
+            old_last_round_seq=before.last_round_seq,
+            new_last_round_seq=after.last_round_seq,
+            created_at=now,
+        )
+    return info(
+        f"{name}'s streak is now {after.current} (was {before.current}).",
+        f"Recorded with your reason: {reason}. /scale admin undo reverts it.",
+    )
+
+
+async def undo_correction(
+    ctx: AppContext, *, channel: ChannelRef, admin: UserRef, now: datetime
+) -> Reply:
+    """Revert the channel's newest correction not yet undone; the audit row is kept."""
+    async with ctx.writing() as repo:
+        row = await require_channel(repo, channel, lock=True)
+        correction = await repo.last_correction(channel_id=row.id)
+        if correction is None:
+            raise UserError("There is no streak correction to undo in this channel.")
+        streak = await repo.ensure_streak(channel_id=row.id, user_id=correction.user_id, now=now)
+        before = StreakState(
+            correction.old_current, correction.old_longest, correction.old_last_round_seq
+        )
+        after = StreakState(
+            correction.new_current, correction.new_longest, correction.new_last_round_seq
+        )
+        now_state = StreakState(streak.current, streak.longest, streak.last_round_seq)
+        reverted = now_state.undo(before, after)
+        _store(streak, reverted, now)
+        correction.undone_at, correction.undone_by = now, admin.user_id
+        user = await repo.get_user(user_id=correction.user_id)
+        name = user.display_name if user else "the member"
+    return info(
+        f"Undid the correction of {name}'s streak: it is {reverted.current} again.",
+        f"That correction ({correction.old_current} → {correction.new_current}, by "
+        f"{correction.admin_name}: {correction.reason}) stays in the audit trail.",
+    )
+
+
+def _store(streak: Any, state: StreakState, now: datetime) -> None:
+    """Write a streak state onto the member's row."""
+    if state.longest > streak.longest:
+        streak.longest_at = now
+    if state.current != streak.current:
+        streak.reached_at = now
+    streak.current, streak.longest = state.current, state.longest
+    streak.last_round_seq = state.last_round_seq
+
+
+async def corrections_export(repo: Repository, *, user_id: int) -> list[dict[str, Any]]:
+    """A member's streak corrections as export-me shows them."""
+    return [
+        {
+            "at": c.created_at.isoformat(),
+            "by": c.admin_name,
+            "reason": c.reason,
+            "old_streak": c.old_current,
+            "new_streak": c.new_current,
+            "old_longest": c.old_longest,
+            "new_longest": c.new_longest,
+            "undone_at": c.undone_at.isoformat() if c.undone_at else None,
+        }
+        for c in await repo.corrections_of(user_id=user_id)
+    ]
