@@ -66,7 +66,7 @@ async def test_leaderboard_board_option_and_hiding(bot: Bot) -> None:
 def correction(member_id: int, name: str, count: int, reason: str) -> dict[str, object]:
     """/scale admin streak with a user option, resolved as Discord sends it."""
     data = slash("admin", "streak", count=count, reason=reason)
-    leaf = data["options"][0]["options"][0]  # type: ignore[index]
+    leaf = data["options"][0]["options"][0]
     leaf["options"].insert(0, {"name": "member", "type": 6, "value": str(member_id)})
     data["resolved"] = {"users": {str(member_id): user(member_id, name)}}
     return data
