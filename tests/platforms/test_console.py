@@ -155,3 +155,15 @@ async def test_admin_corrects_and_undoes_a_streak_in_the_console(ctx: AppContext
     assert "Your streak: 4 (longest 4)" in out
     assert '"reason": "answered in the old bot"' in out
     assert "Undid the correction of Sam's streak: it is 1 again." in out
+
+
+async def test_a_streak_freeze_in_the_console(ctx: AppContext) -> None:
+    script = [STRONG]
+    for _day in range(6):
+        script += ["/advance 1d", STRONG]
+    script += ["/scale streak", "/advance 1d", "/advance 1d", "/scale streak"]
+    out = await transcript(ctx, script)
+    assert "Your streak: 7 (longest 7)" in out
+    assert "1 of 2: one more after 7 more rounds in a row." in out
+    assert "A streak freeze kept your streak alive. 0 freezes left." in out
+    assert out.count("kept your streak alive") == 1

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -93,6 +94,8 @@ class Channel(Base):
     state: Mapped[str] = mapped_column(String(16), default=ChannelState.ACTIVE)
     state_reason: Mapped[str | None] = mapped_column(String(200))
     round_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Streak freezes: earned and spent only while on (admins can turn them off).
+    freezes_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     enrolled_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -215,6 +218,10 @@ class Streak(Base):
     # When `longest` was reached: who got there first wins a tie on the longest board.
     longest_at: Mapped[datetime]
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Streak freezes held (see domain/streaks.py), and those spent that the member was not told
+    # of yet: the next private reply tells them.
+    freezes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    freezes_unseen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class StreakCorrection(Base):

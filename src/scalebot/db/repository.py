@@ -498,17 +498,47 @@ class Repository:
             .values(hidden=hidden)
         )
 
-    async def break_missed_streaks(self, *, channel_id: int, open_seq: int) -> None:
-        """Zero the streaks of members who missed the round before `open_seq` (it just closed)."""
+    async def break_missed_streaks(
+        self, *, channel_id: int, open_seq: int, freezes_on: bool = True
+    ) -> None:
+        """Settle the streaks of members who missed the round before `open_seq` (it just closed).
+
+        StreakState.after_missed in SQL: a member holding a freeze spends it and keeps the
+        streak (and is told on their next private reply); everyone else's streak is zeroed.
+        """
+        missed = [
+            Streak.channel_id == channel_id,
+            Streak.current > 0,
+            Streak.last_round_seq < open_seq - 1,
+        ]
+        if freezes_on:
+            await self.session.execute(
+                update(Streak)
+                .where(*missed, Streak.freezes > 0)
+                .values(
+                    freezes=Streak.freezes - 1,
+                    freezes_unseen=Streak.freezes_unseen + 1,
+                    last_round_seq=open_seq - 1,
+                )
+            )
+        await self.session.execute(update(Streak).where(*missed).values(current=0))
+
+    async def take_freeze_notice(self, *, channel_id: int, user_id: int) -> tuple[int, int]:
+        """Return (freezes spent untold, freezes held) and mark the spent ones told."""
+        row = await self.session.execute(
+            select(Streak.freezes_unseen, Streak.freezes).where(
+                Streak.channel_id == channel_id, Streak.user_id == user_id
+            )
+        )
+        found = row.one_or_none()
+        if found is None or not found[0]:
+            return 0, 0 if found is None else int(found[1])
         await self.session.execute(
             update(Streak)
-            .where(
-                Streak.channel_id == channel_id,
-                Streak.current > 0,
-                Streak.last_round_seq < open_seq - 1,
-            )
-            .values(current=0)
+            .where(Streak.channel_id == channel_id, Streak.user_id == user_id)
+            .values(freezes_unseen=0)
         )
+        return int(found[0]), int(found[1])
 
     async def add_points(
         self,

@@ -18,7 +18,7 @@ from scalebot.domain.streaks import StreakState
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.ops import metrics
-from scalebot.services import events, rounds
+from scalebot.services import events, freezes, rounds
 from scalebot.services.channels import require_channel
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_of
@@ -193,7 +193,7 @@ async def _submit(
             await repo.add_answer(_new_answer(round_, member.id, text, feedback, now, late=late))
             if not late:
                 gained = feedback.score
-                _count_answer(streak, round_, feedback.score, now)
+                _count_answer(streak, round_, feedback.score, now, channel_row.freezes_enabled)
         if stored and not late:
             await repo.add_points(
                 channel_id=channel_row.id,
@@ -204,9 +204,12 @@ async def _submit(
                 hidden=streak.hidden,
             )
         current = _state(streak).effective(channel_row.round_count)
+        spent, held = streak.freezes_unseen, streak.freezes
+        streak.freezes_unseen = 0
     reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
     if not stored and not late:
         reply = replace(reply, footer=KEPT_EARLIER)
+    reply = freezes.with_notice(reply, spent, held)
     result = "late" if late else ("stored" if stored else "kept-earlier")
     metrics.ANSWERS.labels(result=result).inc()
     return AnswerOutcome(feedback, current, late, revision, stored, round_.id, reply)
@@ -227,16 +230,17 @@ async def _target_round(repo: Repository, channel_id: int, round_id: int | None)
 
 def _state(row: Streak) -> StreakState:
     """Read the stored streak as a domain value."""
-    return StreakState(row.current, row.longest, row.last_round_seq)
+    return StreakState(row.current, row.longest, row.last_round_seq, row.freezes)
 
 
-def _count_answer(row: Streak, round_: Round, score: int, now: datetime) -> None:
-    """Extend the streak with an on-time first answer and add its points."""
+def _count_answer(row: Streak, round_: Round, score: int, now: datetime, freezes_on: bool) -> None:
+    """Extend the streak with an on-time first answer (perhaps earning a freeze), add points."""
     assert round_.seq is not None
     before = _state(row)
-    after = before.after_answer(round_.seq)
+    after = before.after_answer(round_.seq, freezes_on=freezes_on)
     if after != before:
         row.current, row.longest, row.last_round_seq = after.current, after.longest, round_.seq
+        row.freezes = after.freezes
         row.reached_at = now
         if after.longest > before.longest:
             row.longest_at = now

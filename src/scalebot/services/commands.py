@@ -19,7 +19,16 @@ from scalebot.domain.schedule import (
     parse_time,
     parse_zone,
 )
-from scalebot.services import answers, channels, corrections, history, members, rounds, standings
+from scalebot.services import (
+    answers,
+    channels,
+    corrections,
+    freezes,
+    history,
+    members,
+    rounds,
+    standings,
+)
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
 
@@ -59,9 +68,13 @@ async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Rep
     if handler is None:
         return error(f"Unknown command '{name}': try /scale help.")
     try:
-        return await handler(ctx, invocation, _words(rest), rest)
+        reply = await handler(ctx, invocation, _words(rest), rest)
     except (UserError, ScheduleError) as exc:
         return error(str(exc))
+    if not reply.private:
+        return reply
+    spent, held = await freezes.take_notice(ctx, channel=invocation.channel, user=invocation.user)
+    return freezes.with_notice(reply, spent, held)
 
 
 def too_long(text: str) -> str:
@@ -167,7 +180,7 @@ async def _admin(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
         shown = f"'{args[0]}'" if args else "nothing"
         return error(
             f"Unknown admin command {shown}: use setup, pause, resume, post-now, leaderboard, "
-            "streak or undo."
+            "streak, undo or freezes."
         )
     return await handler(ctx, inv, args[1:], rest)
 
@@ -251,6 +264,19 @@ async def _admin_streak(ctx: AppContext, inv: Invocation, args: list[str], rest:
     )
 
 
+async def _admin_freezes(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        return error("Usage: /scale admin freezes on|off")
+    enabled = args[0].lower() == "on"
+    await freezes.set_freezes(ctx, channel=inv.channel, enabled=enabled)
+    if enabled:
+        return info("Streak freezes are on: a missed round spends a freeze instead of a streak.")
+    return info(
+        "Streak freezes are off: a missed round breaks a streak.",
+        "Members keep the freezes they hold for when you turn them back on.",
+    )
+
+
 async def _admin_undo(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if args:
         return error("Usage: /scale admin undo (it reverts the newest streak correction).")
@@ -277,4 +303,5 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "leaderboard": _admin_leaderboard,
     "streak": _admin_streak,
     "undo": _admin_undo,
+    "freezes": _admin_freezes,
 }

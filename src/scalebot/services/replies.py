@@ -196,7 +196,7 @@ def streak_reply(*, current: int, longest: int, answered_open_round: bool) -> Re
 COMMANDS = (
     ("/scale today", "show the current question again"),
     ("/scale answer TEXT", "answer it; you get private feedback at once"),
-    ("/scale streak", "your streak in this channel"),
+    ("/scale streak", "your streak in this channel, and your streak freezes"),
     ("/scale leaderboard [streak|longest|week|month|all]", "top 10, plus your rank"),
     ("/scale leaderboard hide | show", "leave the boards (you still see your rank), or come back"),
     ("/scale stats", "your practice history"),
@@ -214,6 +214,7 @@ ADMIN_COMMANDS = (
     ),
     ("/scale admin streak @member N reason", "correct a member's streak (kept in an audit trail)"),
     ("/scale admin undo", "revert the newest streak correction in this channel"),
+    ("/scale admin freezes on | off", "let missed rounds spend earned streak freezes, or not"),
 )
 
 

@@ -331,7 +331,9 @@ async def _mark_posted(
         older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
         for closing in older:
             closing.status, closing.closed_at = RoundStatus.CLOSED, now
-        await repo.break_missed_streaks(channel_id=channel.id, open_seq=round_.seq)
+        await repo.break_missed_streaks(
+            channel_id=channel.id, open_seq=round_.seq, freezes_on=channel.freezes_enabled
+        )
         return round_.seq, [r.id for r in older]
 
 

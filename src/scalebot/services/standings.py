@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
+from scalebot.services.freezes import holdings_text
 from scalebot.services.questions import criterion_title, question_of
 from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 
@@ -60,6 +61,7 @@ class StreakView:
     points: int
     answered_open_round: bool
     reply: Reply
+    freezes: int = 0
 
 
 async def read_streak(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -> StreakView:
@@ -72,13 +74,15 @@ async def read_streak(ctx: AppContext, *, channel: ChannelRef, user: UserRef) ->
         state, points = StreakState(), 0
     else:
         state, points = (
-            StreakState(streak.current, streak.longest, streak.last_round_seq),
+            StreakState(streak.current, streak.longest, streak.last_round_seq, streak.freezes),
             streak.points,
         )
     current = state.effective(row.round_count)
     answered = state.last_round_seq is not None and state.last_round_seq == row.round_count
     reply = streak_reply(current=current, longest=state.longest, answered_open_round=answered)
-    return StreakView(current, state.longest, points, answered, reply)
+    freeze_line = holdings_text(held=state.freezes, current=current, enabled=row.freezes_enabled)
+    reply = replace(reply, fields=(*reply.fields, Field("Streak freezes", freeze_line)))
+    return StreakView(current, state.longest, points, answered, reply, state.freezes)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from scalebot.services import answers, members
 from scalebot.services.commands import ADMIN_ONLY
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
@@ -93,3 +95,33 @@ async def test_members_cannot_correct_streaks(bot: Bot) -> None:
     assert title(sent[0]) == ADMIN_ONLY
     exported = await members.export_user(bot.ctx, user=ALICE_REF)
     assert exported["streak_corrections"] == []
+
+
+async def test_a_spent_freeze_is_told_on_the_next_private_reply(bot: Bot) -> None:
+    await bot.enroll()
+    for day in range(7):
+        if day:
+            bot.clock.now += timedelta(days=1)
+            await bot.post_today()
+        await answer_as_alice(bot)
+    for _missed_and_closed in range(2):
+        bot.clock.now += timedelta(days=1)
+        await bot.post_today()
+    sent = await bot.interact(interaction(2, slash("streak")))
+    assert title(sent[0]).startswith("Your streak: 7")
+    fields = {f["name"]: f["value"] for f in sent[0].embeds[0]["fields"]}
+    assert fields["Streak freeze"].startswith("❄️ You missed a round: A streak freeze kept")
+    again = await bot.interact(interaction(2, slash("streak")))
+    assert "Streak freeze" not in {f["name"] for f in again[0].embeds[0]["fields"]}
+
+
+async def test_admin_turns_freezes_off(bot: Bot) -> None:
+    await bot.enroll()
+    sent = await bot.interact(as_admin(slash("admin", "freezes", state="off")))
+    assert title(sent[0]) == "Streak freezes are off: a missed round breaks a streak."
+    await answer_as_alice(bot)
+    streak = await bot.interact(interaction(2, slash("streak")))
+    fields = {f["name"]: f["value"] for f in streak[0].embeds[0]["fields"]}
+    assert fields["Streak freezes"].startswith("Off in this channel")
+    refused = await bot.interact(interaction(2, slash("admin", "freezes", state="on")))
+    assert title(refused[0]) == ADMIN_ONLY

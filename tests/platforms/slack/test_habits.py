@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from tests.platforms.slack.conftest import ADMIN, ALICE, BOB, SlackBot
 
@@ -54,3 +55,24 @@ async def test_admin_streak_correction_with_a_slack_mention_and_undo(slack: Slac
     assert slack.last_reply()["text"].startswith("Undid the correction of Alice's streak")
     await slack.command("admin streak @alice 6 no reason given", user=BOB)
     assert slack.last_reply()["text"].startswith("Only channel admins")
+
+
+async def test_freezes_switch_and_the_freeze_notice(slack: SlackBot) -> None:
+    await slack.enroll()
+    for day in range(7):
+        if day:
+            slack.clock.now += timedelta(days=1)
+            await slack.command("admin post-now", user=ADMIN)
+        await slack.command(f"answer {ANSWER}")
+    for _missed_and_closed in range(2):
+        slack.clock.now += timedelta(days=1)
+        await slack.command("admin post-now", user=ADMIN)
+    await slack.command("stats")
+    text = slack.last_reply()["text"]
+    assert "Streak freeze" in text
+    assert "A streak freeze kept your streak alive. 0 freezes left." in text
+    await slack.command("admin freezes off", user=ADMIN)
+    assert slack.last_reply()["text"].startswith("Streak freezes are off")
+    await slack.command("streak")
+    assert "Off in this channel" in slack.last_reply()["text"]
+    assert "kept your streak alive" not in slack.last_reply()["text"]

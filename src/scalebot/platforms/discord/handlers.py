@@ -159,6 +159,11 @@ async def admin_streak(
     await run_text(interaction, f"admin streak <@{member.id}> {count} {reason}")
 
 
+async def admin_freezes(interaction: Interaction, state: Literal["on", "off"]) -> None:
+    """Turn streak freezes on or off in this channel."""
+    await run_text(interaction, command_text("admin", "freezes", state))
+
+
 async def admin_leaderboard(
     interaction: Interaction,
     period: Literal["streak", "longest", "week", "month", "all"] = "all",
@@ -219,6 +224,11 @@ def build_scale_group() -> app_commands.Group:
         member="Whose streak", count="The streak it should be", reason="Why: kept with the change"
     )(correct)
     admin.add_command(correct)
+    freezes = _command("freezes", "Turn streak freezes on or off in this channel", admin_freezes)
+    app_commands.describe(state="on: a missed round spends a freeze; off: it breaks the streak")(
+        freezes
+    )
+    admin.add_command(freezes)
     return scale
 
 
