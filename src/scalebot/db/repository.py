@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, func, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    delete,
+    false,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -470,7 +480,7 @@ class Repository:
     @staticmethod
     def _visible(model: Any, everyone: bool) -> list[ColumnElement[bool]]:
         """No condition for everyone; otherwise leave hidden members out."""
-        return [] if everyone else [model.hidden.is_(False)]
+        return [] if everyone else [model.hidden == false()]
 
     async def ensure_streak(self, *, channel_id: int, user_id: int, now: datetime) -> Streak:
         """Return the member's streak row locked, creating an empty one."""
