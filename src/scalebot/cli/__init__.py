@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scalebot.cli import bench as _bench_commands  # noqa: F401  (registers bench commands)
+from scalebot.cli import platform_bench as _platform_benches  # noqa: F401  (fanout, ack)
 from scalebot.cli.evaluation import bench_app, eval_command
 
 if TYPE_CHECKING:

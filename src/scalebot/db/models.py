@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -295,6 +296,19 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateBudget(Base):
+    """The next free request slot of a rate limit that every process of the bot shares.
+
+    `next_at` is in seconds since the epoch on the database's clock, so processes on machines
+    whose clocks disagree still share one budget.
+    """
+
+    __tablename__ = "rate_budgets"
+
+    bucket: Mapped[str] = mapped_column(String(100), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
 
 
 # --- Slack OAuth ------------------------------------------------------------------------------

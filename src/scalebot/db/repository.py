@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from scalebot.db import budgets
 from scalebot.db.migrate import serialize_startup
 from scalebot.db.models import (
     Answer,
@@ -716,6 +717,14 @@ class Repository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     # --- helpers -----------------------------------------------------------------------------
+
+    async def reserve_slots(
+        self, *, bucket: str, count: int, interval: float, wait: float = 0.0
+    ) -> float:
+        """Take request slots from a shared budget; return the seconds until the first."""
+        return await budgets.reserve_slots(
+            session=self.session, bucket=bucket, count=count, interval=interval, wait=wait
+        )
 
     async def _insert_ignore(self, model: type[Any], values: dict[str, Any]) -> bool:
         """Insert a row unless a unique key already exists; return whether it was inserted."""

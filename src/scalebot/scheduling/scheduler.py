@@ -169,15 +169,8 @@ class RoundScheduler:
         """The job body: post the channel's round if it is due now (a no-op when posted)."""
         now = self.clock()
         try:
-            info = await channels.channel_by_id(self.ctx, channel_id=channel_id)
-            if info is None or not info.active or not info.schedule.is_due(now):
-                # Paused or changed by another process since this job was built, or fired so
-                # late that the local day is over: rebuild the job and post nothing.
-                await self.refresh(channel_id)
-                return rounds.PostOutcome(_why_not(info))
-            outcome = await self._in_slot(
-                lambda at: rounds.post_round(self.ctx, channel_id=channel_id, now=at)
-            )
+            # The due check runs in a slot too: thousands of jobs fire at the same minute.
+            outcome = await self._in_slot(lambda at: self._post_if_due(channel_id, at))
         except Exception:
             log.exception("round job for channel %s failed; retrying", channel_id)
             self._retry_later(channel_id, now)
@@ -185,6 +178,16 @@ class RoundScheduler:
         self._failures.pop(channel_id, None)
         log.info("round job for channel %s: %s", channel_id, outcome.status)
         return outcome
+
+    async def _post_if_due(self, channel_id: int, now: datetime) -> rounds.PostOutcome:
+        """Post the channel's round, unless it is paused, gone or no longer due."""
+        info = await channels.channel_by_id(self.ctx, channel_id=channel_id)
+        if info is None or not info.active or not info.schedule.is_due(now):
+            # Paused or changed by another process since this job was built, or fired so
+            # late that the local day is over: rebuild the job and post nothing.
+            await self.refresh(channel_id)
+            return rounds.PostOutcome(_why_not(info))
+        return await rounds.post_round(self.ctx, channel_id=channel_id, now=now)
 
     async def _in_slot(self, work: Callable[[datetime], Coroutine[Any, Any, T]]) -> T:
         """Run one round's work once a slot is free; shutdown waits for it.

@@ -35,7 +35,11 @@ class DeliverySettings(BaseSettings):
         description="Seconds before the first retry of a failed post (doubling, 30 min at most).",
     )
     round_jobs: int = Field(
-        default=8, ge=1, le=200, description="Round posts in flight at once in one process."
+        default=64,
+        ge=1,
+        le=200,
+        description="Round posts in flight at once in one process: enough to keep the pacers "
+        "of several Slack workspaces busy, few enough that a post waits seconds for its slot.",
     )
 
     @field_validator("post_timeout")

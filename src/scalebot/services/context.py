@@ -123,8 +123,9 @@ class DeliveryPolicy:
     watchdog_every: timedelta = timedelta(seconds=30)
     retry_base: timedelta = timedelta(seconds=30)
     retry_cap: timedelta = timedelta(minutes=30)
-    # Round posts in flight at once in one process.
-    round_jobs: int = 8
+    # Round posts in flight at once in one process: 8 would leave Slack workspaces idle (each
+    # posts 5/s); 64 keep the pacers busy while a post still waits seconds, not its post_timeout.
+    round_jobs: int = 64
 
     def retry_delay(self, attempts: int) -> timedelta:
         """Exponential backoff after `attempts` failed attempts, capped."""

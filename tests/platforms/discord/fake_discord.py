@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from scalebot.bench.limits import SlidingWindow
+
 GUILD_ID = 100000000000000001
 CHANNEL_ID = 200000000000000001
 OTHER_CHANNEL_ID = 200000000000000002
@@ -81,6 +83,8 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []
         self.guilds: list[dict[str, Any]] = []
         self.close_on_identify: int | None = None
+        # Discord's global limit, when a test turns it on: 429 once a second has too many.
+        self.global_limit: SlidingWindow | None = None
         self._ids = itertools.count(900000000000000001)
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
@@ -171,6 +175,9 @@ class FakeDiscord:
         self.requests.append(Recorded(request.method, path, dict(request.query), body, files))
         async with self._changed:
             self._changed.notify_all()
+        limited = self._over_global_limit(path)
+        if limited is not None:
+            return limited
         failure = self._failure_for(request.method, path)
         if failure is not None:
             return _json(failure.body, status=failure.status, headers=failure.headers)
@@ -178,6 +185,21 @@ class FakeDiscord:
         if status == 204:
             return web.Response(status=204)
         return _json(answer, status=status)
+
+    def limit_globally(self, per_second: int) -> SlidingWindow:
+        """Enforce Discord's global limit (interaction endpoints are exempt, as there)."""
+        self.global_limit = SlidingWindow(per_second)
+        return self.global_limit
+
+    def _over_global_limit(self, path: str) -> web.Response | None:
+        """A global 429 when the request exceeds the limit, else None."""
+        if self.global_limit is None or path.startswith(("/interactions/", "/webhooks/")):
+            return None
+        wait = self.global_limit.admit()
+        if wait <= 0:
+            return None
+        body = {"message": "You are being rate limited.", "retry_after": wait, "global": True}
+        return _json(body, status=429, headers={"Via": "1.1 google", "X-RateLimit-Global": "true"})
 
     def _failure_for(self, method: str, path: str) -> Failure | None:
         for failure in self.failures:

@@ -31,6 +31,7 @@ class Call:
     params: dict[str, Any]
     token: str | None
     answer: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -132,9 +133,9 @@ class FakeSlack:
         """Answer the next calls of a method with ok=false and an error code."""
         self.failures[method].extend(Failure(error) for _ in range(times))
 
-    def rate_limit(self, method: str, *, times: int = 1) -> None:
-        """Answer the next calls of a method with 429 and Retry-After: 0."""
-        failure = Failure("ratelimited", 429, {"Retry-After": "0"})
+    def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 0) -> None:
+        """Answer the next calls of a method with 429 and Retry-After (0 s unless told)."""
+        failure = Failure("ratelimited", 429, {"Retry-After": str(retry_after)})
         self.failures[method].extend(failure for _ in range(times))
 
     def add_user(self, user_id: str, name: str, **flags: Any) -> None:

@@ -20,7 +20,7 @@ from scalebot.platforms.discord.answering import (
 from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.handlers import build_scale_group
 from scalebot.platforms.discord.messenger import DiscordMessenger
-from scalebot.platforms.discord.pacing import Pacer, share_of_limit
+from scalebot.platforms.discord.pacing import discord_pacer
 from scalebot.platforms.discord.render import render
 from scalebot.services.context import RESTARTING, AppContext
 
@@ -116,9 +116,7 @@ class ScaleClient(discord.AutoShardedClient):
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
         self.add_dynamic_items(AnswerButton)
-        self.messenger = DiscordMessenger(
-            self, Pacer(share_of_limit(config.shard_count, list(config.shard_ids)))
-        )
+        self.messenger = DiscordMessenger(self, discord_pacer(ctx))
 
     async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:
         """Route answer-form submits by custom_id (commands and buttons route themselves)."""

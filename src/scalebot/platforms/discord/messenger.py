@@ -13,8 +13,8 @@ from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
 from scalebot.ops import metrics
 from scalebot.platforms.discord.answering import MESSAGE_REF, THREAD_REF, answer_view, thread_ref
-from scalebot.platforms.discord.pacing import Pacer
 from scalebot.platforms.discord.render import clip, render
+from scalebot.platforms.pacing import SharedPacer
 from scalebot.services.context import ChannelUnavailable, PostRefused
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def parse_ref(message_ref: str | None) -> tuple[str, int | None]:
 class DiscordMessenger:
     """Posts through discord.py's REST layer, paced, turning 403/404 into ChannelUnavailable."""
 
-    def __init__(self, client: ScaleClient, pacer: Pacer) -> None:
+    def __init__(self, client: ScaleClient, pacer: SharedPacer) -> None:
         """Post through a client, one request per pacer slot."""
         self.client = client
         self.pacer = pacer

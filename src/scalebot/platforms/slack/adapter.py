@@ -22,6 +22,7 @@ from scalebot.platforms.slack.handlers import SlackHandlers
 from scalebot.platforms.slack.manifest import EVENTS_PATH
 from scalebot.platforms.slack.messenger import SlackMessenger, api_error
 from scalebot.platforms.slack.oauth import oauth_settings
+from scalebot.platforms.slack.pacing import SlackPacer
 from scalebot.platforms.slack.verification import VERIFIED, request_gate, slack_hosted
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
@@ -51,7 +52,10 @@ class SlackAdapter:
         store = oauth.installation_store if oauth is not None else None
         self.clients = Clients(config.api_url, bot_token=config.bot_token, installation_store=store)
         self.messenger: Messenger = SlackMessenger(
-            self.clients, admin_ids=config.admin_ids, thread_answers=config.thread_answers
+            self.clients,
+            admin_ids=config.admin_ids,
+            thread_answers=config.thread_answers,
+            pacer=SlackPacer(ctx),
         )
         self.app = AsyncApp(
             signing_secret=config.signing_secret,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -11,6 +10,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from scalebot.ops import metrics
+from scalebot.platforms.slack.pacing import PacedRateLimitRetryHandler
 
 RATE_LIMIT_RETRIES = 3
 
@@ -51,13 +51,14 @@ def _refused(body: object) -> bool:
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Count errors into the metrics; retry 429s a few times (a 429 stores nothing).
+    """Count errors into the metrics; retry 429s a few times (a 429 stores nothing), pausing
+    the workspace's budget for Retry-After when the request was a paced post.
 
     Dropped connections are not retried here: the connection can drop after Slack stored a
     post, and a blind retry would post it twice. Round posts are settled by the delivery
     watchdog, which looks in the channel's history before sending again.
     """
-    return [CountingHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+    return [CountingHandler(), PacedRateLimitRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
 
 
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:

@@ -15,6 +15,7 @@ from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
 from scalebot.platforms.slack.clients import Clients, NotInstalled
 from scalebot.platforms.slack.identity import workspace_admins
+from scalebot.platforms.slack.pacing import SlackPacer
 from scalebot.platforms.slack.render import message, question_message
 from scalebot.services.context import ChannelUnavailable, PostRefused
 
@@ -63,12 +64,18 @@ class SlackMessenger:
     """Posts for the services; channels Slack refuses for good raise ChannelUnavailable."""
 
     def __init__(
-        self, clients: Clients, *, admin_ids: Collection[str], thread_answers: bool
+        self,
+        clients: Clients,
+        *,
+        admin_ids: Collection[str],
+        thread_answers: bool,
+        pacer: SlackPacer | None = None,
     ) -> None:
-        """Post through the workspace clients; DM admins from the setting and users.list."""
+        """Post through the workspace clients, paced; DM admins from the setting and users.list."""
         self.clients = clients
         self.admin_ids = admin_ids
         self.thread_answers = thread_answers
+        self.pacer = pacer
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str | None:
         """Post the daily question with its Answer button; return the message ts (its thread)."""
@@ -149,17 +156,27 @@ class SlackMessenger:
         """chat.postMessage; join a public channel once on not_in_channel; map refusals."""
         client = await self._client(channel)
         try:
-            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
+            return await self._paced_post(client, channel, kwargs)
         except SlackApiError as exc:
             joinable = api_error(exc) == "not_in_channel"
             if not joinable or not await self._join(client, channel):
                 _raise_refusal(exc)
                 raise
         try:
-            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
+            return await self._paced_post(client, channel, kwargs)
         except SlackApiError as exc:
             _raise_refusal(exc)
             raise
+
+    async def _paced_post(
+        self, client: AsyncWebClient, channel: ChannelRef, kwargs: dict[str, Any]
+    ) -> AsyncSlackResponse:
+        """chat.postMessage in the channel's and the workspace's turn."""
+        if self.pacer is None:
+            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
+        await self.pacer.wait(channel)
+        with self.pacer.sending(channel):
+            return await client.chat_postMessage(channel=channel.channel_id, **kwargs)
 
     async def _join(self, client: AsyncWebClient, channel: ChannelRef) -> bool:
         """Join a public channel the bot was enrolled in but is not a member of."""
