@@ -83,6 +83,8 @@ class Fleet:
             "SCALEBOT_SLACK_THREAD_ANSWERS": "false",
             # The fake's response URLs live on 127.0.0.1, not on Slack's hosts.
             "SCALEBOT_SLACK_RESPONSE_HOSTS": "127.0.0.1",
+            # Posts are paced to Slack's limits; these tests are about faults, not waiting.
+            "SCALEBOT_SLACK_POSTS_PER_MINUTE": "60000",
             "SCALEBOT_LOG_LEVEL": "WARNING",
             **FAST_DELIVERY,
             **self.extra_env,

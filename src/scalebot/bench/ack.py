@@ -135,6 +135,7 @@ def _config(fake: FakeSlackApi) -> SlackConfig:
         admin_ids=frozenset(),
         bot_token=slack_token(TEAM),
         signing_secret=SECRET,
+        response_hosts=frozenset({"127.0.0.1"}),  # the fake's response URLs
     )
 
 

@@ -55,7 +55,7 @@ class SlackAdapter:
             self.clients,
             admin_ids=config.admin_ids,
             thread_answers=config.thread_answers,
-            pacer=SlackPacer(ctx),
+            pacer=SlackPacer(ctx, per_minute=config.posts_per_minute),
         )
         self.app = AsyncApp(
             signing_secret=config.signing_secret,

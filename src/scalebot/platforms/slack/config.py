@@ -41,6 +41,7 @@ class SlackConfig:
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
     response_hosts: frozenset[str] = SLACK_RESPONSE_HOSTS
+    posts_per_minute: int = 300
 
     @property
     def oauth(self) -> bool:
@@ -79,6 +80,7 @@ def slack_config(settings: Settings) -> SlackConfig:
         client_id=client_id,
         client_secret=client_secret,
         response_hosts=frozenset(host.lower() for host in settings.slack.response_hosts),
+        posts_per_minute=settings.slack.posts_per_minute,
     )
     _check_mode(config)
     return config

@@ -48,6 +48,12 @@ class SlackSettings(BaseSettings):
     thread_answers: bool = Field(
         default=True, description="Grade replies in the Slack question's thread."
     )
+    posts_per_minute: int = Field(
+        default=300,
+        ge=1,
+        le=100_000,
+        description="chat.postMessage budget per workspace (Slack: several hundred a minute).",
+    )
     response_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["hooks.slack.com", "hooks.slack-gov.com"],
         description="Comma-separated hosts a Slack response_url may point at.",
