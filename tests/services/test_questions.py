@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import QuestionBank
 from scalebot.services.context import AppContext
-from scalebot.services.questions import question_for, sync_questions
+from scalebot.services.questions import question_of, sync_questions
 
 LATER = datetime(2026, 2, 1, tzinfo=UTC)
 
@@ -36,7 +36,8 @@ async def test_changed_question_gets_a_new_version_and_removed_one_is_retired(
     assert stored[first.id].content["prompt"].endswith("Assume 10x traffic.")
     assert stored[second.id].retired
     # A retired question still renders from its stored copy (old rounds, late answers).
-    assert question_for(ctx, stored[second.id]) == second
+    async with ctx.reading() as repo:
+        assert await question_of(ctx, repo, second.id) == second
     ctx.bank = bank
     back = await sync_questions(ctx, now=LATER)
     assert (back.updated, back.retired) == (2, 0)

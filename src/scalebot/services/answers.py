@@ -31,10 +31,6 @@ KEPT_EARLIER = (
     "Use /scale answer to replace your answer."
 )
 EMPTY_ANSWER = "Your answer is empty: write how you would scale it after /scale answer."
-NO_ROUND_YET = (
-    "No question has been posted here yet: wait for the first round, "
-    "or ask an admin to run /scale admin post-now."
-)
 
 
 @dataclass(frozen=True)
@@ -224,7 +220,7 @@ async def _target_round(repo: Repository, channel_id: int, round_id: int | None)
         if round_ is not None and round_.channel_id != channel_id:
             round_ = None
     if round_ is None or round_.seq is None:
-        raise UserError(NO_ROUND_YET)
+        raise UserError(rounds.NO_ROUND_YET)
     return round_
 
 

@@ -79,11 +79,6 @@ def choose_question(
     return candidates[index]
 
 
-def question_for(ctx: AppContext, row: StoredQuestion) -> Question:
-    """Return the bank's question, or the stored copy when it left the bank."""
-    return ctx.bank.get(row.id) or Question.model_validate(row.content)
-
-
 async def question_of(ctx: AppContext, repo: Repository, question_id: str) -> Question:
     """Return a round's question from the bank, loading the stored copy only when it left it."""
     question = ctx.bank.get(question_id)

@@ -28,9 +28,13 @@ from scalebot.domain.rounds import (
 from scalebot.ops import metrics
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
-from scalebot.services.questions import choose_question, question_for, question_of
+from scalebot.services.questions import choose_question, question_of
 from scalebot.services.replies import question_reply, summary_reply
 
+NO_ROUND_YET = (
+    "No question has been posted here yet: wait for the first round, "
+    "or ask an admin to run /scale admin post-now."
+)
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 # How long answering waits for the platform to say whether an unsettled post is visible.
@@ -242,9 +246,7 @@ async def _claim_of(
     today: bool,
 ) -> _Claim:
     """What settling a claimed round needs, read inside the claiming transaction."""
-    stored = await repo.get_question(question_id=round_.question_id)
-    assert stored is not None
-    question = question_for(ctx, stored)
+    question = await question_of(ctx, repo, round_.question_id)
     reply = question_reply(question, round_date=round_.round_date)
     return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today)
 
@@ -439,13 +441,8 @@ async def current_round(
         row = await require_channel(repo, channel)
         round_ = await repo.latest_posted_round(channel_id=row.id)
         if round_ is None or round_.seq is None:
-            raise UserError(
-                "No question has been posted here yet: wait for the first round, "
-                "or ask an admin to run /scale admin post-now."
-            )
-        stored = await repo.get_question(question_id=round_.question_id)
-        assert stored is not None
-        question = question_for(ctx, stored)
+            raise UserError(NO_ROUND_YET)
+        question = await question_of(ctx, repo, round_.question_id)
         reply = question_reply(question, round_date=round_.round_date)
         return OpenRound(round_.id, round_.seq, question, reply)
 
