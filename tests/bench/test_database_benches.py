@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from scalebot.bench.community import PLATFORM, seed_community
 from scalebot.bench.timing import bench_context
-from scalebot.cli import app
 from scalebot.db.engine import Database
 from scalebot.db.models import Answer
 from scalebot.domain.leaderboard import ALL_TIME_START, Period
-from tests.conftest import postgres_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bench_url(request: pytest.FixtureRequest) -> str | None:
-    """No URL (a scratch SQLite file) or the test PostgreSQL server (a scratch schema)."""
-    if request.param == "sqlite":
-        return None
-    url = postgres_url()
-    if url is None:
-        pytest.skip("set SCALEBOT_TEST_DATABASE_URL to run PostgreSQL benches")
-    return url
-
-
-def _run(*args: str, url: str | None) -> dict[str, Any]:
-    """Run `scalebot bench …` and return its last line, parsed as JSON."""
-    extra = ["--database-url", url] if url else []
-    result = CliRunner().invoke(app, ["bench", *args, *extra])
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.output.strip().splitlines()[-1]))
+from tests.bench.conftest import run_bench
 
 
 def test_leaderboard_bench_times_every_board(bench_url: str | None) -> None:
-    result = _run(
+    result = run_bench(
         "leaderboard",
         "--users",
         "300",
@@ -59,13 +35,13 @@ def test_leaderboard_bench_times_every_board(bench_url: str | None) -> None:
 
 
 def test_close_bench_closes_a_round_of_the_given_size(bench_url: str | None) -> None:
-    result = _run("close", "--answers", "300", "--runs", "2", url=bench_url)
+    result = run_bench("close", "--answers", "300", "--runs", "2", url=bench_url)
     assert result["answers"] == 300
     assert result["ms"] > 0
 
 
 def test_ingest_bench_compares_the_service_with_plain_inserts(bench_url: str | None) -> None:
-    result = _run("ingest", "--answers", "60", "--concurrency", "4", url=bench_url)
+    result = run_bench("ingest", "--answers", "60", "--concurrency", "4", url=bench_url)
     assert result["answers"] == 60
     assert result["answers_per_s"] > 0
     assert result["raw_inserts_per_s"] > 0

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from typer.testing import CliRunner
 
 from scalebot.bench.limits import SlidingWindow, admit_all
 from scalebot.cli import app
-from tests.conftest import postgres_url
+from tests.bench.conftest import run_bench
 
 FANOUT_KEYS = {"platform", "channels", "seconds", "ideal_seconds", "ratio", "duplicates", "missed"}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bench_url(request: pytest.FixtureRequest) -> str | None:
-    """No URL (a scratch SQLite file) or the test PostgreSQL server (a scratch schema)."""
-    if request.param == "sqlite":
-        return None
-    url = postgres_url()
-    if url is None:
-        pytest.skip("set SCALEBOT_TEST_DATABASE_URL to run PostgreSQL benches")
-    return url
-
-
-def _run(*args: str, url: str | None) -> dict[str, Any]:
-    """Run `scalebot bench …` and return its last line, parsed as JSON."""
-    extra = ["--database-url", url] if url else []
-    result = CliRunner().invoke(app, ["bench", *args, *extra])
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.output.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize(
@@ -40,7 +18,7 @@ def _run(*args: str, url: str | None) -> dict[str, Any]:
 def test_fanout_posts_every_channel_once(
     bench_url: str | None, platform: str, requests: int
 ) -> None:
-    result = _run(
+    result = run_bench(
         "fanout", "--platform", platform, "--channels", "12", "--workspaces", "3", url=bench_url
     )
     assert set(result) >= FANOUT_KEYS
@@ -61,7 +39,7 @@ def test_fanout_refuses_an_unknown_platform() -> None:
 
 
 def test_ack_does_not_wait_for_a_slow_grader(bench_url: str | None) -> None:
-    result = _run("ack", "--concurrency", "4", "--grader-seconds", "2", url=bench_url)
+    result = run_bench("ack", "--concurrency", "4", "--grader-seconds", "2", url=bench_url)
     assert set(result) >= {"concurrency", "p99_ms"}
     assert result["concurrency"] == 4
     assert result["answered"] == 4  # every member got real feedback, after the grader's wait
