@@ -12,18 +12,24 @@ PACKAGE = SRC / "scalebot"
 
 # Which first-party layers each layer may import (its own layer always).
 ALLOWED: dict[str, frozenset[str]] = {
-    "domain": frozenset(),
+    "domain": frozenset({"locales"}),
     # Health checks, metrics and log setup: a leaf every layer may count into.
     "ops": frozenset(),
-    "grading": frozenset({"domain"}),
+    # Message catalogs and the translator: a leaf every layer may render through.
+    "locales": frozenset(),
+    "grading": frozenset({"domain", "locales"}),
     "bank": frozenset({"domain"}),
     "db": frozenset({"domain"}),
-    "services": frozenset({"domain", "grading", "db", "ops"}),
-    "scheduling": frozenset({"domain", "services", "ops"}),
-    "platforms": frozenset({"domain", "services", "settings", "ops"}),
-    "platforms.console": frozenset({"domain", "services", "settings", "platforms", "ops"}),
-    "platforms.slack": frozenset({"domain", "services", "settings", "platforms", "ops"}),
-    "platforms.discord": frozenset({"domain", "services", "settings", "platforms", "ops"}),
+    "services": frozenset({"domain", "grading", "db", "ops", "locales"}),
+    "scheduling": frozenset({"domain", "services", "ops", "locales"}),
+    "platforms": frozenset({"domain", "services", "settings", "ops", "locales"}),
+    "platforms.console": frozenset(
+        {"domain", "services", "settings", "platforms", "ops", "locales"}
+    ),
+    "platforms.slack": frozenset({"domain", "services", "settings", "platforms", "ops", "locales"}),
+    "platforms.discord": frozenset(
+        {"domain", "services", "settings", "platforms", "ops", "locales"}
+    ),
     # The root settings compose each area's settings and check a database URL (lazily).
     "settings": frozenset(
         {"domain", "grading", "platforms.slack", "platforms.discord", "db", "scheduling"}
@@ -56,6 +62,8 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
 PURE_THIRD_PARTY = {
     "ops": frozenset({"aiohttp", "prometheus_client", "pythonjsonlogger"}),
     "domain": frozenset({"pydantic"}),
+    # gettext catalogs are standard library; Babel formats numbers and dates.
+    "locales": frozenset({"babel"}),
     # Chinese segmentation and script conversion, the LLM grader's HTTP, labelled YAML.
     "grading": frozenset({"pydantic", "pydantic_settings", "yaml", "aiohttp", "rjieba", "opencc"}),
 }
