@@ -19,6 +19,7 @@ from scalebot.domain.schedule import (
     parse_time,
     parse_zone,
 )
+from scalebot.locales import ENGLISH, Translator
 from scalebot.services import (
     answers,
     channels,
@@ -54,6 +55,8 @@ class Invocation:
     user: UserRef
     is_admin: bool
     now: datetime
+    # The reader's translator: private replies render through it (public posts use the channel's).
+    t: Translator = ENGLISH
 
 
 Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
