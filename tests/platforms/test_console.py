@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from scalebot.domain.refs import UserRef
 from scalebot.platforms.console import CONSOLE_CHANNEL, run_console
@@ -20,6 +24,12 @@ STRONG = (
 SHORT = "/scale answer I would buy bigger GPUs because training is slow."
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run each console test in its own folder: the console saves files where it runs."""
+    monkeypatch.chdir(tmp_path)
+
+
 async def transcript(ctx: AppContext, lines: list[str], start: datetime = WEDNESDAY_7) -> str:
     """Run the console on scripted lines and return what it printed."""
     output = io.StringIO()
@@ -33,6 +43,11 @@ async def transcript(ctx: AppContext, lines: list[str], start: datetime = WEDNES
         start=start,
     )
     return output.getvalue()
+
+
+def saved_paths(out: str) -> list[Path]:
+    """The files the console said it saved, in order."""
+    return [Path(found) for found in re.findall(r"^Saved (/\S+)$", out, flags=re.MULTILINE)]
 
 
 async def test_scripted_week(ctx: AppContext) -> None:
@@ -153,7 +168,9 @@ async def test_admin_corrects_and_undoes_a_streak_in_the_console(ctx: AppContext
     )
     assert "Sam's streak is now 4 (was 1)." in out
     assert "Your streak: 4 (longest 4)" in out
-    assert '"reason": "answered in the old bot"' in out
+    [export] = saved_paths(out)
+    [correction] = json.loads(export.read_text(encoding="utf-8"))["streak_corrections"]
+    assert correction["reason"] == "answered in the old bot"
     assert "Undid the correction of Sam's streak: it is 1 again." in out
 
 
@@ -167,3 +184,22 @@ async def test_a_streak_freeze_in_the_console(ctx: AppContext) -> None:
     assert "1 of 2: one more after 7 more rounds in a row." in out
     assert "A streak freeze kept your streak alive. 0 freezes left." in out
     assert out.count("kept your streak alive") == 1
+
+
+async def test_export_me_saves_a_json_file_and_prints_its_path(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    out = await transcript(ctx, [STRONG, "/scale export-me"])
+    [path] = saved_paths(out)
+    assert path == (tmp_path / "scalebot-export-dana.json").resolve()
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    assert exported["answers"][0]["text"] == STRONG.removeprefix("/scale answer ")
+    assert '"answers"' not in out  # the data is in the file, not in the transcript
+
+
+async def test_a_file_that_cannot_be_saved_is_one_clear_line(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    (tmp_path / "scalebot-export-dana.json").mkdir()  # a folder where the file should go
+    out = await transcript(ctx, ["/scale export-me"])
+    assert "Could not save scalebot-export-dana.json: Is a directory" in out

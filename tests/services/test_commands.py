@@ -108,8 +108,10 @@ async def test_answer_text_is_everything_after_the_word(
     reply = await run_command(ctx, MEMBER, "answer " + text)
     assert reply.tone is Tone.FEEDBACK
     export = await run_command(ctx, MEMBER, "export-me")
-    [content] = export.attachments.values()
-    assert json.loads(content)["answers"][0]["text"] == text
+    [exported] = export.attachments
+    assert exported.name == f"scalebot-export-{ALICE.user_id}.json"
+    assert exported.media_type == "application/json"
+    assert json.loads(exported.data)["answers"][0]["text"] == text
 
 
 async def test_empty_answer_command(ctx: AppContext) -> None:

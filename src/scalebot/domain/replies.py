@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from enum import StrEnum
+
+JSON = "application/json"
+CSV = "text/csv"
+PNG = "image/png"
+_UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
 
 
 class Tone(StrEnum):
@@ -25,6 +31,26 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file delivered with a reply: its file name, media type and bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+    @property
+    def is_image(self) -> bool:
+        """Tell whether clients can show the file inline as a picture."""
+        return self.media_type.startswith("image/")
+
+
+def file_name(*parts: str, suffix: str) -> str:
+    """A portable file name from parts such as a member id: no separators, spaces or dots first."""
+    cleaned = (_UNSAFE_IN_NAME.sub("-", part).strip("-.") for part in parts)
+    return "-".join(part for part in cleaned if part) + suffix
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message to show: plain text only, never platform markup (renderers escape it)."""
 
@@ -34,7 +60,8 @@ class Reply:
     footer: str = ""
     tone: Tone = Tone.INFO
     private: bool = True
-    attachments: dict[str, str] = field(default_factory=dict)
+    # Files to deliver with the message (platforms upload or attach them; the console saves them).
+    attachments: tuple[Attachment, ...] = ()
 
     def plain_text(self) -> str:
         """Render everything as plain text, as a notification fallback or a log line."""

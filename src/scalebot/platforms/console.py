@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console, Group
@@ -17,6 +18,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
+from scalebot.locales import Translator, _
 from scalebot.scheduling.scheduler import RoundScheduler, fire_times
 from scalebot.services import channels, rounds
 from scalebot.services.commands import Invocation, run_command
@@ -47,8 +49,6 @@ def render(reply: Reply) -> Panel | Text:
     for item in reply.fields:
         inline = len(item.value) <= 40 and "\n" not in item.value
         parts.append(Text.assemble((item.name, "bold"), ": " if inline else "\n", item.value))
-    for name, content in reply.attachments.items():
-        parts.append(Text.assemble((name, "bold"), "\n", content))
     if reply.footer:
         parts.append(Text(reply.footer, style="dim"))
     if not parts:
@@ -59,6 +59,22 @@ def render(reply: Reply) -> Panel | Text:
         title_align="left",
         border_style=_STYLES[reply.tone],
     )
+
+
+def save_files(reply: Reply, folder: Path, t: Translator) -> list[Text]:
+    """Write a reply's files into `folder`; one line per file says where it went (or why not)."""
+    lines = []
+    for attachment in reply.attachments:
+        path = (folder / attachment.name).resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(attachment.data)
+        except OSError as exc:
+            failed = _("Could not save {name}: {reason}", name=attachment.name, reason=exc.strerror)
+            lines.append(Text(t(failed), style="red"))
+            continue
+        lines.append(Text(t(_("Saved {path}", path=str(path))), style="green"))
+    return lines
 
 
 class SimulatedClock:
@@ -121,9 +137,11 @@ class ConsoleSession:
         post_time: str,
         timezone: str,
         clock: SimulatedClock,
+        files_dir: Path,
     ) -> None:
         """Prepare a session; call start() before handling lines."""
         self.ctx = ctx
+        self.files_dir = files_dir
         self.console = console
         self.clock = clock
         self.scheduler = RoundScheduler(ctx, clock)
@@ -183,7 +201,11 @@ class ConsoleSession:
             is_admin=self.user == self.owner,
             now=self.clock(),
         )
-        self.console.print(render(await run_command(self.ctx, invocation, line[len("/scale") :])))
+        reply = await run_command(self.ctx, invocation, line[len("/scale") :])
+        self.console.print(render(reply))
+        for saved in save_files(reply, self.files_dir, invocation.t):
+            # Unwrapped and outside the panel, so the path can be copied as it is.
+            self.console.print(saved, soft_wrap=True)
 
     def _switch_user(self, name: str) -> None:
         """Act as another member (only the console's owner is an admin)."""
@@ -234,8 +256,13 @@ async def run_console(
     post_time: str = "09:00",
     timezone: str = "UTC",
     start: datetime | None = None,
+    files_dir: Path | None = None,
 ) -> None:
-    """Run the console: interactive when `lines` is None, else one command per line."""
+    """Run the console: interactive when `lines` is None, else one command per line.
+
+    Files a command delivers (exports, the stats picture) are saved in `files_dir`, by default
+    the current directory.
+    """
     console = Console(file=output, width=100) if output else Console()
     clock = SimulatedClock(start or datetime.now(UTC))
     ctx.messengers = {**ctx.messengers, "console": ConsoleMessenger(console)}
@@ -246,6 +273,7 @@ async def run_console(
         post_time=post_time,
         timezone=timezone,
         clock=clock,
+        files_dir=files_dir or Path.cwd(),
     )
     await session.start()
     if lines is None:

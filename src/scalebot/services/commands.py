@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -170,7 +169,7 @@ async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: st
     count = len(data["answers"])
     return Reply(
         title=f"Your data: {count} answer{'s' if count != 1 else ''}",
-        attachments={"scalebot-export.json": json.dumps(data, indent=2, ensure_ascii=False)},
+        attachments=(members.export_file(data, user=inv.user),),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import UserRef
+from scalebot.domain.replies import JSON, Attachment, file_name
 from scalebot.services.context import AppContext
 from scalebot.services.corrections import corrections_export
 from scalebot.services.questions import criterion_title, question_of
@@ -71,3 +73,10 @@ def _titles(question: Question, covered: dict[str, Any]) -> dict[str, Any]:
         "covered_titles": [criterion_title(question, cid) for cid in met],
         "missed_titles": [criterion_title(question, cid) for cid in missed],
     }
+
+
+def export_file(data: dict[str, Any], *, user: UserRef) -> Attachment:
+    """The member's export as a JSON file named after them (scalebot-export-<user>.json)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    name = file_name("scalebot-export", user.user_id, suffix=".json")
+    return Attachment(name, JSON, text.encode("utf-8"))

@@ -124,7 +124,7 @@ async def test_export_me_sends_a_private_json_file(bot: Bot) -> None:
     )
     sent = await bot.interact(interaction(2, slash("export-me")))
     assert sent[0].body["flags"] == EPHEMERAL
-    exported = json.loads(sent[0].files["scalebot-export.json"])
+    exported = json.loads(sent[0].files[f"scalebot-export-{ALICE_REF.user_id}.json"])
     assert exported["answers"][0]["text"] == GOOD_ANSWER
 
 

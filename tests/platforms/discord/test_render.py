@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.replies import JSON, PNG, Attachment, Field, Reply, Tone
 from scalebot.platforms.discord.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -133,10 +133,18 @@ def test_split_value_cuts_long_lines_at_spaces() -> None:
 
 
 def test_attachments_become_files() -> None:
-    rendered = render(Reply("Export", attachments={"data.json": '{"a": 1}'}))
+    rendered = render(Reply("Export", attachments=(Attachment("data.json", JSON, b'{"a": 1}'),)))
     files = rendered.send_kwargs()["files"]
     assert [f.filename for f in files] == ["data.json"]
     assert files[0].fp.read() == b'{"a": 1}'
+    assert rendered.embed.image.url is None
+
+
+def test_a_picture_shows_inside_the_embed() -> None:
+    picture = Attachment("stats.png", PNG, b"\x89PNG")
+    rendered = render(Reply("Stats", attachments=(picture,)))
+    assert rendered.embed.image.url == "attachment://stats.png"
+    assert [f.filename for f in rendered.files()] == ["stats.png"]
 
 
 def test_content_is_escaped_and_within_2000() -> None:

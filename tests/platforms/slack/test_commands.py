@@ -100,6 +100,8 @@ async def test_export_me_sends_a_file_by_direct_message(slack: SlackBot) -> None
     await slack.command("export-me")
     (opened,) = slack.fake.calls_to("conversations.open")
     assert opened.params["users"] == ALICE
+    (asked,) = slack.fake.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"] == f"scalebot-export-{ALICE}.json"
     (completed,) = slack.fake.calls_to("files.completeUploadExternal")
     assert completed.params["channel_id"] == "D" + ALICE
     assert json.loads(slack.fake.uploads[-1])["answers"][0]["text"] == ANSWER

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from scalebot.domain.replies import Reply, Tone
+from scalebot.domain.replies import Attachment, Reply, Tone
 from scalebot.platforms.chunks import pack_lines
 
 TITLE_LIMIT = 256
@@ -80,13 +80,13 @@ class RenderedReply:
     """An embed plus any files, ready to pass to send()."""
 
     embed: discord.Embed
-    attachments: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
     def files(self) -> list[discord.File]:
         """Fresh file objects (a File can be sent only once)."""
         return [
-            discord.File(io.BytesIO(content.encode("utf-8")), filename=name)
-            for name, content in self.attachments.items()
+            discord.File(io.BytesIO(attachment.data), filename=attachment.name)
+            for attachment in self.attachments
         ]
 
     def send_kwargs(self) -> dict[str, Any]:
@@ -130,7 +130,10 @@ def render(reply: Reply) -> RenderedReply:
         embed.add_field(name=item.name, value=item.value, inline=False)
     if footer:
         embed.set_footer(text=footer)
-    return RenderedReply(embed, dict(reply.attachments))
+    picture = next((a for a in reply.attachments if a.is_image), None)
+    if picture is not None:  # shown inside the embed instead of as a separate file
+        embed.set_image(url=f"attachment://{picture.name}")
+    return RenderedReply(embed, reply.attachments)
 
 
 def mark(text: str, room: int) -> str:

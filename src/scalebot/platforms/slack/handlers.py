@@ -175,11 +175,16 @@ class SlackHandlers:
         try:
             opened = await client.conversations_open(users=member.ref.user_id)
             dm = opened["channel"]["id"]
-            for name, content in reply.attachments.items():
-                await client.files_upload_v2(channel=dm, filename=name, title=name, content=content)
+            for attachment in reply.attachments:
+                await client.files_upload_v2(
+                    channel=dm,
+                    filename=attachment.name,
+                    title=attachment.name,
+                    content=attachment.data,
+                )
         except SlackApiError as exc:
             return error(CANNOT_SEND_FILE.format(error=api_error(exc)))
-        return replace(reply, footer=FILE_SENT, attachments={})
+        return replace(reply, footer=FILE_SENT, attachments=())
 
     # --- the answer form ------------------------------------------------------------------
 
