@@ -251,6 +251,62 @@ class StreakCorrection(Base):
     undone_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class PracticeMember(Base):
+    """A member's personal practice: the question served to them and not answered yet."""
+
+    __tablename__ = "practice_members"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"))
+    served_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class PracticeCard(Base):
+    """One rubric criterion of one question for one member, scheduled by FSRS.
+
+    The columns are FSRS's card (state, step, stability, difficulty, due, last review); the
+    (user, due) index finds what is due without reading the member's other cards' rows.
+    """
+
+    __tablename__ = "practice_cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id", "criterion_id"),
+        Index("ix_practice_cards_due", "user_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    criterion_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime]
+    last_review: Mapped[datetime | None]
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    misses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PracticeAnswer(Base):
+    """A practice answer with its grade: never a round's answer, so no streak, points or board."""
+
+    __tablename__ = "practice_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    score: Mapped[int] = mapped_column(Integer)
+    covered: Mapped[dict[str, Any]]
+    grader_version: Mapped[str] = mapped_column(String(32))
+    served_at: Mapped[datetime]
+    answered_at: Mapped[datetime]
+
+
 class PointTotal(Base):
     """A member's on-time points in a channel for one period: a week, a month or all time.
 

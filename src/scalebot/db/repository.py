@@ -37,6 +37,7 @@ from scalebot.db.models import (
     User,
     Workspace,
 )
+from scalebot.db.practice import PracticeQueries
 from scalebot.domain.leaderboard import Period
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import RoundStatus
@@ -98,6 +99,7 @@ class Repository:
     def __init__(self, session: AsyncSession) -> None:
         """Wrap a session."""
         self.session = session
+        self.practice = PracticeQueries(session)
 
     # --- workspaces, channels, users -------------------------------------------------------
 
@@ -197,6 +199,7 @@ class Repository:
             delete(StreakCorrection).where(StreakCorrection.user_id == user_id)
         )
         await self.session.execute(delete(PointTotal).where(PointTotal.user_id == user_id))
+        await self.practice.forget(user_id=user_id)
         await self.session.execute(delete(User).where(User.id == user_id))
 
     # --- questions ---------------------------------------------------------------------------

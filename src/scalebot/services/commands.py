@@ -26,6 +26,7 @@ from scalebot.services import (
     freezes,
     history,
     members,
+    practice,
     rounds,
     standings,
 )
@@ -157,6 +158,10 @@ async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str)
     page = history.parse_page(args[0] if args else "")
     view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page)
     return view.reply
+
+
+async def _practice(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    return await practice.practice_command(ctx, user=inv.user, now=inv.now, rest=rest, t=inv.t)
 
 
 async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -293,6 +298,7 @@ _HANDLERS: dict[str, Handler] = {
     "leaderboard": _leaderboard,
     "stats": _stats,
     "history": _history,
+    "practice": _practice,
     "forget-me": _forget_me,
     "export-me": _export_me,
     "admin": _admin,

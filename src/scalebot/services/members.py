@@ -10,6 +10,7 @@ from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import JSON, Attachment, file_name
 from scalebot.services.context import AppContext
 from scalebot.services.corrections import corrections_export
+from scalebot.services.practice import practice_export
 from scalebot.services.questions import criterion_title, question_of
 
 
@@ -40,6 +41,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
             return {"user": user.user_id, "answers": []}
         history = await repo.user_answers(user_id=member.id)
         corrected = await corrections_export(repo, user_id=member.id)
+        practised = await practice_export(ctx, repo, user_id=member.id)
         asked = {round_.question_id for _answer, round_ in history}
         questions = {qid: await question_of(ctx, repo, qid) for qid in asked}
     return {
@@ -61,6 +63,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
             for answer, round_ in history
         ],
         "streak_corrections": corrected,
+        "practice": practised,
     }
 
 

@@ -201,6 +201,10 @@ COMMANDS = (
     ("/scale leaderboard hide | show", "leave the boards (you still see your rank), or come back"),
     ("/scale stats", "your practice history"),
     ("/scale history [PAGE]", "your recent answers: score and what you missed, newest first"),
+    (
+        "/scale practice [skip] · /scale practice answer TEXT",
+        "a question just for you, from what you score lowest on; no streak or points",
+    ),
     ("/scale forget-me", "delete everything stored about you"),
     ("/scale export-me", "everything stored about you, as JSON"),
 )
