@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from scalebot.domain.questions import Question
 from scalebot.grading.chinese import CJK_RANGES
 from scalebot.grading.memo import per_object
+from scalebot.grading.negation import NEGATORS
 from scalebot.grading.text import Sentence, analyse, stem, stem_all, words
 
 _FUNCTION_WORDS_EN = """i we you they it he she me us my our your their this that these those a an
@@ -34,6 +35,7 @@ FUNCTION_WORDS = stem_all(_FUNCTION_WORDS_EN) | stem_all(_FUNCTION_WORDS_ZH)
 _CLAIM_WORDS = FUNCTION_WORDS | stem_all(_CLAIM_WORDS_EN)
 # The same words as written, for a quick look at whitespace-separated items.
 _CLAIM_FORMS = frozenset(f"{_FUNCTION_WORDS_EN} {_CLAIM_WORDS_EN}".split())
+_GRAMMAR_FORMS = frozenset(f"{_FUNCTION_WORDS_EN} {_PREPOSITIONS_EN}".split())
 _LIST_SPLIT = re.compile(r"[,;+，、；/]|\band\b|\bor\b")
 # Spaces separate Chinese terms only between Chinese characters ("漂移 检查点", not "用 GPU").
 _ZH_LIST_SPLIT = re.compile(
@@ -54,6 +56,23 @@ _BARE_TERMS = 5
 _GRAMMARLESS_RUN = 7
 # Chinese list items are counted in segmented words: "数据漂移" is two.
 _ZH_ITEM_WORDS = 2.2
+# Particles, linking and time words: a run of Chinese terms written together has none of them.
+_ZH_GLUE = stem_all(
+    """的 之 地 得 了 着 过 很 更 都 就 还 也 又 再 只 先 后 时 中 里 前 而且 并且
+    以后 之后 之前 然后 同时 每周 每天 每月 每小时 定期 由于 因此 从而 一旦 只要 除非 导致"""
+)
+# Verbs a terse Chinese claim keeps ("加缓存降低延迟"); a string of terms has at most one.
+_ZH_VERBS = stem_all(
+    """加 减 换 改 拆 跑 存 放 降低 提高 减少 增加 提升 节省 加快 保证 确保 避免 防止 替换 切换
+    扩容 缩容 拆分 合并 引入 上 下 开 关 接 写 读 算 测 比 看 查 选 挑 留 丢 删"""
+)
+_ZH_RUN_TOKENS = 6
+_ZH_SEPARATOR = re.compile(r"[\s，。！？；：、,;:()（）/]")
+# A line with at most this many words and no grammar is one bare term ("- canary release").
+_TERM_LINE_WORDS = 3
+# An answer with this many bare-term lines is a list of terms, however it is laid out.
+_TERM_LINES = 3
+_SIZED = re.compile(r"\d\s*(?:%|x\b|×)|->|→|=")
 _GRADER = r"(?:grader|grading|evaluator|marker|reviewer|examiner|ai|llm|bot|model)"
 _JUDGES = r"(?:grader|evaluator|marker|reviewer|examiner|assessor)"
 _TO_GRADER = re.compile(
@@ -118,7 +137,7 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
     if claims:
         return False
     if sentence.chinese:
-        return _chinese_list(sentence)
+        return _chinese_list(sentence) or _chinese_run_of_terms(sentence)
     form = sentence.form or sentence.text
     if sum(form.count(mark) for mark in ",;+，、；") < _LIST_ITEMS - 2:
         return False
@@ -177,6 +196,40 @@ def _chinese_list(sentence: Sentence) -> bool:
         return False
     sizes = [len(words(item)) for item in items]
     return max(sizes) <= 3 and sum(sizes) <= _ZH_ITEM_WORDS * len(sizes)
+
+
+def _chinese_run_of_terms(sentence: Sentence) -> bool:
+    """Tell whether Chinese text is terms written together, with no particle, link or negation,
+    and at most one verb ("分布式训练数据并行模型并行缓存负载均衡监控")."""
+    if len(sentence.tokens) < _ZH_RUN_TOKENS or _ZH_SEPARATOR.search(sentence.form.strip()):
+        return False
+    plain = sentence.word_stems
+    if not (plain.isdisjoint(FUNCTION_WORDS) and plain.isdisjoint(_ZH_GLUE)):
+        return False
+    return plain.isdisjoint(NEGATORS) and sum(t in _ZH_VERBS for t in sentence.tokens) <= 1
+
+
+def bare_term_lines(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The bare-term lines of an answer laid out as a list of terms (one a line or bullet)."""
+    lines = [sentence for sentence in sentences if _is_bare_term(sentence)]
+    return lines if len(lines) >= _TERM_LINES else []
+
+
+def _is_bare_term(sentence: Sentence) -> bool:
+    """Tell whether a sentence is one short term: a few words, no grammar, no verb, no size.
+
+    Verbs are read as written and where they stand: "distributed training" and "kill switch"
+    are terms, "retrain weekly" is a claim.
+    """
+    tokens = sentence.tokens
+    if not 0 < len(tokens) <= _TERM_LINE_WORDS or _SIZED.search(sentence.text):
+        return False
+    if not sentence.chinese:
+        return tokens[0] not in _CLAIM_FORMS and _GRAMMAR_FORMS.isdisjoint(tokens)
+    plain = sentence.word_stems
+    if not (plain.isdisjoint(_CLAIM_WORDS) and plain.isdisjoint(NEGATORS)):
+        return False
+    return len(sentence.form) <= 2 * _ZH_RUN_TOKENS and plain.isdisjoint(_ZH_GLUE | _ZH_VERBS)
 
 
 def _strip_heading(form: str) -> str:

@@ -8,6 +8,7 @@ from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, trim
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.guards import (
+    bare_term_lines,
     is_copied,
     is_keyword_list,
     question_vocabulary,
@@ -38,7 +39,9 @@ class RubricGrader:
         answer = _without(sentences, instructions)
         copied = [s for s in answer if is_copied(s, question)]
         vocabulary = question_vocabulary(question)
-        claims = [s for s in _without(answer, copied) if not is_keyword_list(s, vocabulary)]
+        own = _without(answer, copied)
+        own = _without(own, bare_term_lines(own))
+        claims = [s for s in own if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
         results = _judge_all(question.rubric, found)
         reasoned = [any(is_reasoned(e.sentence) for e in f.evidence) for f in found]

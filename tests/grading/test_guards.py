@@ -1,0 +1,64 @@
+"""Guards against answers that earn nothing: bare terms in any layout, copies of given text."""
+
+from __future__ import annotations
+
+import pytest
+
+from scalebot.bank.loader import load_bank
+from scalebot.domain.questions import Question
+from scalebot.grading.rubric import RubricGrader
+
+GRADER = RubricGrader()
+
+
+def question(question_id: str) -> Question:
+    """One question of the shipped bank."""
+    return next(q for q in load_bank().questions if q.id == question_id)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("scale-ml-model", "分布式训练数据并行模型并行缓存负载均衡监控"),
+        ("safe-model-rollout", "影子部署灰度发布护栏指标回滚"),
+        ("checkpoint-long-gpu-training-run", "优化器状态检查点自动恢复异步写入校验和对象存储"),
+    ],
+)
+def test_chinese_terms_written_together_cover_nothing(question_id: str, text: str) -> None:
+    feedback = GRADER.grade(question(question_id), text)
+    assert feedback.covered == ()
+    assert feedback.score == 0
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("scale-ml-model", "distributed training\ndata parallel\nmodel parallel\ncaching"),
+        ("scale-ml-model", "- distributed training\n- data parallel\n- caching\n- load balancing"),
+        ("safe-model-rollout", "- shadow mode\n- canary\n- guardrail metrics\n- rollback"),
+        ("safe-model-rollout", "* traffic mirroring\n* weighted routing\n* kill switch"),
+        ("checkpoint-long-gpu-training-run", "• 优化器状态\n• 异步写入\n• 自动恢复\n• 校验和"),
+        ("checkpoint-long-gpu-training-run", "optimizer state\nsharded writes\nauto resume\n"),
+    ],
+)
+def test_one_bare_term_per_line_or_bullet_covers_nothing(question_id: str, text: str) -> None:
+    feedback = GRADER.grade(question(question_id), text)
+    assert feedback.covered == ()
+    assert feedback.score <= 5
+
+
+def test_bullets_that_reason_per_point_still_get_credit() -> None:
+    feedback = GRADER.grade(
+        question("safe-model-rollout"),
+        "- Shadow mode first: mirror requests and compare predictions, so riders never see it.\n"
+        "- Canary at 1%, then 10%, because a bad model then hurts few riders.\n"
+        "- Roll back with one flag if complaints go up by 10%.",
+    )
+    covered = {result.id for result in feedback.covered}
+    assert {"shadow-launch", "canary-ramp", "fast-rollback"} <= covered
+    assert feedback.score >= 40
+
+
+def test_terse_claims_in_chinese_are_not_taken_for_a_string_of_terms() -> None:
+    feedback = GRADER.grade(question("safe-model-rollout"), "先影子部署再灰度发布，出问题就回滚。")
+    assert {"shadow-launch", "canary-ramp", "fast-rollback"} <= {r.id for r in feedback.covered}
