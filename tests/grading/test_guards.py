@@ -7,6 +7,8 @@ import pytest
 from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import Question
 from scalebot.grading.rubric import RubricGrader
+from scalebot.grading.scoring import NOTE_COPIED
+from scalebot.grading.text import analyse
 
 GRADER = RubricGrader()
 
@@ -62,3 +64,31 @@ def test_bullets_that_reason_per_point_still_get_credit() -> None:
 def test_terse_claims_in_chinese_are_not_taken_for_a_string_of_terms() -> None:
     feedback = GRADER.grade(question("safe-model-rollout"), "先影子部署再灰度发布，出问题就回滚。")
     assert {"shadow-launch", "canary-ramp", "fast-rollback"} <= {r.id for r in feedback.covered}
+
+
+def given_short_sentences() -> list[tuple[str, str]]:
+    """(question id, sentence) for every sentence under six words in a model answer."""
+    found = []
+    for q in load_bank().questions:
+        answers = [q.model_answer] + ([q.zh.model_answer] if q.zh else [])
+        for sentence in (s for text in answers for s in analyse(text)):
+            if 2 <= len(sentence.stems) < 6:
+                found.append((q.id, sentence.text))
+    return found
+
+
+@pytest.mark.parametrize(("question_id", "text"), given_short_sentences())
+def test_a_short_sentence_copied_from_the_model_answer_earns_nothing(
+    question_id: str, text: str
+) -> None:
+    feedback = GRADER.grade(question(question_id), text)
+    assert feedback.score == 0
+    assert feedback.covered == ()
+
+
+def test_a_short_copy_is_explained_and_own_words_still_count() -> None:
+    sepsis = question("federated-sepsis-hospitals")
+    copied = GRADER.grade(sepsis, "I would use federated learning.")
+    assert copied.notes[0] == NOTE_COPIED
+    own = GRADER.grade(sepsis, "Train one federated model where each hospital keeps its data.")
+    assert "federated-training" in {result.id for result in own.covered}

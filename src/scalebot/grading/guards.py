@@ -278,12 +278,27 @@ def answer_addresses_grader(question: Question, text: str) -> bool:
 
 # A sentence this long whose word pairs mostly appear in a hint or the model answer is a copy.
 _COPY_MIN_WORDS = 6
+_COPY_SHORT_WORDS = 2
 _COPY_SHARE = 0.8
+
+
+_COPY_LINKS = stem_all("then also first next finally 然后 再 先 也 最后 首先 其次")
 
 
 @per_object
 def _given_pairs(question: Question) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """The stems, and every pair of neighbouring stems, of the model answers and hints."""
+    pairs: set[tuple[str, str]] = set()
+    stems: set[str] = set()
+    for sentence in _given_sentences(question):
+        pairs.update(itertools.pairwise(sentence.stems))
+        stems.update(sentence.stems)
+    return frozenset(stems) - FUNCTION_WORDS, frozenset(pairs)
+
+
+@per_object
+def _given_sentences(question: Question) -> tuple[Sentence, ...]:
+    """Every sentence of the model answers and hints, in both languages."""
     parts = [question.model_answer]
     if question.zh:
         parts.append(question.zh.model_answer)
@@ -291,19 +306,31 @@ def _given_pairs(question: Question) -> tuple[frozenset[str], frozenset[tuple[st
         parts.append(criterion.hint)
         if criterion.zh:
             parts.append(criterion.zh.hint)
-    pairs: set[tuple[str, str]] = set()
-    stems: set[str] = set()
-    for sentence in (s for part in parts for s in analyse(part)):
-        pairs.update(itertools.pairwise(sentence.stems))
-        stems.update(sentence.stems)
-    return frozenset(stems) - FUNCTION_WORDS, frozenset(pairs)
+    return tuple(sentence for part in parts for sentence in analyse(part))
+
+
+@per_object
+def _given_short(question: Question) -> frozenset[tuple[str, ...]]:
+    """The content words of each short sentence given in a model answer or hint."""
+    return frozenset(
+        content
+        for sentence in _given_sentences(question)
+        if len(sentence.stems) < _COPY_MIN_WORDS
+        and len(content := _content(sentence.stems)) >= _COPY_SHORT_WORDS
+    )
+
+
+def _content(stems: Sequence[str]) -> tuple[str, ...]:
+    """The words of a sentence that say something (no function or linking words)."""
+    return tuple(s for s in stems if s not in FUNCTION_WORDS and s not in _COPY_LINKS)
 
 
 def is_copied(sentence: Sentence, question: Question) -> bool:
     """Tell whether a sentence is (nearly) word for word a hint or the model answer."""
     stems = sentence.stems
     if len(stems) < _COPY_MIN_WORDS:
-        return False
+        # A short sentence is a copy when its content words are a given sentence's, in order.
+        return len(stems) >= _COPY_SHORT_WORDS and _content(stems) in _given_short(question)
     words_given, given = _given_pairs(question)
     # Most sentences fail at once: a copy shares its first, middle and last word pairs too.
     ends = len(stems) - 2
