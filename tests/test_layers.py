@@ -32,7 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     # The root settings compose each area's settings and check a database URL (lazily).
     "settings": frozenset(
-        {"domain", "grading", "platforms.slack", "platforms.discord", "db", "scheduling"}
+        {"domain", "grading", "platforms.slack", "platforms.discord", "db", "scheduling", "locales"}
     ),
 }
 # The only modules a layer may reach inside another layer it may import.

@@ -51,6 +51,13 @@ def test_wheel_ships_questions_and_migrations(wheel: Path) -> None:
     assert "scalebot/_labelled/scale-ml-model.yaml" in names
 
 
+def test_wheel_ships_the_compiled_catalogs(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "scalebot/locales/zh_CN/LC_MESSAGES/scalebot.mo" in names
+    assert "scalebot/locales/zh_CN/LC_MESSAGES/scalebot.po" in names
+    assert "scalebot/locales/scalebot.pot" in names
+
+
 def test_installed_wheel_upgrades_a_database_and_grades(wheel: Path, tmp_path: Path) -> None:
     """Install the wheel in a venv that sees our dependencies; run it outside the checkout."""
     target = tmp_path / "venv"
@@ -92,6 +99,21 @@ def test_installed_wheel_upgrades_a_database_and_grades(wheel: Path, tmp_path: P
     )
     assert graded.returncode == 0, graded.stderr
     assert "macro-F1" in graded.stdout
+    speaks = subprocess.run(
+        [str(python), "-c", SPEAK_CHINESE],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert speaks.stdout.strip() == "今天的题目已发布。"
+
+
+# The installed package reads its compiled catalog, not the checkout's.
+SPEAK_CHINESE = (
+    "from scalebot.locales import Language, _, translator; "
+    'print(translator(Language.ZH)(_("Posted today\'s round.")))'
+)
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:

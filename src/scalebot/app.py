@@ -74,6 +74,7 @@ async def build_context(
         build_grader(settings),
         dict(messengers or {}),
         delivery=delivery_policy(settings),
+        language=settings.language,
     )
     report = await sync_questions(ctx, now=utc_now())
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())

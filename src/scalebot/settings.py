@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from scalebot.domain.schedule import ScheduleError, parse_time, parse_zone
 from scalebot.grading.settings import LLMSettings
+from scalebot.locales import SUPPORTED, Language, parse_language
 from scalebot.platforms.discord.settings import DiscordSettings
 from scalebot.platforms.slack.settings import SlackSettings
 from scalebot.scheduling.settings import DeliverySettings
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
         default="UTC", description="Zone for the console channel and setup defaults (IANA name)."
     )
     post_time: str = Field(default="09:00", description="Console channel's post time (HH:MM).")
+    language: Language = Field(
+        default=Language.EN,
+        description="Language of newly enrolled channels and of members who chose none: en, zh.",
+    )
     platform: Platform = Field(
         default="console", description="What `scalebot run` starts: slack, discord, all, console."
     )
@@ -76,6 +81,18 @@ class Settings(BaseSettings):
             return parse_zone(value).key
         except ScheduleError as exc:
             raise ValueError(str(exc)) from exc
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _known_language(cls, value: object) -> object:
+        """Accept any spelling of a supported language ('zh', 'zh-CN', 'en' …)."""
+        if isinstance(value, str) and not isinstance(value, Language):
+            parsed = parse_language(value)
+            if parsed is None:
+                supported = ", ".join(SUPPORTED)
+                raise ValueError(f"unknown language {value!r}: use one of {supported}")
+            return parsed
+        return value
 
     @field_validator("post_time")
     @classmethod

@@ -58,7 +58,7 @@ async def test_setup_tells_the_scheduler(ctx: AppContext) -> None:
         ("admin setup 09:00 UTC fortnightly", "daily or weekdays"),
         ("admin setup 09:00", "Usage: /scale admin setup"),
         ("admin frobnicate", "Unknown admin command 'frobnicate'"),
-        ("admin", "Unknown admin command nothing"),
+        ("admin", "Name an admin command: setup, pause"),
     ],
 )
 async def test_bad_admin_input_gets_one_line_and_stores_nothing(

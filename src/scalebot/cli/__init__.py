@@ -237,6 +237,21 @@ def questions_lint(
 
 
 @app.command()
+def catalogs() -> None:
+    """Extract messages into the .pot, merge them into each language's .po and compile the .mo."""
+    from scalebot.locales.catalogs import TEMPLATE, po_path, refresh
+
+    missing = refresh()
+    typer.echo(f"wrote {TEMPLATE.name}")
+    for language, count in missing.items():
+        state = f"{count} untranslated" if count else "complete"
+        typer.echo(f"{po_path(language).relative_to(TEMPLATE.parent)}: {state}")
+    if any(missing.values()):
+        typer.echo("Translate the empty msgstr entries, then run this again.", err=True)
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def grade(
     question_id: Annotated[str, typer.Argument(help="Question id, see `scalebot questions list`")],
     file: Annotated[

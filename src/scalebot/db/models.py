@@ -97,6 +97,8 @@ class Channel(Base):
     round_count: Mapped[int] = mapped_column(Integer, default=0)
     # Streak freezes: earned and spent only while on (admins can turn them off).
     freezes_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # The language of its public posts (daily question, round summary, public boards).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     enrolled_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -111,6 +113,8 @@ class User(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(120))
+    # The member's own choice of language; NULL = their platform's locale, else the channel's.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
 
 

@@ -191,6 +191,30 @@ class Repository:
             select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
         )
 
+    async def languages(
+        self, *, channel: ChannelRef, user_id: str
+    ) -> tuple[str | None, str | None]:
+        """The channel's stored language and the member's own choice (None where unset)."""
+        channel_language = await self.session.scalar(
+            select(Channel.language)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(
+                Workspace.platform == channel.platform,
+                Workspace.external_id == channel.workspace_id,
+                Channel.external_id == channel.channel_id,
+            )
+        )
+        member_language = await self.session.scalar(
+            select(User.language)
+            .join(Workspace, Workspace.id == User.workspace_id)
+            .where(
+                Workspace.platform == channel.platform,
+                Workspace.external_id == channel.workspace_id,
+                User.external_id == user_id,
+            )
+        )
+        return channel_language, member_language
+
     async def delete_user(self, *, user_id: int) -> None:
         """Delete a user; answers and streaks go with it."""
         await self.session.execute(delete(Answer).where(Answer.user_id == user_id))

@@ -8,11 +8,18 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scalebot.locales import Message, Text, _
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class ScheduleError(ValueError):
     """A schedule value a user typed is not valid; the message says what to type instead."""
+
+    def __init__(self, message: Text) -> None:
+        """Keep the (lazy) message, translated where the reply is built."""
+        super().__init__(message)
+        self.message = message
 
 
 class Days(StrEnum):
@@ -30,7 +37,9 @@ def parse_time(text: str) -> time:
     """Parse 24-hour HH:MM."""
     match = _TIME.match(text.strip())
     if not match:
-        raise ScheduleError(f"'{text}' is not a time: use 24-hour HH:MM, for example 09:00.")
+        raise ScheduleError(
+            _("'{text}' is not a time: use 24-hour HH:MM, for example 09:00.", text=text)
+        )
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -38,13 +47,15 @@ def parse_zone(name: str) -> ZoneInfo:
     """Parse an IANA time zone name."""
     cleaned = name.strip()
     if not cleaned or cleaned.startswith(("/", ".")) or ".." in cleaned:
-        raise ScheduleError(f"'{name}' is not a time zone: use an IANA name like Europe/Berlin.")
+        raise ScheduleError(
+            _("'{name}' is not a time zone: use an IANA name like Europe/Berlin.", name=name)
+        )
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         # OSError: a tzdata folder (Europe) or an over-long name.
         raise ScheduleError(
-            f"'{name}' is not a time zone: use an IANA name like Europe/Berlin or UTC."
+            _("'{name}' is not a time zone: use an IANA name like Europe/Berlin or UTC.", name=name)
         ) from exc
 
 
@@ -53,7 +64,9 @@ def parse_days(text: str) -> Days:
     try:
         return Days(text.strip().lower())
     except ValueError as exc:
-        raise ScheduleError(f"'{text}' is not a schedule: use daily or weekdays.") from exc
+        raise ScheduleError(
+            _("'{text}' is not a schedule: use daily or weekdays.", text=text)
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,9 @@ class Schedule:
         today = self.local_date(now)
         return self.days.includes(today) and now >= self.post_instant(today)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """Human summary, e.g. '09:00 Europe/Berlin, weekdays'."""
-        return f"{self.post_time:%H:%M} {self.timezone}, {self.days.value}"
+        at = f"{self.post_time:%H:%M}"
+        if self.days is Days.WEEKDAYS:
+            return _("{time} {zone}, weekdays", time=at, zone=self.timezone)
+        return _("{time} {zone}, daily", time=at, zone=self.timezone)

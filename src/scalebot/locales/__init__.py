@@ -89,6 +89,9 @@ def n_(singular: str, plural: str, count: int, /, **params: Any) -> Message:
     return Message(singular, plural=plural, count=count, params=params)
 
 
+Text = Message | str  # what a reply field holds before it is rendered for a reader
+
+
 @dataclass(frozen=True)
 class Translator:
     """Renders messages, numbers and dates for one language."""
@@ -104,7 +107,19 @@ class Translator:
             text = self._catalog.gettext(message.msgid)
         else:
             text = self._catalog.ngettext(message.msgid, message.plural, message.count)
-        return text.format(**message.params) if message.params else text
+        if not message.params:
+            return text
+        return text.format(**{name: self._value(value) for name, value in message.params.items()})
+
+    def _value(self, value: Any) -> Any:
+        """A parameter as this reader sees it: messages translated, dates and integers localised."""
+        if isinstance(value, Message):
+            return self(value)
+        if isinstance(value, date):
+            return self.date(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.number(value)
+        return value
 
     def gettext(self, msgid: str) -> str:
         """The translation of one message without parameters."""

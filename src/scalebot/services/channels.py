@@ -11,14 +11,15 @@ from scalebot.db.repository import Repository
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import ChannelState
 from scalebot.domain.schedule import Days, Schedule
+from scalebot.locales import _
 from scalebot.services.context import AppContext, UserError
 
-NOT_ENROLLED = (
+NOT_ENROLLED = _(
     "This channel is not enrolled: an admin can enroll it with "
     "/scale admin setup HH:MM ZONE [daily|weekdays]."
 )
 
-JUST_ENROLLED = (
+JUST_ENROLLED = _(
     "This channel is already enrolled: another admin set it up a moment ago. "
     "Run /scale admin setup again to change its schedule."
 )
@@ -95,6 +96,7 @@ async def _enroll(
                     timezone=schedule.timezone,
                     state=ChannelState.ACTIVE,
                     round_count=0,
+                    language=ctx.language.value,
                     enrolled_at=now,
                     updated_at=now,
                 )

@@ -18,13 +18,14 @@ from scalebot.domain.schedule import (
     parse_time,
     parse_zone,
 )
-from scalebot.locales import ENGLISH, Translator
+from scalebot.locales import ENGLISH, Language, Message, Translator, _, n_, translator
 from scalebot.services import (
     answers,
     channels,
     corrections,
     freezes,
     history,
+    languages,
     members,
     practice,
     rounds,
@@ -33,18 +34,21 @@ from scalebot.services import (
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
 
-ADMIN_ONLY = "Only channel admins can use /scale admin: ask one of them, or try /scale help."
+ADMIN_ONLY = _("Only channel admins can use /scale admin: ask one of them, or try /scale help.")
 # An answer at the limit, plus the command word and some spacing.
 MAX_COMMAND_CHARS = MAX_ANSWER_CHARS + 100
-LEADERBOARD_USAGE = "Usage: /scale leaderboard [streak|longest|week|month|all|hide|show]"
-HIDDEN = (
+LEADERBOARD_USAGE = _("Usage: /scale leaderboard [streak|longest|week|month|all|hide|show]")
+HIDDEN = _(
     "You are hidden from this channel's leaderboards: you still see your own rank, and "
     "admins still see everyone. /scale leaderboard show brings you back."
 )
-SHOWN = "You are back on this channel's leaderboards."
-SETUP_USAGE = (
+SHOWN = _("You are back on this channel's leaderboards.")
+SETUP_USAGE = _(
     "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
 )
+LANGUAGE_USAGE = _("Usage: /scale language zh|en|auto")
+ADMIN_LANGUAGE_USAGE = _("Usage: /scale admin language zh|en")
+LANGUAGE_NAMES = {Language.EN: _("English"), Language.ZH: _("Chinese")}
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,10 @@ class Invocation:
     is_admin: bool
     now: datetime
     # The reader's translator: private replies render through it (public posts use the channel's).
+    # run_command resolves it from `locale` and the stored choices before any handler runs.
     t: Translator = ENGLISH
+    # The platform's locale of the member ('zh-CN' on Discord, Slack's users.info), if known.
+    locale: str | None = None
 
 
 Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
@@ -64,27 +71,33 @@ Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
 
 async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
     """Run the text after `/scale` and return the reply; bad input gets a one-line message."""
+    t = await languages.reader(
+        ctx, channel=invocation.channel, user=invocation.user, locale=invocation.locale
+    )
+    invocation = replace(invocation, t=t)
     if len(text) > MAX_COMMAND_CHARS:  # before any parsing: shlex is slow on huge text
-        return error(too_long(text))
+        return error(t(too_long(text)))
     name, rest = _split_first(text)
     handler = _HANDLERS.get(name.lower())
     if handler is None:
-        return error(f"Unknown command '{name}': try /scale help.")
+        return error(t(_("Unknown command '{name}': try /scale help.", name=name)))
     try:
         reply = await handler(ctx, invocation, _words(rest), rest)
     except (UserError, ScheduleError) as exc:
-        return error(str(exc))
+        return error(t(exc.message))
     if not reply.private:
         return reply
     spent, held = await freezes.take_notice(ctx, channel=invocation.channel, user=invocation.user)
     return freezes.with_notice(reply, spent, held)
 
 
-def too_long(text: str) -> str:
+def too_long(text: str) -> Message:
     """The refusal of a command too long to be an answer."""
-    return (
-        f"That command is {len(text):,} characters; answers may be {MAX_ANSWER_CHARS:,}. "
-        "Shorten it and send it again."
+    return _(
+        "That command is {length} characters; answers may be {limit}. "
+        "Shorten it and send it again.",
+        length=len(text),
+        limit=MAX_ANSWER_CHARS,
     )
 
 
@@ -127,14 +140,14 @@ async def _streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) 
 
 async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if len(args) > 1:
-        return error(LEADERBOARD_USAGE)
+        return error(inv.t(LEADERBOARD_USAGE))
     choice = args[0].lower() if args else "streak"
     if choice in ("hide", "show"):
         hidden = choice == "hide"
         await standings.set_hidden(
             ctx, channel=inv.channel, user=inv.user, hidden=hidden, now=inv.now
         )
-        return info(HIDDEN if hidden else SHOWN)
+        return info(inv.t(HIDDEN if hidden else SHOWN))
     period, longest = standings.parse_board(choice)
     board = await standings.leaderboard(
         ctx,
@@ -154,7 +167,7 @@ async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
 
 async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if len(args) > 1:
-        return error(history.USAGE)
+        return error(inv.t(history.USAGE))
     page = history.parse_page(args[0] if args else "")
     view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page)
     return view.reply
@@ -166,35 +179,49 @@ async def _practice(ctx: AppContext, inv: Invocation, args: list[str], rest: str
 
 async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     deleted = await members.forget_user(ctx, user=inv.user)
-    return info(f"Deleted your {deleted} answer{'s' if deleted != 1 else ''} and your streaks.")
+    return info(
+        inv.t(
+            n_(
+                "Deleted your {count} answer and your streaks.",
+                "Deleted your {count} answers and your streaks.",
+                deleted,
+                count=deleted,
+            )
+        )
+    )
 
 
 async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     data = await members.export_user(ctx, user=inv.user)
     count = len(data["answers"])
     return Reply(
-        title=f"Your data: {count} answer{'s' if count != 1 else ''}",
+        title=inv.t(
+            n_("Your data: {count} answer", "Your data: {count} answers", count, count=count)
+        ),
         attachments=(members.export_file(data, user=inv.user),),
     )
 
 
 async def _admin(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if not inv.is_admin:
-        return error(ADMIN_ONLY)
+        return error(inv.t(ADMIN_ONLY))
     sub = args[0].lower() if args else ""
     handler = _ADMIN_HANDLERS.get(sub)
     if handler is None:
-        shown = f"'{args[0]}'" if args else "nothing"
+        choices = ", ".join(_ADMIN_HANDLERS)
+        if not args:
+            return error(inv.t(_("Name an admin command: {choices}.", choices=choices)))
         return error(
-            f"Unknown admin command {shown}: use setup, pause, resume, post-now, leaderboard, "
-            "streak, undo or freezes."
+            inv.t(
+                _("Unknown admin command '{name}': use {choices}.", name=args[0], choices=choices)
+            )
         )
     return await handler(ctx, inv, args[1:], rest)
 
 
 async def _setup(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if len(args) not in (2, 3):
-        return error(SETUP_USAGE)
+        return error(inv.t(SETUP_USAGE))
     post_time = parse_time(args[0])
     zone = parse_zone(args[1])
     days = parse_days(args[2]) if len(args) == 3 else Days.DAILY
@@ -204,8 +231,8 @@ async def _setup(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
     )
     await ctx.channel_changed(enrolled.id)
     return info(
-        f"This channel is enrolled: a question at {schedule.describe()}.",
-        "Run /scale admin post-now to post today's round at once.",
+        inv.t(_("This channel is enrolled: a question at {when}.", when=schedule.describe())),
+        inv.t(_("Run /scale admin post-now to post today's round at once.")),
     )
 
 
@@ -214,13 +241,13 @@ async def _pause(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
         ctx, channel=inv.channel, active=False, now=inv.now, reason="paused by an admin"
     )
     await ctx.channel_changed(changed.id)
-    return info("Paused: no scheduled rounds until /scale admin resume.")
+    return info(inv.t(_("Paused: no scheduled rounds until /scale admin resume.")))
 
 
 async def _resume(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     changed = await channels.set_channel_state(ctx, channel=inv.channel, active=True, now=inv.now)
     await ctx.channel_changed(changed.id)
-    return info(f"Resumed: a question at {changed.schedule.describe()}.")
+    return info(inv.t(_("Resumed: a question at {when}.", when=changed.schedule.describe())))
 
 
 async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -229,15 +256,17 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
         raise UserError(channels.NOT_ENROLLED)
     outcome = await rounds.post_round(ctx, channel_id=found.id, now=inv.now, manual=True)
     messages = {
-        PostStatus.POSTED: "Posted today's round.",
-        PostStatus.EXISTS: "Today's round is already posted: /scale today shows it.",
-        PostStatus.PENDING: "Today's round is on its way: scalebot is making sure it "
-        "arrived once. /scale today shows it as soon as it is confirmed.",
-        PostStatus.PAUSED: "This channel is paused: run /scale admin resume first.",
-        PostStatus.FAILED: "Posting failed: check that the bot may post here, then retry.",
+        PostStatus.POSTED: _("Posted today's round."),
+        PostStatus.EXISTS: _("Today's round is already posted: /scale today shows it."),
+        PostStatus.PENDING: _(
+            "Today's round is on its way: scalebot is making sure it "
+            "arrived once. /scale today shows it as soon as it is confirmed."
+        ),
+        PostStatus.PAUSED: _("This channel is paused: run /scale admin resume first."),
+        PostStatus.FAILED: _("Posting failed: check that the bot may post here, then retry."),
         PostStatus.MISSING: channels.NOT_ENROLLED,
     }
-    text = messages[outcome.status]
+    text = inv.t(messages[outcome.status])
     return info(text) if outcome.status is PostStatus.POSTED else error(text)
 
 
@@ -245,7 +274,9 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
     public = bool(args) and args[-1].lower() == "public"
     options = args[:-1] if public else args
     if len(options) > 1:
-        return error("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]")
+        return error(
+            inv.t(_("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]"))
+        )
     period, longest = (
         standings.parse_board(options[0]) if options else (standings.Period.ALL, False)
     )
@@ -273,21 +304,65 @@ async def _admin_streak(ctx: AppContext, inv: Invocation, args: list[str], rest:
 
 async def _admin_freezes(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        return error("Usage: /scale admin freezes on|off")
+        return error(inv.t(_("Usage: /scale admin freezes on|off")))
     enabled = args[0].lower() == "on"
     await freezes.set_freezes(ctx, channel=inv.channel, enabled=enabled)
     if enabled:
-        return info("Streak freezes are on: a missed round spends a freeze instead of a streak.")
+        return info(
+            inv.t(_("Streak freezes are on: a missed round spends a freeze instead of a streak."))
+        )
     return info(
-        "Streak freezes are off: a missed round breaks a streak.",
-        "Members keep the freezes they hold for when you turn them back on.",
+        inv.t(_("Streak freezes are off: a missed round breaks a streak.")),
+        inv.t(_("Members keep the freezes they hold for when you turn them back on.")),
     )
 
 
 async def _admin_undo(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     if args:
-        return error("Usage: /scale admin undo (it reverts the newest streak correction).")
+        return error(
+            inv.t(_("Usage: /scale admin undo (it reverts the newest streak correction)."))
+        )
     return await corrections.undo_correction(ctx, channel=inv.channel, admin=inv.user, now=inv.now)
+
+
+async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if len(args) != 1:
+        return error(inv.t(LANGUAGE_USAGE))
+    chosen = await languages.set_member_language(ctx, user=inv.user, code=args[0], now=inv.now)
+    if chosen is None:
+        t = await languages.reader(ctx, channel=inv.channel, user=inv.user, locale=inv.locale)
+        return info(
+            t(
+                _(
+                    "Your replies follow your app's language again, else this channel's "
+                    "(now {language}).",
+                    language=LANGUAGE_NAMES[t.language],
+                )
+            )
+        )
+    t = translator(chosen)
+    return info(
+        t(_("Your private replies are now in {language}.", language=LANGUAGE_NAMES[chosen])),
+        t(_("/scale language auto goes back to your app's language.")),
+    )
+
+
+async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if len(args) != 1:
+        return error(inv.t(ADMIN_LANGUAGE_USAGE))
+    chosen = await languages.set_channel_language(
+        ctx, channel=inv.channel, code=args[0], now=inv.now
+    )
+    t = translator(chosen)
+    return info(
+        t(_("This channel now speaks {language}.", language=LANGUAGE_NAMES[chosen])),
+        t(
+            _(
+                "The daily question, round summaries and public leaderboards use it; members "
+                "who chose a language with /scale language keep theirs."
+            )
+        ),
+    )
 
 
 _HANDLERS: dict[str, Handler] = {
@@ -301,6 +376,7 @@ _HANDLERS: dict[str, Handler] = {
     "practice": _practice,
     "forget-me": _forget_me,
     "export-me": _export_me,
+    "language": _language,
     "admin": _admin,
 }
 _ADMIN_HANDLERS: dict[str, Handler] = {
@@ -312,4 +388,5 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "streak": _admin_streak,
     "undo": _admin_undo,
     "freezes": _admin_freezes,
+    "language": _admin_language,
 }

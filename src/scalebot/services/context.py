@@ -17,6 +17,7 @@ from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, error
 from scalebot.domain.schedule import ScheduleError
 from scalebot.grading.feedback import Grader
+from scalebot.locales import Language, Text
 
 MAX_ANSWER_CHARS = 4000
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 
 class UserError(Exception):
     """Bad input from a member: the message says, in one line, what to do instead."""
+
+    def __init__(self, message: Text) -> None:
+        """Keep the (lazy) message, translated where the reply is built."""
+        super().__init__(message)
+        self.message = message
 
 
 class HasReply(Protocol):
@@ -169,6 +175,8 @@ class AppContext:
     messengers: Mapping[str, Messenger] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     inflight: InFlight = field(default_factory=InFlight)
+    # New channels speak it, and so do members in channels that are not enrolled.
+    language: Language = Language.EN
     # Called with a channel id after its schedule or state changed (the scheduler listens).
     channel_listeners: list[Callable[[int], Awaitable[None]]] = field(default_factory=list)
 

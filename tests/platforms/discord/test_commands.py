@@ -134,14 +134,14 @@ async def test_admin_setup_enrolls_the_channel(bot: Bot) -> None:
     assert title(sent[0]).startswith("This channel is enrolled")
     info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
     assert info is not None
-    assert info.schedule.describe() == "07:30 Europe/Berlin, weekdays"
+    assert str(info.schedule.describe()) == "07:30 Europe/Berlin, weekdays"
 
 
 async def test_admin_setup_defaults_to_daily(bot: Bot) -> None:
     await bot.interact(as_admin(slash("admin", "setup", time="09:00", zone="UTC")))
     info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
     assert info is not None
-    assert info.schedule.describe() == "09:00 UTC, daily"
+    assert str(info.schedule.describe()) == "09:00 UTC, daily"
 
 
 @pytest.mark.parametrize(
@@ -170,10 +170,10 @@ async def test_members_calling_admin_commands_directly_are_refused(
     await bot.enroll(post=False)
     options = {"time": "10:00", "zone": "UTC"} if path == ("setup",) else {}
     sent = await bot.interact(interaction(2, slash("admin", *path, **options)))
-    assert title(sent[0]) == ADMIN_ONLY
+    assert title(sent[0]) == str(ADMIN_ONLY)
     info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
     assert info is not None
-    assert info.schedule.describe() == "09:00 UTC, daily"
+    assert str(info.schedule.describe()) == "09:00 UTC, daily"
     assert info.active
     assert bot.fake.find("POST", rf"/channels/{CHANNEL_ID}/messages") == []
 

@@ -92,7 +92,7 @@ async def test_members_cannot_correct_streaks(bot: Bot) -> None:
     await bot.enroll()
     await answer_as_alice(bot)
     sent = await bot.interact(interaction(2, correction(ALICE_ID, "Alice", 99, "mine")))
-    assert title(sent[0]) == ADMIN_ONLY
+    assert title(sent[0]) == str(ADMIN_ONLY)
     exported = await members.export_user(bot.ctx, user=ALICE_REF)
     assert exported["streak_corrections"] == []
 
@@ -124,4 +124,4 @@ async def test_admin_turns_freezes_off(bot: Bot) -> None:
     fields = {f["name"]: f["value"] for f in streak[0].embeds[0]["fields"]}
     assert fields["Streak freezes"].startswith("Off in this channel")
     refused = await bot.interact(interaction(2, slash("admin", "freezes", state="on")))
-    assert title(refused[0]) == ADMIN_ONLY
+    assert title(refused[0]) == str(ADMIN_ONLY)

@@ -16,6 +16,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
 from scalebot.domain.untrusted import parse_id
+from scalebot.locales import ENGLISH
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
 from scalebot.platforms.slack.render import (
@@ -120,7 +121,9 @@ class SlackHandlers:
         await ack()
         raw = command.get("text") or ""
         if len(raw) > MAX_COMMAND_CHARS:  # refused before any parsing or lookup
-            await respond(response_type="ephemeral", **message(error(too_long(raw))).as_kwargs())
+            await respond(
+                response_type="ephemeral", **message(error(ENGLISH(too_long(raw)))).as_kwargs()
+            )
             return
 
         async def tell_restarting() -> None:
