@@ -129,3 +129,15 @@ def _insert_answers_of_two_weeks(connection: Connection) -> None:
     ]
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def test_every_migration_file_has_its_own_revision_and_the_chain_has_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    files = sorted(p.name for p in migrate.migrations_dir().joinpath("versions").glob("0*.py"))
+    revisions = [script.revision for script in scripts.walk_revisions()]
+    assert len(revisions) == len(files), f"two files share a revision id: {files}"
+    assert scripts.get_heads() == [max(revisions)]
+    # Each file's number is its revision, so a clash shows up in the file names too.
+    assert [name[:4] for name in files] == sorted(revisions)
