@@ -50,7 +50,6 @@ ONLY: dict[tuple[str, str], frozenset[str]] = {
 KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
     {
         # Services build and read ORM rows; repositories would have to return domain records.
-        ("scalebot.services.answers", "scalebot.db.models"),
         ("scalebot.services.channels", "scalebot.db.models"),
         ("scalebot.services.questions", "scalebot.db.models"),
         ("scalebot.services.rounds", "scalebot.db.models"),

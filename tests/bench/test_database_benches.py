@@ -49,6 +49,10 @@ def test_ingest_bench_compares_the_service_with_plain_inserts(bench_url: str | N
         result["answers_per_s"] / result["raw_inserts_per_s"], rel=0.01
     )
     assert result["concurrent_answers_per_s"] > 0
+    assert result["concurrent_speedup"] > 0
+    # A first answer: one read (BEGIN, SELECT) and one write transaction.
+    assert result["statements_per_answer"] <= 9
+    assert result["raw_statements_per_answer"] == 5
 
 
 async def test_the_seeded_community_totals_match_its_answers(database: Database) -> None:

@@ -15,7 +15,12 @@ from sqlalchemy import insert
 
 from scalebot.bench.community import PLATFORM, Community, seed_community
 from scalebot.bench.databases import scratch_database
-from scalebot.bench.timing import bench_context, percentile
+from scalebot.bench.timing import (
+    StatementCount,
+    bench_context,
+    counting_statements,
+    percentile,
+)
 from scalebot.db.engine import Database
 from scalebot.db.models import Answer, PointTotal, Streak, User
 from scalebot.domain.leaderboard import Period
@@ -39,10 +44,15 @@ async def bench_ingest(*, url: str | None, answers: int, concurrency: int) -> di
         community = await seed_community(ctx, users=0, answers=0, rounds=1)
         service_s = raw_s = 0.0
         latencies: list[float] = []
+        service_sql, raw_sql = StatementCount(), StatementCount()
         for start in range(0, answers, BLOCK):
             numbers = range(start, min(answers, start + BLOCK))
-            service_s += await _service_block(ctx, community, numbers, latencies)
-            raw_s += await _raw_block(database, community, numbers)
+            with counting_statements(database.engine) as counted:
+                service_s += await _service_block(ctx, community, numbers, latencies)
+            service_sql.statements += counted.statements
+            with counting_statements(database.engine) as counted:
+                raw_s += await _raw_block(database, community, numbers)
+            raw_sql.statements += counted.statements
         concurrent_s = await _concurrent(ctx, community, answers, concurrency)
         backend = database.engine.dialect.name
     service_rate, raw_rate = answers / service_s, answers / raw_s
@@ -56,6 +66,9 @@ async def bench_ingest(*, url: str | None, answers: int, concurrency: int) -> di
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "concurrency": concurrency,
         "concurrent_answers_per_s": round(answers / concurrent_s, 1),
+        "concurrent_speedup": round(service_s / concurrent_s, 2),
+        "statements_per_answer": round(service_sql.statements / answers, 1),
+        "raw_statements_per_answer": round(raw_sql.statements / answers, 1),
     }
 
 

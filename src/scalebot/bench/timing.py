@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
@@ -68,3 +72,26 @@ def summary_ms(samples: list[float]) -> dict[str, float]:
         "p50_ms": round(statistics.median(samples), 2),
         "p99_ms": round(percentile(samples, 0.99), 2),
     }
+
+
+class StatementCount:
+    """How many SQL statements (BEGIN included) an engine ran while counting."""
+
+    def __init__(self) -> None:
+        """Nothing counted yet."""
+        self.statements = 0
+
+    def seen(self, *_args: Any) -> None:
+        """Count one statement."""
+        self.statements += 1
+
+
+@contextmanager
+def counting_statements(engine: AsyncEngine) -> Iterator[StatementCount]:
+    """Count the statements an engine sends to its database inside the block."""
+    count = StatementCount()
+    event.listen(engine.sync_engine, "before_cursor_execute", count.seen)
+    try:
+        yield count
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count.seen)

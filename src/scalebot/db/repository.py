@@ -13,6 +13,7 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    insert,
     literal,
     select,
     text,
@@ -79,6 +80,69 @@ _POINTS_ROW = (
     PointTotal.points,
     PointTotal.first_at,
     PointTotal.hidden,
+)
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """The round a member would answer in a channel, found with the channel in one read."""
+
+    channel_id: int
+    round_id: int | None
+    question_id: str | None
+    # The channel's newest round when it was sent but not confirmed yet: its id and send time.
+    unconfirmed: tuple[int, datetime] | None
+
+
+@dataclass(frozen=True)
+class RoundToAnswer:
+    """What storing an answer needs of its round and channel, read in the write transaction."""
+
+    round_id: int
+    round_date: date
+    seq: int
+    closed: bool
+    channel_id: int
+    workspace_id: int
+    round_count: int
+    freezes_enabled: bool
+
+
+@dataclass(frozen=True)
+class StreakRecord:
+    """A member's stored streak row in a channel, as plain values."""
+
+    current: int
+    longest: int
+    last_round_seq: int | None
+    points: int
+    reached_at: datetime
+    longest_at: datetime
+    hidden: bool = False
+    freezes: int = 0
+    freezes_unseen: int = 0
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What replacing an answer needs to know of the stored one."""
+
+    answer_id: int
+    points: int
+    late: bool
+    revision: int
+
+
+_STREAK_RECORD = (
+    Streak.current,
+    Streak.longest,
+    Streak.last_round_seq,
+    Streak.points,
+    Streak.reached_at,
+    Streak.longest_at,
+    Streak.hidden,
+    Streak.freezes,
+    Streak.freezes_unseen,
 )
 
 
@@ -359,6 +423,142 @@ class Repository:
         return await self.session.scalar(
             select(Answer).where(Answer.round_id == round_id, Answer.user_id == user_id)
         )
+
+    async def answer_target(self, ref: ChannelRef, *, round_id: int | None) -> AnswerTarget | None:
+        """The channel, the round to answer (the given one or the open one) and its newest round.
+
+        None when the channel is not enrolled; the round fields are None when there is no
+        such posted round in it.
+        """
+        target, newest = aliased(Round), aliased(Round)
+        wanted = (
+            target.id == round_id
+            if round_id is not None
+            else target.id == self._newest_round_id(Round.seq.is_not(None), Round.seq.desc())
+        )
+        query = (
+            select(
+                Channel.id, target.id, target.question_id, newest.id, newest.status, newest.sent_at
+            )
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .outerjoin(
+                target,
+                wanted & (target.channel_id == Channel.id) & target.seq.is_not(None),
+            )
+            .outerjoin(newest, newest.id == self._newest_round_id(None, Round.round_date.desc()))
+            .where(
+                Workspace.platform == ref.platform,
+                Workspace.external_id == ref.workspace_id,
+                Channel.external_id == ref.channel_id,
+            )
+        )
+        found = (await self.session.execute(query)).one_or_none()
+        if found is None:
+            return None
+        channel_id, target_id, question_id, newest_id, status, sent_at = found
+        unsettled = status in (RoundStatus.SENDING, RoundStatus.UNKNOWN)
+        confirm = (newest_id, sent_at) if unsettled and sent_at is not None else None
+        return AnswerTarget(channel_id, target_id, question_id, confirm)
+
+    @staticmethod
+    def _newest_round_id(condition: ColumnElement[bool] | None, order: Any) -> ScalarSelect[int]:
+        """The id of the channel's first round in an order (correlated to the channel row)."""
+        query = select(Round.id).where(Round.channel_id == Channel.id)
+        if condition is not None:
+            query = query.where(condition)
+        return query.order_by(order).limit(1).correlate(Channel).scalar_subquery()
+
+    async def round_to_answer(self, *, round_id: int) -> RoundToAnswer | None:
+        """A posted round with what storing an answer to it needs of its channel."""
+        query = (
+            select(
+                Round.id,
+                Round.round_date,
+                Round.seq,
+                Round.status,
+                Channel.id,
+                Channel.workspace_id,
+                Channel.round_count,
+                Channel.freezes_enabled,
+            )
+            .join(Channel, Channel.id == Round.channel_id)
+            .where(Round.id == round_id, Round.seq.is_not(None))
+        )
+        found = (await self.session.execute(query)).one_or_none()
+        if found is None:
+            return None
+        round_id_, day, seq, status, channel_id, workspace_id, count, freezes_on = found
+        assert seq is not None  # only posted rounds are selected
+        closed = status == RoundStatus.CLOSED
+        return RoundToAnswer(
+            round_id_, day, seq, closed, channel_id, workspace_id, count, bool(freezes_on)
+        )
+
+    async def upsert_member(
+        self, *, workspace_id: int, external_id: str, display_name: str, now: datetime
+    ) -> int:
+        """Create the user or refresh its display name; return its id, in one statement."""
+        statement = self._insert(User).values(
+            workspace_id=workspace_id,
+            external_id=external_id,
+            display_name=display_name,
+            created_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["workspace_id", "external_id"],
+            set_={"display_name": statement.excluded.display_name},
+        ).returning(User.id)
+        return int(await self.session.scalar(statement))
+
+    async def locked_streak(self, *, channel_id: int, user_id: int) -> StreakRecord | None:
+        """A member's streak values, with the row locked until the transaction ends."""
+        query = (
+            select(*_STREAK_RECORD)
+            .where(Streak.channel_id == channel_id, Streak.user_id == user_id)
+            .with_for_update()
+        )
+        found = (await self.session.execute(query)).one_or_none()
+        return None if found is None else StreakRecord(*found)
+
+    async def save_streak(
+        self, *, channel_id: int, user_id: int, record: StreakRecord, new: bool
+    ) -> None:
+        """Write a member's streak values: a new row, or over the one read locked."""
+        values = {column.key: getattr(record, column.key) for column in _STREAK_RECORD}
+        if new:
+            # A concurrent first answer inserting the same row fails here: the caller retries.
+            await self.session.execute(
+                insert(Streak).values(channel_id=channel_id, user_id=user_id, **values)
+            )
+            return
+        await self.session.execute(
+            update(Streak)
+            .where(Streak.channel_id == channel_id, Streak.user_id == user_id)
+            .values(**values)
+        )
+
+    async def insert_answer(self, **values: Any) -> int | None:
+        """Store a first answer (the Answer columns as keywords); None when one exists."""
+        statement = (
+            self._insert(Answer)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["round_id", "user_id"])
+            .returning(Answer.id)
+        )
+        found = await self.session.scalar(statement)
+        return None if found is None else int(found)
+
+    async def stored_answer(self, *, round_id: int, user_id: int) -> StoredAnswer | None:
+        """What replacing a member's answer to a round needs to know of it."""
+        query = select(Answer.id, Answer.points, Answer.late, Answer.revision).where(
+            Answer.round_id == round_id, Answer.user_id == user_id
+        )
+        found = (await self.session.execute(query)).one_or_none()
+        return None if found is None else StoredAnswer(*found)
+
+    async def replace_answer(self, *, answer_id: int, **values: Any) -> None:
+        """Overwrite a stored answer's text, grade and revision (Answer columns as keywords)."""
+        await self.session.execute(update(Answer).where(Answer.id == answer_id).values(**values))
 
     async def add_answer(self, answer: Answer) -> Answer:
         """Store a first answer."""

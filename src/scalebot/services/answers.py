@@ -8,18 +8,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scalebot.db.engine import WriteConflict
-from scalebot.db.models import Answer, Round, Streak
-from scalebot.db.repository import Repository
+from scalebot.db.repository import AnswerTarget, Repository, RoundToAnswer, StreakRecord
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply
-from scalebot.domain.rounds import RoundStatus
 from scalebot.domain.streaks import StreakState
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
 from scalebot.ops import metrics
 from scalebot.services import events, freezes, rounds
-from scalebot.services.channels import require_channel
+from scalebot.services.channels import NOT_ENROLLED
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_of
 from scalebot.services.replies import feedback_reply
@@ -75,18 +73,17 @@ async def submit_answer(
     text = clean_text(text)  # PostgreSQL refuses NUL; no control character is worth keeping
     user = replace(user, display_name=public_name(user.display_name))
     validate_answer(text)
-    # A question members see may still await its confirmation: ask the platform first.
-    await rounds.confirm_visible(ctx, channel=channel, now=now)
-    question, target = await _question_to_answer(ctx, channel, round_id)
+    question, target = await _question_to_answer(ctx, channel, round_id, now)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)
+    answer = _Submission(user, text, now, target, feedback, replace_existing)
     for _ in range(CONFLICT_RETRIES):
         try:
-            return await _submit(ctx, channel, user, text, now, target, feedback, replace_existing)
+            return await _submit(ctx, answer)
         except WriteConflict:
             # The member's answer arrived twice at once; a retry sees the first and replaces it.
             continue
-    return await _submit(ctx, channel, user, text, now, target, feedback, replace_existing)
+    return await _submit(ctx, answer)
 
 
 async def answer_in_thread(
@@ -144,133 +141,184 @@ async def grade_answer(grader: Grader, question: Question, text: str) -> Feedbac
 
 
 async def _question_to_answer(
-    ctx: AppContext, channel: ChannelRef, round_id: int | None
+    ctx: AppContext, channel: ChannelRef, round_id: int | None, now: datetime
 ) -> tuple[Question, int]:
-    """Find the round being answered and its question, in a short read transaction."""
+    """Find the round being answered and its question, in one short read."""
+    target = await _answer_target(ctx, channel, round_id)
+    if target.unconfirmed is not None:
+        # A question members see may still await its confirmation: ask the platform first.
+        unconfirmed, sent_at = target.unconfirmed
+        await rounds.confirm_sent(
+            ctx, channel=channel, round_id=unconfirmed, sent_at=sent_at, now=now
+        )
+        target = await _answer_target(ctx, channel, round_id)
+    if target.round_id is None or target.question_id is None:
+        raise UserError(rounds.NO_ROUND_YET)
+    question = ctx.bank.get(target.question_id)
+    if question is None:  # the question left the bank: read its stored copy
+        async with ctx.reading() as repo:
+            question = await question_of(ctx, repo, target.question_id)
+    return question, target.round_id
+
+
+async def _answer_target(
+    ctx: AppContext, channel: ChannelRef, round_id: int | None
+) -> AnswerTarget:
+    """The channel's round to answer, in one query; refuse a channel that is not enrolled."""
     async with ctx.reading() as repo:
-        channel_row = await require_channel(repo, channel)
-        round_ = await _target_round(repo, channel_row.id, round_id)
-        return await question_of(ctx, repo, round_.question_id), round_.id
+        target = await repo.answer_target(channel, round_id=round_id)
+    if target is None:
+        raise UserError(NOT_ENROLLED)
+    return target
 
 
-async def _submit(
-    ctx: AppContext,
-    channel: ChannelRef,
-    user: UserRef,
-    text: str,
-    now: datetime,
-    round_id: int,
-    feedback: Feedback,
-    replace_existing: bool,
-) -> AnswerOutcome:
+@dataclass(frozen=True)
+class _Submission:
+    """A graded answer on its way to being stored."""
+
+    user: UserRef
+    text: str
+    now: datetime
+    round_id: int
+    feedback: Feedback
+    replace_existing: bool
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What storing an answer did: kept or written, its revision, the points it gained."""
+
+    stored: bool
+    revision: int
+    gained: int
+    first_on_time: bool
+
+
+async def _submit(ctx: AppContext, answer: _Submission) -> AnswerOutcome:
     """Store a graded answer and update the streak in one write transaction."""
     async with ctx.writing() as repo:
-        channel_row = await require_channel(repo, channel)
-        round_ = await _target_round(repo, channel_row.id, round_id)
-        member = await repo.upsert_user(
-            workspace_id=channel_row.workspace_id,
-            external_id=user.user_id,
-            display_name=user.display_name,
-            now=now,
+        round_ = await repo.round_to_answer(round_id=answer.round_id)
+        if round_ is None:
+            raise UserError(rounds.NO_ROUND_YET)
+        member_id = await repo.upsert_member(
+            workspace_id=round_.workspace_id,
+            external_id=answer.user.user_id,
+            display_name=answer.user.display_name,
+            now=answer.now,
         )
         # Lock the member's streak row first: it serialises their concurrent answers.
-        streak = await repo.ensure_streak(channel_id=channel_row.id, user_id=member.id, now=now)
-        existing = await repo.find_answer(round_id=round_.id, user_id=member.id)
-        late = round_.status == RoundStatus.CLOSED
-        stored = True
-        gained = 0
-        if existing is not None and (late or not replace_existing):
-            stored, revision = False, existing.revision  # the earlier answer stands
-        elif existing is not None:
-            gained = 0 if existing.late else feedback.score - existing.points
-            revision = _replace(existing, text, feedback, now, streak)
-        else:
-            revision = 1
-            await repo.add_answer(_new_answer(round_, member.id, text, feedback, now, late=late))
-            if not late:
-                gained = feedback.score
-                _count_answer(streak, round_, feedback.score, now, channel_row.freezes_enabled)
-        if stored and not late:
+        before = await repo.locked_streak(channel_id=round_.channel_id, user_id=member_id)
+        streak = before or _empty_streak(answer.now)
+        stored = await _store(repo, round_, member_id, answer)
+        if stored.stored and not round_.closed:
             await repo.add_points(
-                channel_id=channel_row.id,
-                user_id=member.id,
+                channel_id=round_.channel_id,
+                user_id=member_id,
                 round_date=round_.round_date,
-                points=gained,
-                now=now,
+                points=stored.gained,
+                now=answer.now,
                 hidden=streak.hidden,
             )
-        current = _state(streak).effective(channel_row.round_count)
-        spent, held = streak.freezes_unseen, streak.freezes
-        streak.freezes_unseen = 0
-    reply = feedback_reply(feedback, streak=current, late=late, revision=revision)
-    if not stored and not late:
+        after = _next_streak(streak, round_, stored, answer.now)
+        if before is None or after != before:
+            await repo.save_streak(
+                channel_id=round_.channel_id, user_id=member_id, record=after, new=before is None
+            )
+    return _outcome(answer, round_, stored, streak, after)
+
+
+def _outcome(
+    answer: _Submission,
+    round_: RoundToAnswer,
+    stored: _Stored,
+    streak: StreakRecord,
+    after: StreakRecord,
+) -> AnswerOutcome:
+    """The reply and result of a stored (or kept-earlier) answer."""
+    late = round_.closed
+    current = _state(after).effective(round_.round_count)
+    reply = feedback_reply(answer.feedback, streak=current, late=late, revision=stored.revision)
+    if not stored.stored and not late:
         reply = replace(reply, footer=KEPT_EARLIER)
-    reply = freezes.with_notice(reply, spent, held)
-    result = "late" if late else ("stored" if stored else "kept-earlier")
+    reply = freezes.with_notice(reply, streak.freezes_unseen, after.freezes)
+    result = "late" if late else ("stored" if stored.stored else "kept-earlier")
     metrics.ANSWERS.labels(result=result).inc()
-    return AnswerOutcome(feedback, current, late, revision, stored, round_.id, reply)
+    return AnswerOutcome(
+        answer.feedback, current, late, stored.revision, stored.stored, round_.round_id, reply
+    )
 
 
-async def _target_round(repo: Repository, channel_id: int, round_id: int | None) -> Round:
-    """Return the round being answered: the one given, or the channel's open round."""
-    if round_id is None:
-        round_ = await repo.latest_posted_round(channel_id=channel_id)
-    else:
-        round_ = await repo.get_round(round_id=round_id)
-        if round_ is not None and round_.channel_id != channel_id:
-            round_ = None
-    if round_ is None or round_.seq is None:
-        raise UserError(rounds.NO_ROUND_YET)
-    return round_
+async def _store(
+    repo: Repository, round_: RoundToAnswer, member_id: int, answer: _Submission
+) -> _Stored:
+    """Insert a first answer, or replace the stored one unless it stands; one statement each."""
+    feedback, late = answer.feedback, round_.closed
+    graded = {
+        "text": answer.text,
+        "score": feedback.score,
+        "covered": _coverage(feedback),
+        "grader_version": feedback.grader_version,
+        "updated_at": answer.now,
+    }
+    points = 0 if late else feedback.score  # late answers earn no points
+    first = await repo.insert_answer(
+        round_id=round_.round_id,
+        user_id=member_id,
+        points=points,
+        revision=1,
+        late=late,
+        created_at=answer.now,
+        **graded,
+    )
+    if first is not None:
+        return _Stored(True, 1, points, first_on_time=not late)
+    existing = await repo.stored_answer(round_id=round_.round_id, user_id=member_id)
+    if existing is None:
+        raise WriteConflict("the answer was deleted while being replaced")
+    if late or not answer.replace_existing:
+        return _Stored(False, existing.revision, 0, first_on_time=False)  # the earlier one stands
+    # Points follow the new score, unless the stored answer was late (it earned none).
+    points = existing.points if existing.late else feedback.score
+    revision = existing.revision + 1
+    await repo.replace_answer(
+        answer_id=existing.answer_id, points=points, revision=revision, **graded
+    )
+    return _Stored(True, revision, points - existing.points, first_on_time=False)
 
 
-def _state(row: Streak) -> StreakState:
+def _empty_streak(now: datetime) -> StreakRecord:
+    """The streak of a member who never answered in the channel."""
+    return StreakRecord(
+        current=0, longest=0, last_round_seq=None, points=0, reached_at=now, longest_at=now
+    )
+
+
+def _state(row: StreakRecord) -> StreakState:
     """Read the stored streak as a domain value."""
     return StreakState(row.current, row.longest, row.last_round_seq, row.freezes)
 
 
-def _count_answer(row: Streak, round_: Round, score: int, now: datetime, freezes_on: bool) -> None:
-    """Extend the streak with an on-time first answer (perhaps earning a freeze), add points."""
-    assert round_.seq is not None
+def _next_streak(
+    row: StreakRecord, round_: RoundToAnswer, stored: _Stored, now: datetime
+) -> StreakRecord:
+    """The streak after an answer: extended by an on-time first one, points added, told."""
+    row = replace(row, points=row.points + stored.gained, freezes_unseen=0)
+    if not stored.first_on_time:
+        return row
     before = _state(row)
-    after = before.after_answer(round_.seq, freezes_on=freezes_on)
-    if after != before:
-        row.current, row.longest, row.last_round_seq = after.current, after.longest, round_.seq
-        row.freezes = after.freezes
-        row.reached_at = now
-        if after.longest > before.longest:
-            row.longest_at = now
-    row.points += score
-
-
-def _new_answer(
-    round_: Round, user_id: int, text: str, feedback: Feedback, now: datetime, *, late: bool
-) -> Answer:
-    """Build the stored answer; late answers earn no points."""
-    return Answer(
-        round_id=round_.id,
-        user_id=user_id,
-        text=text,
-        score=feedback.score,
-        points=0 if late else feedback.score,
-        covered=_coverage(feedback),
-        grader_version=feedback.grader_version,
-        revision=1,
-        late=late,
-        created_at=now,
-        updated_at=now,
+    after = before.after_answer(round_.seq, freezes_on=round_.freezes_enabled)
+    if after == before:
+        return row
+    longer = after.longest > before.longest
+    return replace(
+        row,
+        current=after.current,
+        longest=after.longest,
+        last_round_seq=round_.seq,
+        freezes=after.freezes,
+        reached_at=now,
+        longest_at=now if longer else row.longest_at,
     )
-
-
-def _replace(answer: Answer, text: str, feedback: Feedback, now: datetime, streak: Streak) -> int:
-    """Replace an on-time answer with a new text and grade; points follow the new score."""
-    if not answer.late:
-        streak.points += feedback.score - answer.points
-        answer.points = feedback.score
-    answer.text, answer.score, answer.covered = text, feedback.score, _coverage(feedback)
-    answer.grader_version, answer.updated_at = feedback.grader_version, now
-    answer.revision += 1
-    return answer.revision
 
 
 def _coverage(feedback: Feedback) -> dict[str, object]:

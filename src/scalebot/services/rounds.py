@@ -461,6 +461,13 @@ async def confirm_visible(ctx: AppContext, *, channel: ChannelRef, now: datetime
         round_id, sent_at = newest.id, newest.sent_at
     if sent_at is None:
         return
+    await confirm_sent(ctx, channel=channel, round_id=round_id, sent_at=sent_at, now=now)
+
+
+async def confirm_sent(
+    ctx: AppContext, *, channel: ChannelRef, round_id: int, sent_at: datetime, now: datetime
+) -> None:
+    """Ask the platform whether a sent round's post is visible, and record it when it is."""
     try:
         async with asyncio.timeout(CONFIRM_TIMEOUT):
             found = await ctx.messenger(channel.platform).find_question(channel, round_id, sent_at)
