@@ -82,7 +82,7 @@ def bench_ingest_command(
         f"{result['backend']}: submit_answer {result['answers_per_s']:,.0f}/s "
         f"(p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms); plain inserts "
         f"{result['raw_inserts_per_s']:,.0f}/s; ratio {result['ratio']:.3f}",
-        f"SQL statements per answer (BEGIN included): submit_answer "
+        f"SQL statements per answer (SQLite counts its BEGINs): submit_answer "
         f"{result['statements_per_answer']}, plain inserts {result['raw_statements_per_answer']}",
         f"{concurrency} concurrent submitters: {result['concurrent_answers_per_s']:,.0f}/s "
         f"({result['concurrent_speedup']}× one at a time)",
