@@ -98,12 +98,14 @@ class FakeMessenger:
         self.lose_replies = 0  # posts that go out but whose reply is lost
         self.lookups: list[int] = []
         self.lookup_fails: Exception | None = None
+        self.timeline: list[str] = []  # "question <round id>" and "thread <ref>", in order
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Record a question post (or fail as told)."""
         if self.fail_with is not None:
             raise self.fail_with
         self.questions.append((channel, reply, round_id))
+        self.timeline.append(f"question {round_id}")
         if self.lose_replies:
             self.lose_replies -= 1
             raise ConnectionResetError("the reply was lost")
@@ -122,6 +124,7 @@ class FakeMessenger:
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
         """Record a thread post."""
         self.thread_posts.append((channel, thread, reply))
+        self.timeline.append(f"thread {thread}")
 
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Record an admin notice."""

@@ -50,6 +50,12 @@ def saved_paths(out: str) -> list[Path]:
     return [Path(found) for found in re.findall(r"^Saved (/\S+)$", out, flags=re.MULTILINE)]
 
 
+async def test_a_round_closes_before_the_next_question_shows(ctx: AppContext) -> None:
+    out = await transcript(ctx, ["/advance 1d", "/quit"])
+    closed, thursday = out.index("closed:"), out.index("Thu 05 Mar")
+    assert closed < thursday  # the new question is the last thing on screen
+
+
 async def test_scripted_week(ctx: AppContext) -> None:
     script = [
         "/scale today",

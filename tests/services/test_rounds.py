@@ -98,6 +98,42 @@ async def test_next_round_closes_the_previous_one_with_a_summary(
     assert closed.status == "closed"
 
 
+async def test_the_previous_round_closes_before_the_new_question_is_posted(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    channel_id = await enroll(ctx)
+    first = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    second = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9 + timedelta(days=1))
+    assert messenger.timeline == [
+        f"question {first.round_id}",
+        f"thread msg-{first.round_id}",
+        f"question {second.round_id}",
+    ]
+
+
+async def test_a_summary_is_posted_once_when_the_new_post_is_retried(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    channel_id = await enroll(ctx)
+    first = await rounds.post_round(ctx, channel_id=channel_id, now=MONDAY_9)
+    tuesday = MONDAY_9 + timedelta(days=1)
+    messenger.fail_with = PostRefused("ratelimited")
+    failed = await rounds.post_round(ctx, channel_id=channel_id, now=tuesday)
+    assert failed.status is PostStatus.FAILED
+    late = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=GOOD_ANSWER, now=tuesday, round_id=first.round_id
+    )
+    assert late.late  # Monday closed when Tuesday was claimed, before its post was tried
+    messenger.fail_with = None
+    retried = await rounds.resolve_round(
+        ctx, round_id=failed.round_id or 0, now=tuesday + timedelta(hours=1)
+    )
+    assert retried.status is PostStatus.POSTED
+    assert [thread for _channel, thread, _reply in messenger.thread_posts] == [
+        f"msg-{first.round_id}"
+    ]
+
+
 async def test_a_failed_post_can_be_retried_and_keeps_numbering(
     ctx: AppContext, messenger: FakeMessenger
 ) -> None:

@@ -416,6 +416,20 @@ class Repository:
         )
         return list(rows)
 
+    async def open_rounds_dated_before(self, *, channel_id: int, round_date: date) -> list[Round]:
+        """Return the channel's still-open rounds for local dates before `round_date`, locked."""
+        rows = await self.session.scalars(
+            select(Round)
+            .where(
+                Round.channel_id == channel_id,
+                Round.round_date < round_date,
+                Round.status == RoundStatus.POSTED,
+            )
+            .order_by(Round.round_date)
+            .with_for_update()
+        )
+        return list(rows)
+
     # --- answers and streaks -----------------------------------------------------------------
 
     async def find_answer(self, *, round_id: int, user_id: int) -> Answer | None:

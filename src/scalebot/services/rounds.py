@@ -61,6 +61,8 @@ class _Claim:
     status: RoundStatus
     sent_at: datetime | None
     today: bool
+    # Older rounds this claim closed: their summaries go out before the new question.
+    closing: tuple[int, ...] = ()
 
 
 async def post_round(
@@ -99,6 +101,7 @@ async def claims_awaiting(ctx: AppContext) -> int:
 
 async def _settle(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome:
     """Send a claimed round; for one that may have been sent, ask the platform first."""
+    await _post_summaries(ctx, claim.closing)
     if claim.status in (RoundStatus.SENDING, RoundStatus.UNKNOWN):
         assert claim.sent_at is not None
         try:
@@ -152,9 +155,26 @@ async def _posted(
     seq, to_close = await _retrying(
         ctx, lambda: _mark_posted(ctx, claim.round_id, message_ref=message_ref, now=now)
     )
-    for round_id in to_close:
+    for round_id in to_close:  # rounds confirmed only while this one was being sent
         await post_summary(ctx, round_id=round_id)
-    return PostOutcome(PostStatus.POSTED, claim.round_id, seq, claim.question.id, tuple(to_close))
+    closed = (*claim.closing, *to_close)
+    return PostOutcome(PostStatus.POSTED, claim.round_id, seq, claim.question.id, closed)
+
+
+async def _post_summaries(ctx: AppContext, round_ids: tuple[int, ...]) -> None:
+    """Post the summaries of the rounds a claim closed, within one post's timeout.
+
+    The claim's lease must outlive them and the post that follows, so a slow platform
+    costs a summary, never a second copy of the question.
+    """
+    if not round_ids:
+        return
+    try:
+        async with asyncio.timeout(ctx.delivery.post_timeout.total_seconds()):
+            for round_id in round_ids:
+                await post_summary(ctx, round_id=round_id)
+    except TimeoutError:
+        log.warning("summaries of rounds %s timed out; posting the question", round_ids)
 
 
 async def _retrying(ctx: AppContext, write: Callable[[], Awaitable[T]]) -> T:
@@ -203,7 +223,26 @@ async def _claim_round(
             channel.id,
             " by hand" if manual else "",
         )
-        return await _claim_of(ctx, repo, round_, info.ref, status, today=True)
+        closing = await _close_older(repo, round_, status, now=now)
+        return await _claim_of(ctx, repo, round_, info.ref, status, today=True, closing=closing)
+
+
+async def _close_older(
+    repo: Repository, round_: Round, status: RoundStatus, *, now: datetime
+) -> tuple[int, ...]:
+    """Close the channel's open rounds before this one, when nothing of this one was sent yet.
+
+    Closing before sending puts the old round's summary above the new question. Streaks
+    that missed it break once the new round is numbered; an answer to it is late from here.
+    """
+    if status is not RoundStatus.CLAIMED:
+        return ()
+    older = await repo.open_rounds_dated_before(
+        channel_id=round_.channel_id, round_date=round_.round_date
+    )
+    for closing in older:
+        closing.status, closing.closed_at = RoundStatus.CLOSED, now
+    return tuple(closing.id for closing in older)
 
 
 def _not_ours(round_: Round, now: datetime, *, manual: bool) -> PostOutcome | None:
@@ -244,11 +283,12 @@ async def _claim_of(
     status: RoundStatus,
     *,
     today: bool,
+    closing: tuple[int, ...] = (),
 ) -> _Claim:
     """What settling a claimed round needs, read inside the claiming transaction."""
     question = await question_of(ctx, repo, round_.question_id)
     reply = question_reply(question, round_date=round_.round_date)
-    return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today)
+    return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today, closing)
 
 
 async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim | PostOutcome:
@@ -278,7 +318,8 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
             status = RoundStatus.CLAIMED
         round_.status, round_.lease_until = status, now + ctx.delivery.lease
         log.info("round %s: taking over a %s claim whose lease ran out", round_.id, round_.status)
-        return await _claim_of(ctx, repo, round_, info.ref, status, today=today)
+        closing = await _close_older(repo, round_, status, now=now)
+        return await _claim_of(ctx, repo, round_, info.ref, status, today=today, closing=closing)
 
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
@@ -305,12 +346,12 @@ async def _set_unknown(
 async def _mark_posted(
     ctx: AppContext, round_id: int, *, message_ref: str | None, now: datetime
 ) -> tuple[int | None, list[int]]:
-    """Number the round, mark it posted, close the older open rounds (idempotent).
+    """Number the round, mark it posted, break missed streaks, close stragglers (idempotent).
 
-    The older rounds close in this same transaction, before streaks that missed them break:
-    from here on an answer to them is late, so it cannot extend a streak that was just
-    broken. A post confirmed only after a newer round went out is recorded closed, without
-    a number, so it never takes over as the open round.
+    The claim closed the older rounds already; one confirmed since is closed here, in the
+    same transaction as the streaks that missed it break, so an answer to it is late and
+    cannot extend a streak that was just broken. A post confirmed only after a newer round
+    went out is recorded closed, without a number, so it never takes over as the open round.
     """
     async with ctx.writing() as repo:
         round_ = await repo.get_round(round_id=round_id, lock=True)

@@ -59,6 +59,18 @@ async def test_round_close_posts_model_answer_and_summary_in_the_thread(bot: Bot
     assert embed["fields"][0]["name"] == "Model answer"
 
 
+async def test_the_summary_goes_out_before_the_next_question(bot: Bot) -> None:
+    await bot.enroll()
+    thread_id = bot.fake.find("POST", THREADS)[0].path.split("/")[4]
+    bot.clock.now += timedelta(days=1)
+    await bot.post_today()
+    posts = bot.fake.find("POST", rf"^/channels/({CHANNEL_ID}|{thread_id})/messages$")
+    titles = [post.embeds[0]["title"] for post in posts]
+    assert titles[1].startswith("Round 1 closed")
+    assert titles[2].startswith("Tue 06 Jan: ")  # the new question is what people see last
+    assert posts[1].path == f"/channels/{thread_id}/messages"
+
+
 async def test_without_thread_permission_the_summary_replies_to_the_post(bot: Bot) -> None:
     bot.fake.fail("POST", THREADS, 403, {"message": "Missing Permissions", "code": 50013})
     await bot.enroll()
@@ -66,8 +78,8 @@ async def test_without_thread_permission_the_summary_replies_to_the_post(bot: Bo
     bot.clock.now += timedelta(days=1)
     await bot.post_today()
     posts = bot.fake.find("POST", CHANNEL_POSTS)
-    assert len(posts) == 3  # day 1, day 2, then the summary of day 1
-    reply = posts[2]
+    assert len(posts) == 3  # day 1, the summary of day 1, then day 2
+    reply = posts[1]
     assert reply.embeds[0]["title"].startswith("Round 1 closed")
     assert reply.body["message_reference"]["message_id"] == question_id
     info = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
@@ -81,7 +93,7 @@ async def test_a_deleted_thread_falls_back_to_a_reply_in_the_channel(bot: Bot) -
     bot.fake.fail("POST", rf"^/channels/{thread_id}/messages$", 404)
     bot.clock.now += timedelta(days=1)
     await bot.post_today()
-    reply = bot.fake.find("POST", CHANNEL_POSTS)[2]  # after day 1 and day 2
+    reply = bot.fake.find("POST", CHANNEL_POSTS)[1]  # after day 1, before day 2
     assert reply.embeds[0]["title"].startswith("Round 1 closed")
     assert reply.body["message_reference"]["message_id"] == int(thread_id)
 

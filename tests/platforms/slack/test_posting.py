@@ -78,6 +78,17 @@ async def test_round_close_posts_the_summary_in_the_question_thread(bot: SlackBo
     assert "Model answer" in str(summary.params["blocks"])
 
 
+async def test_the_summary_goes_out_before_the_next_question(bot: SlackBot) -> None:
+    scheduler, channel_id = await enrolled(bot)
+    await scheduler.fire(channel_id)
+    bot.clock.now += timedelta(days=1)
+    await scheduler.fire(channel_id)
+    posts = bot.fake.calls_to("chat.postMessage")
+    assert [("thread_ts" in post.params) for post in posts] == [False, True, False]
+    assert posts[1].params["text"].startswith("Round 1 closed")
+    assert posts[2].params["text"].startswith("Tue 03 Mar: ")
+
+
 async def test_429_is_retried_after_retry_after(bot: SlackBot) -> None:
     scheduler, channel_id = await enrolled(bot)
     bot.fake.rate_limit("chat.postMessage")
