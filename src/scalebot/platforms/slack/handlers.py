@@ -19,6 +19,7 @@ from scalebot.domain.untrusted import parse_id
 from scalebot.locales import ENGLISH
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
+from scalebot.platforms.slack.practice import SlackPractice, wants_practice
 from scalebot.platforms.slack.render import (
     ANSWER_ACTION,
     ANSWER_BLOCK,
@@ -81,12 +82,14 @@ class SlackHandlers:
         self.admin_ids = admin_ids
         self.thread_answers = thread_answers
         self.clock = clock
+        self.practice = SlackPractice(self)
 
     def register(self, app: AsyncApp) -> None:
         """Attach every listener to the Bolt app."""
         app.command("/scale")(self.on_command)
         app.action(ANSWER_ACTION)(self.on_answer_button)
         app.view(ANSWER_MODAL)(self.on_answer_submitted)
+        self.practice.register(app)
         app.event("message")(self.on_message)
         app.error(self.on_error)
 
@@ -147,6 +150,10 @@ class SlackHandlers:
         if wants_modal(text):
             target = ModalTarget(channel.channel_id, None, command.get("response_url"))
             await self._open_modal(client, command["trigger_id"], channel, target, respond)
+            return
+        skip = wants_practice(text)
+        if skip is not None:  # shown with its Answer button, so not through run_command
+            await self.practice.show(client, channel, command["user_id"], respond, skip=skip)
             return
         member = await self._member(client, channel.workspace_id, command["user_id"])
         invocation = Invocation(channel, member.ref, member.is_admin, self.clock())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from scalebot.domain.replies import Field, Reply, Tone
 from scalebot.domain.untrusted import parse_id
@@ -179,7 +179,21 @@ class ModalTarget:
         return cls(data["c"], round_id, url if isinstance(url, str) else None)
 
 
-def answer_modal(target: ModalTarget, *, question: Reply | None, max_chars: int) -> Block:
+class ModalMetadata(Protocol):
+    """What a form carries through Slack in its private metadata."""
+
+    def dump(self) -> str:
+        """Serialise for `private_metadata` (3,000 characters at most)."""
+        ...
+
+
+def answer_modal(
+    target: ModalMetadata,
+    *,
+    question: Reply | None,
+    max_chars: int,
+    callback_id: str = ANSWER_MODAL,
+) -> Block:
     """The answer form: the question (when known) and one multi-line input."""
     blocks: list[Block] = []
     if question is not None:
@@ -200,7 +214,7 @@ def answer_modal(target: ModalTarget, *, question: Reply | None, max_chars: int)
     )
     return {
         "type": "modal",
-        "callback_id": ANSWER_MODAL,
+        "callback_id": callback_id,
         "title": {"type": "plain_text", "text": "Your answer"},
         "submit": {"type": "plain_text", "text": "Get feedback"},
         "close": {"type": "plain_text", "text": "Cancel"},
