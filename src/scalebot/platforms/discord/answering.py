@@ -80,12 +80,19 @@ def answer_view(round_id: int) -> discord.ui.View:
 
 def answer_form(round_id: int | None) -> discord.ui.Modal:
     """The answer form: one paragraph of up to 4,000 characters."""
-    form = discord.ui.Modal(
-        title="How would you scale it?", custom_id=f"scalebot:answer-form:{round_id or 0}"
+    return text_form(
+        title="How would you scale it?",
+        custom_id=f"scalebot:answer-form:{round_id or 0}",
+        label="Your answer (private; you get feedback at once)",
     )
+
+
+def text_form(*, title: str, custom_id: str, label: str) -> discord.ui.Modal:
+    """A form with one paragraph of up to 4,000 characters (the answer and practice forms)."""
+    form = discord.ui.Modal(title=title, custom_id=custom_id)
     form.add_item(
         discord.ui.TextInput(
-            label="Your answer (private; you get feedback at once)",
+            label=label,
             style=discord.TextStyle.paragraph,
             custom_id=ANSWER_FIELD,
             placeholder="Where is the bottleneck, what do you change, what does it cost…",

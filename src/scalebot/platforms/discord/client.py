@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -21,6 +21,11 @@ from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.handlers import build_scale_group
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import discord_pacer
+from scalebot.platforms.discord.practice import (
+    PracticeButton,
+    form_question,
+    submit_practice_form,
+)
 from scalebot.platforms.discord.render import render
 from scalebot.services.context import RESTARTING, AppContext
 
@@ -115,26 +120,28 @@ class ScaleClient(discord.AutoShardedClient):
         guard_parsers(self._connection.parsers)
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
-        self.add_dynamic_items(AnswerButton)
+        self.add_dynamic_items(AnswerButton, PracticeButton)
         self.messenger = DiscordMessenger(self, discord_pacer(ctx))
 
     async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:
-        """Route answer-form submits by custom_id (commands and buttons route themselves)."""
-        round_id = form_round(interaction)
-        if round_id is None:
+        """Route answer and practice form submits by custom_id (buttons route themselves)."""
+        submit = _form_submit(interaction)
+        if submit is None:
             return
 
         async def tell_restarting() -> None:
             await apologise(interaction, RESTARTING)
 
-        await self.ctx.inflight.run(self._submit(interaction, round_id), abandon=tell_restarting)
+        await self.ctx.inflight.run(self._submit(interaction, submit), abandon=tell_restarting)
 
-    async def _submit(self, interaction: discord.Interaction[ScaleClient], round_id: int) -> None:
-        """Grade and store a submitted answer form; an unexpected error gets an apology."""
+    async def _submit(
+        self, interaction: discord.Interaction[ScaleClient], submit: Coroutine[Any, Any, None]
+    ) -> None:
+        """Grade and store a submitted form; an unexpected error gets an apology."""
         try:
-            await submit_form(interaction, round_id)
+            await submit
         except Exception:
-            log.exception("answer form submit failed")
+            log.exception("form submit failed")
             await apologise(interaction)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -143,3 +150,16 @@ class ScaleClient(discord.AutoShardedClient):
             await answer_in_thread(self, message)
         except Exception:
             log.exception("thread answer %s failed", message.id)
+
+
+def _form_submit(
+    interaction: discord.Interaction[ScaleClient],
+) -> Coroutine[Any, Any, None] | None:
+    """The work of an answer- or practice-form submit, or None for any other interaction."""
+    round_id = form_round(interaction)
+    if round_id is not None:
+        return submit_form(interaction, round_id)
+    question_id = form_question(interaction)
+    if question_id is not None:
+        return submit_practice_form(interaction, question_id)
+    return None

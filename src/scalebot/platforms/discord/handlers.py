@@ -16,6 +16,7 @@ from scalebot.domain.replies import error
 from scalebot.platforms.discord.answering import answer_form, answer_view
 from scalebot.platforms.discord.identity import Interaction
 from scalebot.platforms.discord.interactions import begin, send_reply
+from scalebot.platforms.discord.practice import practice_subcommand
 from scalebot.services import rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError
@@ -203,6 +204,7 @@ def build_scale_group() -> app_commands.Group:
     history_command = _command("history", "Your recent answers, newest first", history)
     app_commands.describe(page="Page 1 is the newest; 2 and on go further back")(history_command)
     scale.add_command(history_command)
+    scale.add_command(practice_subcommand())
     setup_command = _command("setup", "Enroll this channel in the daily question", setup)
     app_commands.describe(
         time="Post time, 24-hour HH:MM, e.g. 09:00",
