@@ -209,3 +209,25 @@ async def test_a_file_that_cannot_be_saved_is_one_clear_line(
     (tmp_path / "scalebot-export-dana.json").mkdir()  # a folder where the file should go
     out = await transcript(ctx, ["/scale export-me"])
     assert "Could not save scalebot-export-dana.json: Is a directory" in out
+
+
+async def test_practice_in_the_console_serves_grades_and_brings_back_what_is_due(
+    ctx: AppContext,
+) -> None:
+    out = await transcript(
+        ctx,
+        [
+            "/scale practice",
+            "/scale practice answer I would shard the data because one node cannot hold it.",
+            "/advance 2h",
+            "/scale practice",
+            "/scale streak",
+        ],
+    )
+    served = re.findall(r"Practice: ([^─\n]+?) ─", out)
+    assert len(served) == 2
+    assert served[0] == served[1]  # what was missed came back once due
+    assert "Score " in out
+    assert "This question comes back for review in 1 hour" in out
+    assert "Due for review:" in out
+    assert "Your streak: 0" in out  # practice counts for no streak

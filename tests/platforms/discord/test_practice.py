@@ -99,3 +99,19 @@ async def test_empty_practice_answers_get_a_clear_message(bot: Bot) -> None:
     feedback = await submit(bot, f"scalebot:practice-form:{question_id}", "   ")
     assert title(feedback).startswith("Your answer is empty")
     assert (await practice_data(bot))["answers"] == []
+
+
+async def test_a_chinese_client_gets_the_chinese_question_and_button(bot: Bot) -> None:
+    await bot.enroll()
+    payload = interaction(2, slash("practice"))
+    payload["locale"] = "zh-CN"
+    (shown,) = await bot.interact(payload)
+    question = bot.ctx.bank.get(button_id(shown).removeprefix("scalebot:practice:"))
+    assert question is not None
+    assert question.zh is not None
+    assert title(shown) == f"练习：{question.zh.title}"
+    assert shown.body["components"][0]["components"][0]["label"] == "作答"
+    clicked = interaction(3, click(button_id(shown)), message=echoed(bot, button_id(shown)))
+    clicked["locale"] = "zh-CN"
+    response = await bot.respond(clicked)
+    assert response.body["data"]["title"] == "练习：你会怎么扩展它？"

@@ -124,3 +124,17 @@ async def test_empty_practice_answers_are_refused_inside_the_form(slack: SlackBo
     status, body = await slack.interaction(submit(bad, ANSWER))
     assert "out of date" in json.loads(body)["errors"]["answer"]
     assert (await practice_data(slack))["answers"] == []
+
+
+async def test_a_member_who_chose_chinese_gets_the_chinese_question(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command("language zh")
+    await slack.command("practice")
+    shown = slack.last_reply()
+    question = slack.ctx.bank.get(practice_button(shown)["value"])
+    assert question is not None
+    assert question.zh is not None
+    assert shown["text"].startswith(f"练习：{question.zh.title}")
+    assert practice_button(shown)["text"]["text"] == "作答"
+    await slack.command("practice frobnicate")
+    assert slack.last_reply()["text"].startswith("用法：/scale practice")

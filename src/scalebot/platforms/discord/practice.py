@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from scalebot.locales import ENGLISH, _
+from scalebot.domain.replies import Reply, error
+from scalebot.locales import ENGLISH, Language, Translator, _, language_of_locale, translator
 from scalebot.platforms.discord.answering import submitted_text, text_form
 from scalebot.platforms.discord.identity import Interaction
-from scalebot.platforms.discord.interactions import begin, send_reply
-from scalebot.services import practice
-from scalebot.services.context import reply_of
+from scalebot.platforms.discord.interactions import begin, client_of, send_reply
+from scalebot.services import languages, practice
+from scalebot.services.commands import Invocation
+from scalebot.services.context import UserError
 
 # Question ids are slugs of up to 64 characters: a custom_id holds at most 100.
 BUTTON_ID = re.compile(r"scalebot:practice:(?P<question>[a-z0-9-]{1,64})")
@@ -27,11 +29,11 @@ class PracticeButton(
 ):
     """A practice question's Answer button; its custom_id names the question served."""
 
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, question_id: str, t: Translator = ENGLISH) -> None:
         """A button that opens the practice form for one question."""
         super().__init__(
             discord.ui.Button(
-                label=ENGLISH(_("Answer")),
+                label=t(_("Answer")),
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"scalebot:practice:{question_id}",
@@ -52,22 +54,37 @@ class PracticeButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Open the practice form at once (the modal is the initial response)."""
-        await interaction.response.send_modal(practice_form(self.question_id))
+        await interaction.response.send_modal(
+            practice_form(self.question_id, locale_reader(interaction))
+        )
 
 
-def practice_view(question_id: str) -> discord.ui.View:
+def locale_reader(interaction: discord.Interaction[Any]) -> Translator:
+    """The translator of the member's Discord locale (for a form, opened before any read)."""
+    return translator(language_of_locale(str(interaction.locale)) or Language.EN)
+
+
+def practice_view(question_id: str, t: Translator) -> discord.ui.View:
     """A view holding the Answer button of one practice question."""
     view = discord.ui.View(timeout=None)
-    view.add_item(PracticeButton(question_id))
+    view.add_item(PracticeButton(question_id, t))
     return view
 
 
-def practice_form(question_id: str) -> discord.ui.Modal:
+def practice_form(question_id: str, t: Translator) -> discord.ui.Modal:
     """The practice form: the answer form's paragraph, under its own custom_id."""
     return text_form(
-        title=ENGLISH(_("Practice: how would you scale it?")),
+        title=t(_("Practice: how would you scale it?")),
         custom_id=f"scalebot:practice-form:{question_id}",
-        label=ENGLISH(_("Your answer (practice: no streak or points)")),
+        label=t(_("Your answer (practice: no streak or points)")),
+    )
+
+
+async def _reader(interaction: Interaction, invoked: Invocation) -> Translator:
+    """The member's translator: their choice, else their Discord locale, else the channel's."""
+    client = client_of(interaction)
+    return await languages.reader(
+        client.ctx, channel=invoked.channel, user=invoked.user, locale=str(interaction.locale)
     )
 
 
@@ -87,17 +104,24 @@ async def submit_practice_form(interaction: Interaction, question_id: str) -> No
         return
     client, invoked = started
     data: Mapping[str, Any] = interaction.data or {}
-    reply = await reply_of(
-        practice.submit_practice(
-            client.ctx,
-            user=invoked.user,
-            text=submitted_text(data.get("components", [])),
-            now=invoked.now,
-            question_id=question_id,
-            t=invoked.t,
-        )
+    t = await _reader(interaction, invoked)
+    submitted = practice.submit_practice(
+        client.ctx,
+        user=invoked.user,
+        text=submitted_text(data.get("components", [])),
+        now=invoked.now,
+        question_id=question_id,
+        t=t,
     )
-    await send_reply(interaction, reply)
+    await send_reply(interaction, await _translated(submitted, t))
+
+
+async def _translated(call: Awaitable[practice.PracticeOutcome], t: Translator) -> Reply:
+    """The feedback, or the member's input refused in their language."""
+    try:
+        return (await call).reply
+    except UserError as exc:
+        return error(t(exc.message))
 
 
 async def practice_command(
@@ -108,19 +132,20 @@ async def practice_command(
     if started is None:
         return
     client, invoked = started
+    t = await _reader(interaction, invoked)
     if answer is not None:
         outcome = practice.submit_practice(
-            client.ctx, user=invoked.user, text=answer, now=invoked.now, t=invoked.t
+            client.ctx, user=invoked.user, text=answer, now=invoked.now, t=t
         )
-        await send_reply(interaction, await reply_of(outcome))
+        await send_reply(interaction, await _translated(outcome, t))
         return
     view = await practice.serve_practice(
-        client.ctx, user=invoked.user, now=invoked.now, skip=skip, t=invoked.t
+        client.ctx, user=invoked.user, now=invoked.now, skip=skip, t=t
     )
     if view.question_id is None:
         await send_reply(interaction, view.reply)
         return
-    await send_reply(interaction, view.reply, view=practice_view(view.question_id))
+    await send_reply(interaction, view.reply, view=practice_view(view.question_id, t))
 
 
 def practice_subcommand() -> app_commands.Command[Any, ..., None]:

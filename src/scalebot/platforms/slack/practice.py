@@ -10,8 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from scalebot.domain.refs import ChannelRef
-from scalebot.domain.replies import Reply, error
-from scalebot.locales import ENGLISH, _
+from scalebot.domain.replies import error
+from scalebot.locales import ENGLISH, Translator, _
 from scalebot.platforms.slack.identity import PLATFORM
 from scalebot.platforms.slack.render import (
     ANSWER_BLOCK,
@@ -19,8 +19,8 @@ from scalebot.platforms.slack.render import (
     answer_modal,
     message,
 )
-from scalebot.services import answers, practice
-from scalebot.services.context import MAX_ANSWER_CHARS, UserError, reply_of
+from scalebot.services import answers, languages, practice
+from scalebot.services.context import MAX_ANSWER_CHARS, UserError
 
 if TYPE_CHECKING:
     from scalebot.platforms.slack.handlers import SlackHandlers
@@ -59,7 +59,7 @@ class PracticeTarget:
         return cls(channel, question, url if isinstance(url, str) else None)
 
 
-def practice_button(question_id: str) -> Block:
+def practice_button(question_id: str, t: Translator) -> Block:
     """The actions block under a practice question: an Answer button that opens the form."""
     return {
         "type": "actions",
@@ -68,7 +68,7 @@ def practice_button(question_id: str) -> Block:
             {
                 "type": "button",
                 "action_id": PRACTICE_ACTION,
-                "text": {"type": "plain_text", "text": ENGLISH(_("Answer"))},
+                "text": {"type": "plain_text", "text": t(_("Answer"))},
                 "style": "primary",
                 "value": question_id,
             }
@@ -100,14 +100,11 @@ class SlackPractice:
         """Serve the member's practice question privately, with its Answer button."""
         handlers = self.handlers
         member = await handlers._member(client, channel.workspace_id, user_id)
-        try:
-            view = await practice.serve_practice(
-                handlers.ctx, user=member.ref, now=handlers.clock(), skip=skip
-            )
-        except UserError as exc:
-            await respond(response_type="ephemeral", **message(error(str(exc))).as_kwargs())
-            return
-        extra = [practice_button(view.question_id)] if view.question_id else []
+        t = await languages.reader(handlers.ctx, channel=channel, user=member.ref)
+        view = await practice.serve_practice(
+            handlers.ctx, user=member.ref, now=handlers.clock(), skip=skip, t=t
+        )
+        extra = [practice_button(view.question_id, t)] if view.question_id else []
         await respond(response_type="ephemeral", **message(view.reply, extra=extra).as_kwargs())
 
     async def on_button(
@@ -124,9 +121,12 @@ class SlackPractice:
         handlers = self.handlers
         channel = ChannelRef(PLATFORM, _workspace(context, body), body["channel"]["id"])
         member = await handlers._member(client, channel.workspace_id, body["user"]["id"])
-        current = await practice.current_practice(handlers.ctx, user=member.ref)
+        t = await languages.reader(handlers.ctx, channel=channel, user=member.ref)
+        current = await practice.current_practice(handlers.ctx, user=member.ref, t=t)
         if current is None or current.question_id != action.get("value"):
-            await respond(response_type="ephemeral", **message(error(_stale())).as_kwargs())
+            await respond(
+                response_type="ephemeral", **message(error(t(practice.STALE))).as_kwargs()
+            )
             return
         assert current.question_id is not None
         target = PracticeTarget(channel.channel_id, current.question_id, body.get("response_url"))
@@ -176,20 +176,24 @@ class SlackPractice:
         """Grade and store a practice answer, then send the feedback privately."""
         handlers = self.handlers
         member = await handlers._member(client, channel.workspace_id, body["user"]["id"])
-        reply: Reply = await reply_of(
-            practice.submit_practice(
+        t = await languages.reader(handlers.ctx, channel=channel, user=member.ref)
+        try:
+            outcome = await practice.submit_practice(
                 handlers.ctx,
                 user=member.ref,
                 text=text,
                 now=handlers.clock(),
                 question_id=target.question_id,
+                t=t,
             )
-        )
+            reply = outcome.reply
+        except UserError as exc:
+            reply = error(t(exc.message))
         await handlers._tell_privately(client, channel, member, reply, target.response_url)
 
 
 def _stale() -> str:
-    """The refusal of a practice button or form for a question no longer served."""
+    """The refusal, inside the form, of metadata that is not a practice form's."""
     return ENGLISH(practice.STALE)
 
 
