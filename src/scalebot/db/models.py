@@ -272,7 +272,7 @@ class PracticeCard(Base):
     """One rubric criterion of one question for one member, scheduled by FSRS.
 
     The columns are FSRS's card (state, step, stability, difficulty, due, last review); the
-    (user, due) index finds what is due without reading the member's other cards' rows.
+    (user, due) index reads one member's cards in due order.
     """
 
     __tablename__ = "practice_cards"
