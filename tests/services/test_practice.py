@@ -106,7 +106,10 @@ async def test_with_nothing_due_the_lowest_scored_question_comes_first(ctx: AppC
     now = await post(ctx, channel_id, 1)  # the weak round closes: fair game for practice
     view = await practice.serve_practice(ctx, user=ALICE, now=now)
     assert view.question_id == weak_round.id
-    assert "you last scored" in view.reply.plain_text()
+    exported = await members.export_user(ctx, user=ALICE)
+    (round_answer,) = exported["answers"]
+    why = f"you last scored {round_answer['score']}/100 on this one, missing "
+    assert why + ", ".join(round_answer["missed_titles"]) in view.reply.plain_text()
 
 
 async def test_skip_serves_another_and_stale_forms_are_refused(ctx: AppContext) -> None:

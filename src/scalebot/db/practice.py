@@ -114,23 +114,26 @@ class PracticeQueries:
             for row in rows
         ]
 
-    async def latest_scores(self, *, user_id: int) -> dict[str, int]:
-        """The member's latest score per question, over round and practice answers."""
+    async def latest_scores(self, *, user_id: int) -> dict[str, tuple[int, tuple[str, ...]]]:
+        """The member's latest score per question and the criteria it missed (rounds, practice)."""
         rounds = await self.session.execute(
-            select(Round.question_id, Answer.score, Answer.updated_at)
+            select(Round.question_id, Answer.score, Answer.covered, Answer.updated_at)
             .join(Round, Round.id == Answer.round_id)
             .where(Answer.user_id == user_id)
         )
         practised = await self.session.execute(
             select(
-                PracticeAnswer.question_id, PracticeAnswer.score, PracticeAnswer.answered_at
+                PracticeAnswer.question_id,
+                PracticeAnswer.score,
+                PracticeAnswer.covered,
+                PracticeAnswer.answered_at,
             ).where(PracticeAnswer.user_id == user_id)
         )
-        latest: dict[str, tuple[datetime, int]] = {}
-        for question_id, score, at in [*rounds, *practised]:
+        latest: dict[str, tuple[datetime, int, tuple[str, ...]]] = {}
+        for question_id, score, covered, at in [*rounds, *practised]:
             if question_id not in latest or at >= latest[question_id][0]:
-                latest[question_id] = (at, score)
-        return {question_id: score for question_id, (_at, score) in latest.items()}
+                latest[question_id] = (at, score, tuple(covered.get("missed", [])))
+        return {qid: (score, missed) for qid, (_at, score, missed) in latest.items()}
 
     async def open_questions(self, *, workspace_id: int) -> set[str]:
         """Questions of the workspace's rounds that are open (or on their way) in any channel."""

@@ -101,7 +101,7 @@ class Reason(IntEnum):
 
 @dataclass(frozen=True)
 class Pick:
-    """The question to serve, why, and the criteria due on it (for DUE)."""
+    """The question to serve, why, and its criteria to work on (due, or missed last time)."""
 
     question_id: str
     reason: Reason

@@ -95,11 +95,14 @@ async def serve_practice(
         cards = _live(await repo.practice.cards(user_id=member_id), ctx.bank)
         pick = rules.due_pick(cards, now, skip=skipped)
         if pick is None:
-            scores = await repo.practice.latest_scores(user_id=member_id)
+            latest = await repo.practice.latest_scores(user_id=member_id)
             scheduled = {card.question_id for card in cards} | skipped
+            scores = {question_id: score for question_id, (score, _) in latest.items()}
             pick = rules.fresh_pick(
                 _candidates(ctx.bank), scores, scheduled=scheduled, seed=user.user_id
             )
+            if pick is not None and pick.question_id in latest:
+                pick = replace(pick, due_criteria=latest[pick.question_id][1])
         if pick is None:
             return PracticeView(None, nothing_reply(rules.next_due(cards), now, t))
         await repo.practice.serve(user_id=member_id, question_id=pick.question_id, now=now)
@@ -330,7 +333,14 @@ def _why(question: Question, pick: Pick, t: Translator) -> Message:
             "New to you, from a topic where you average {score}/100.",
             score=round(pick.topic_score or 0),
         )
-    return _("Nothing is due; you last scored {score}/100 on this one.", score=pick.score)
+    if not pick.due_criteria:
+        return _("Nothing is due; you last scored {score}/100 on this one.", score=pick.score)
+    labels = ", ".join(criterion_label(question, c, t) for c in pick.due_criteria)
+    return _(
+        "Nothing is due; you last scored {score}/100 on this one, missing {criteria}.",
+        score=pick.score,
+        criteria=labels,
+    )
 
 
 def practice_feedback_reply(
