@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -233,3 +234,21 @@ async def test_answering_the_served_question_once_it_is_a_round_is_refused(
     assert (await rounds.current_round(ctx, channel=CHANNEL)).question.id == question.id
     with pytest.raises(UserError, match="answer it there"):
         await practice.submit_practice(ctx, user=ALICE, text="sharding", now=now)
+
+
+async def test_two_submits_of_one_form_at_once_store_one_answer(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    now = await post(ctx, channel_id, 0)
+    question = await served(ctx, ALICE, now)
+    text = covering(question, [question.rubric[0].id])
+    results = await asyncio.gather(
+        *(
+            practice.submit_practice(ctx, user=ALICE, text=text, now=now, question_id=question.id)
+            for _ in range(2)
+        ),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["PracticeOutcome", "UserError"]
+    exported = (await members.export_user(ctx, user=ALICE))["practice"]
+    assert len(exported["answers"]) == 1
+    assert {c["reviews"] for c in exported["cards"]} == {1}
