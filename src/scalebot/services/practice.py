@@ -80,6 +80,13 @@ async def practice_command(
     raise UserError(USAGE)
 
 
+def validate_practice(text: str) -> None:
+    """Refuse an empty or over-long practice answer with a message that says what to do."""
+    if not text.strip():
+        raise UserError(EMPTY)
+    validate_answer(text)
+
+
 async def serve_practice(
     ctx: AppContext, *, user: UserRef, now: datetime, skip: bool = False, t: Translator = ENGLISH
 ) -> PracticeView:
@@ -137,9 +144,7 @@ async def submit_practice(
     `question_id` is the question a form was opened for: a form for an older one is refused.
     """
     text = clean_text(text)
-    if not text.strip():
-        raise UserError(EMPTY)
-    validate_answer(text)
+    validate_practice(text)
     member_id, served, question = await _served_question(ctx, user, question_id)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)

@@ -138,3 +138,15 @@ async def test_a_member_who_chose_chinese_gets_the_chinese_question(slack: Slack
     assert practice_button(shown)["text"]["text"] == "作答"
     await slack.command("practice frobnicate")
     assert slack.last_reply()["text"].startswith("用法：/scale practice")
+
+
+async def test_the_form_refuses_in_the_language_it_was_opened_in(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command("language zh")
+    await slack.command("practice")
+    await slack.interaction(click_practice(slack, practice_button(slack.last_reply())["value"]))
+    view = opened_view(slack)
+    assert json.loads(view["private_metadata"])["l"] == "zh"
+    status, body = await slack.interaction(submit(view, "   "))
+    assert status == 200
+    assert json.loads(body)["errors"]["answer"].startswith("回答是空的")

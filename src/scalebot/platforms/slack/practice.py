@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import error
-from scalebot.locales import ENGLISH, Translator, _
+from scalebot.locales import ENGLISH, Language, Translator, _, parse_language, translator
 from scalebot.platforms.slack.identity import PLATFORM
 from scalebot.platforms.slack.render import (
     ANSWER_BLOCK,
@@ -19,7 +19,7 @@ from scalebot.platforms.slack.render import (
     answer_modal,
     message,
 )
-from scalebot.services import answers, languages, practice
+from scalebot.services import languages, practice
 from scalebot.services.context import MAX_ANSWER_CHARS, UserError
 
 if TYPE_CHECKING:
@@ -42,10 +42,19 @@ class PracticeTarget:
     channel_id: str
     question_id: str
     response_url: str | None
+    # The reader's language when the form opened: the form's own refusals are in it.
+    language: Language = Language.EN
 
     def dump(self) -> str:
         """Serialise for `private_metadata`."""
-        return json.dumps({"c": self.channel_id, "q": self.question_id, "u": self.response_url})
+        return json.dumps(
+            {
+                "c": self.channel_id,
+                "q": self.question_id,
+                "u": self.response_url,
+                "l": self.language.value,
+            }
+        )
 
     @classmethod
     def load(cls, raw: str) -> PracticeTarget:
@@ -56,7 +65,8 @@ class PracticeTarget:
         channel, question, url = data.get("c"), data.get("q"), data.get("u")
         if not isinstance(channel, str) or not isinstance(question, str) or not question:
             raise ValueError("not scalebot practice metadata")
-        return cls(channel, question, url if isinstance(url, str) else None)
+        language = parse_language(str(data.get("l") or "")) or Language.EN
+        return cls(channel, question, url if isinstance(url, str) else None, language)
 
 
 def practice_button(question_id: str, t: Translator) -> Block:
@@ -129,7 +139,9 @@ class SlackPractice:
             )
             return
         assert current.question_id is not None
-        target = PracticeTarget(channel.channel_id, current.question_id, body.get("response_url"))
+        target = PracticeTarget(
+            channel.channel_id, current.question_id, body.get("response_url"), t.language
+        )
         view = answer_modal(
             target, question=current.reply, max_chars=MAX_ANSWER_CHARS, callback_id=PRACTICE_MODAL
         )
@@ -146,13 +158,15 @@ class SlackPractice:
         """Refuse bad input inside the form; otherwise close it, grade, and answer privately."""
         text = _submitted_text(view)
         try:
-            answers.validate_answer(text)
             target = PracticeTarget.load(view.get("private_metadata") or "")
-        except UserError as exc:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: str(exc)})
-            return
         except ValueError:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: _stale()})
+            await ack(response_action="errors", errors={ANSWER_BLOCK: ENGLISH(practice.STALE)})
+            return
+        try:
+            practice.validate_practice(text)
+        except UserError as exc:
+            message_ = translator(target.language)(exc.message)
+            await ack(response_action="errors", errors={ANSWER_BLOCK: message_})
             return
         await ack()
         handlers = self.handlers
@@ -190,11 +204,6 @@ class SlackPractice:
         except UserError as exc:
             reply = error(t(exc.message))
         await handlers._tell_privately(client, channel, member, reply, target.response_url)
-
-
-def _stale() -> str:
-    """The refusal, inside the form, of metadata that is not a practice form's."""
-    return ENGLISH(practice.STALE)
 
 
 def _workspace(context: AsyncBoltContext, body: dict[str, Any]) -> str:
