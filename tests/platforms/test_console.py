@@ -231,3 +231,12 @@ async def test_practice_in_the_console_serves_grades_and_brings_back_what_is_due
     assert "This question comes back for review in 1 hour" in out
     assert "Due for review:" in out
     assert "Your streak: 0" in out  # practice counts for no streak
+
+
+async def test_stats_saves_the_picture_and_prints_its_path(ctx: AppContext, tmp_path: Path) -> None:
+    out = await transcript(ctx, [STRONG, "/advance 1d", SHORT, "/scale stats"])
+    assert "Your practice so far" in out
+    [path] = saved_paths(out)
+    assert path == (tmp_path / "scalebot-stats-dana.png").resolve()
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert path.stat().st_size < 200 * 1024

@@ -639,6 +639,37 @@ class Repository:
             for day, question_id, score, late, covered in rows
         ]
 
+    async def member_answers(
+        self, *, channel_id: int, user_id: int, since: date | None = None
+    ) -> list[PastAnswer]:
+        """All of a member's answers in a channel (from `since` when given), oldest round first."""
+        conditions = [Answer.user_id == user_id, Round.channel_id == channel_id]
+        if since is not None:
+            conditions.append(Round.round_date >= since)
+        rows = await self.session.execute(
+            select(Round.round_date, Round.question_id, Answer.score, Answer.late, Answer.covered)
+            .join(Round, Round.id == Answer.round_id)
+            .where(*conditions)
+            .order_by(Round.round_date, Answer.id)
+        )
+        return [
+            PastAnswer(day, question_id, score, late, tuple(covered.get("missed", [])))
+            for day, question_id, score, late, covered in rows
+        ]
+
+    async def held_round_dates(self, *, channel_id: int, since: date) -> list[date]:
+        """The local dates of a channel's rounds that reached the channel, from `since` on."""
+        rows = await self.session.scalars(
+            select(Round.round_date)
+            .where(
+                Round.channel_id == channel_id,
+                Round.round_date >= since,
+                Round.status.in_((RoundStatus.POSTED, RoundStatus.CLOSED)),
+            )
+            .order_by(Round.round_date)
+        )
+        return list(rows)
+
     async def member_answer_count(self, *, channel_id: int, user_id: int) -> int:
         """How many answers a member gave in a channel."""
         found = await self.session.scalar(

@@ -30,6 +30,7 @@ from scalebot.services import (
     practice,
     rounds,
     standings,
+    stats,
 )
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.replies import help_reply
@@ -162,7 +163,11 @@ async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: 
 
 
 async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    return (await standings.member_stats(ctx, channel=inv.channel, user=inv.user)).reply
+    reply = (await standings.member_stats(ctx, channel=inv.channel, user=inv.user)).reply
+    picture = await stats.stats_picture(
+        ctx, channel=inv.channel, user=inv.user, now=inv.now, t=inv.t
+    )
+    return replace(reply, attachments=(picture,)) if picture else reply
 
 
 async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:

@@ -16,7 +16,7 @@ BOT_SCOPES = (
     "channels:history",  # thread replies in public channels
     "groups:history",  # thread replies in private channels
     "im:write",  # open a DM for export-me files and admin notices
-    "files:write",  # export-me as a JSON file
+    "files:write",  # export-me, the stats picture and admin export as files
 )
 BOT_EVENTS = ("message.channels", "message.groups")
 USAGE = (

@@ -1,0 +1,33 @@
+"""Files on Slack: the stats picture and exports go up through slack_sdk's files_upload_v2."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from tests.platforms.slack.conftest import ALICE, SlackBot
+from tests.platforms.slack.test_commands import ANSWER
+
+
+async def test_stats_uploads_the_picture_to_the_members_dm(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command("stats")
+    (asked,) = slack.fake.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"] == f"scalebot-stats-{ALICE}.png"
+    assert int(asked.params["length"]) == len(slack.fake.uploads[-1]) < 200 * 1024
+    (completed,) = slack.fake.calls_to("files.completeUploadExternal")
+    assert completed.params["channel_id"] == "D" + ALICE
+    assert Image.open(io.BytesIO(slack.fake.uploads[-1])).format == "PNG"
+    reply = slack.last_reply()
+    assert reply["response_type"] == "ephemeral"
+    assert reply["text"].startswith("Your practice so far")
+    assert "direct message" in reply["text"]
+
+
+async def test_stats_before_any_answer_uploads_nothing(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command("stats")
+    assert slack.fake.calls_to("files.getUploadURLExternal") == []
+    assert slack.last_reply()["text"].startswith("No answers yet")
