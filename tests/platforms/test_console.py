@@ -240,3 +240,16 @@ async def test_stats_saves_the_picture_and_prints_its_path(ctx: AppContext, tmp_
     assert path == (tmp_path / "scalebot-stats-dana.png").resolve()
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert path.stat().st_size < 200 * 1024
+
+
+async def test_admin_export_saves_a_csv_and_prints_its_path(ctx: AppContext) -> None:
+    out = await transcript(
+        ctx, [STRONG, "/as Sam", "/scale admin export", "/as Dana", "/scale admin export"]
+    )
+    assert "Only channel admins" in out
+    [path] = saved_paths(out)
+    assert path.name.startswith("scalebot-channel-practice-")
+    assert path.suffix == ".csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("round_date,")
+    assert ",dana,Dana," in lines[1]

@@ -157,6 +157,25 @@ class PastAnswer:
     missed: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ChannelAnswer:
+    """One answer of a channel with its member and their streak, as an admin export lists it."""
+
+    round_date: date
+    question_id: str
+    member_id: str
+    member_name: str
+    score: int
+    points: int
+    late: bool
+    revision: int
+    answered_at: datetime
+    text: str
+    streak: int | None
+    longest: int | None
+    last_round_seq: int | None
+
+
 class Repository:
     """Queries and writes for one session (one transaction)."""
 
@@ -656,6 +675,35 @@ class Repository:
             PastAnswer(day, question_id, score, late, tuple(covered.get("missed", [])))
             for day, question_id, score, late, covered in rows
         ]
+
+    async def channel_answers(self, *, channel_id: int) -> list[ChannelAnswer]:
+        """Every answer in a channel with its member and their streak, oldest round first.
+
+        An admin export reads the whole channel; no member-facing command does.
+        """
+        rows = await self.session.execute(
+            select(
+                Round.round_date,
+                Round.question_id,
+                User.external_id,
+                User.display_name,
+                Answer.score,
+                Answer.points,
+                Answer.late,
+                Answer.revision,
+                Answer.updated_at,
+                Answer.text,
+                Streak.current,
+                Streak.longest,
+                Streak.last_round_seq,
+            )
+            .join(Round, Round.id == Answer.round_id)
+            .join(User, User.id == Answer.user_id)
+            .outerjoin(Streak, (Streak.channel_id == channel_id) & (Streak.user_id == User.id))
+            .where(Round.channel_id == channel_id)
+            .order_by(Round.round_date, Answer.id)
+        )
+        return [ChannelAnswer(*tuple(row)) for row in rows]
 
     async def held_round_dates(self, *, channel_id: int, since: date) -> list[date]:
         """The local dates of a channel's rounds that reached the channel, from `since` on."""

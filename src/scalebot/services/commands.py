@@ -23,6 +23,7 @@ from scalebot.services import (
     answers,
     channels,
     corrections,
+    exports,
     freezes,
     history,
     languages,
@@ -370,6 +371,12 @@ async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], res
     )
 
 
+async def _admin_export(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    if args:
+        return error(inv.t(_("Usage: /scale admin export (the channel's answers as a CSV file).")))
+    return await exports.channel_export(ctx, channel=inv.channel, now=inv.now, t=inv.t)
+
+
 _HANDLERS: dict[str, Handler] = {
     "help": _help,
     "today": _today,
@@ -393,5 +400,6 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "streak": _admin_streak,
     "undo": _admin_undo,
     "freezes": _admin_freezes,
+    "export": _admin_export,
     "language": _admin_language,
 }

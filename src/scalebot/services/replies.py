@@ -219,6 +219,7 @@ ADMIN_COMMANDS = (
     ("/scale admin streak @member N reason", "correct a member's streak (kept in an audit trail)"),
     ("/scale admin undo", "revert the newest streak correction in this channel"),
     ("/scale admin freezes on | off", "let missed rounds spend earned streak freezes, or not"),
+    ("/scale admin export", "this channel's answers, scores and streaks as a CSV file"),
 )
 
 

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from tests.platforms.slack.conftest import ALICE, SlackBot
+from tests.platforms.slack.conftest import ADMIN, ALICE, SlackBot
 from tests.platforms.slack.test_commands import ANSWER
 
 
@@ -31,3 +31,26 @@ async def test_stats_before_any_answer_uploads_nothing(slack: SlackBot) -> None:
     await slack.command("stats")
     assert slack.fake.calls_to("files.getUploadURLExternal") == []
     assert slack.last_reply()["text"].startswith("No answers yet")
+
+
+async def test_admin_export_uploads_the_csv_to_the_admins_dm(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command("admin export", user=ADMIN)
+    (asked,) = slack.fake.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"].startswith("scalebot-channel-")
+    assert asked.params["filename"].endswith(".csv")
+    (completed,) = slack.fake.calls_to("files.completeUploadExternal")
+    assert completed.params["channel_id"] == "D" + ADMIN
+    table = slack.fake.uploads[-1].decode("utf-8-sig").splitlines()
+    assert table[0].startswith("round_date,question_id,")
+    assert ANSWER in table[1]
+    assert "direct message" in slack.last_reply()["text"]
+
+
+async def test_a_member_gets_no_channel_export(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command("admin export")
+    assert slack.fake.calls_to("files.getUploadURLExternal") == []
+    assert "Only channel admins" in slack.last_reply()["text"]

@@ -50,6 +50,7 @@ ADMIN_COMMANDS = (
     ("resume", "Restart the daily post in this channel", "admin resume"),
     ("post-now", "Post today's round now", "admin post-now"),
     ("undo", "Revert the newest streak correction in this channel", "admin undo"),
+    ("export", "This channel's answers, scores and streaks as a CSV file", "admin export"),
 )
 Callback = Callable[[Interaction], Coroutine[Any, Any, None]]
 
