@@ -253,3 +253,17 @@ async def test_admin_export_saves_a_csv_and_prints_its_path(ctx: AppContext) -> 
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("round_date,")
     assert ",dana,Dana," in lines[1]
+
+
+async def test_files_in_chinese_in_the_console(ctx: AppContext, tmp_path: Path) -> None:
+    out = await transcript(
+        ctx,
+        ["/scale language zh", STRONG, "/scale stats", "/scale export-me", "/scale admin export"],
+    )
+    saved = re.findall(r"^已保存 (/\S+)$", out, flags=re.MULTILINE)
+    assert [Path(path).name for path in saved] == [
+        "scalebot-stats-dana.png",
+        "scalebot-export-dana.json",
+        f"scalebot-channel-practice-{WEDNESDAY_7.date().isoformat()}.csv",
+    ]
+    assert "频道导出：1 条回答" in out

@@ -20,7 +20,7 @@ from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import Translator, _
 from scalebot.scheduling.scheduler import RoundScheduler, fire_times
-from scalebot.services import channels, rounds
+from scalebot.services import channels, languages, rounds
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import AppContext
 
@@ -203,7 +203,10 @@ class ConsoleSession:
         )
         reply = await run_command(self.ctx, invocation, line[len("/scale") :])
         self.console.print(render(reply))
-        for saved in save_files(reply, self.files_dir, invocation.t):
+        if not reply.attachments:
+            return
+        t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
+        for saved in save_files(reply, self.files_dir, t):
             # Unwrapped and outside the panel, so the path can be copied as it is.
             self.console.print(saved, soft_wrap=True)
 

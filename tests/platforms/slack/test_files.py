@@ -6,6 +6,7 @@ import io
 
 from PIL import Image
 
+from scalebot.pictures.fonts import CJK_FONTS, first_existing
 from tests.platforms.slack.conftest import ADMIN, ALICE, SlackBot
 from tests.platforms.slack.test_commands import ANSWER
 
@@ -54,3 +55,26 @@ async def test_a_member_gets_no_channel_export(slack: SlackBot) -> None:
     await slack.command("admin export")
     assert slack.fake.calls_to("files.getUploadURLExternal") == []
     assert "Only channel admins" in slack.last_reply()["text"]
+
+
+async def test_a_refused_upload_is_one_clear_line(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    slack.fake.fail("files.getUploadURLExternal", "not_allowed_token_type")
+    await slack.command("export-me")
+    assert slack.last_reply()["text"] == (
+        "I could not send you the file (not_allowed_token_type): try again later."
+    )
+
+
+async def test_a_chinese_reader_is_told_in_chinese_where_the_file_went(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    await slack.command("language zh")
+    await slack.command("stats")
+    assert "私信" in slack.last_reply()["text"]
+    await slack.command("language en")
+    await slack.command("stats")
+    chinese, english = slack.fake.uploads[-2:]
+    # The picture's labels follow the reader too, where a font can write them.
+    assert (chinese != english) == (first_existing(CJK_FONTS) is not None)

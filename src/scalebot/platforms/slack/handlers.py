@@ -16,7 +16,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
 from scalebot.domain.untrusted import parse_id
-from scalebot.locales import ENGLISH
+from scalebot.locales import ENGLISH, _
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
 from scalebot.platforms.slack.practice import SlackPractice, wants_practice
@@ -30,7 +30,7 @@ from scalebot.platforms.slack.render import (
     message,
 )
 from scalebot.platforms.slack.verification import VERIFIED, slack_hosted
-from scalebot.services import answers, rounds
+from scalebot.services import answers, languages, rounds
 from scalebot.services.commands import MAX_COMMAND_CHARS, Invocation, run_command, too_long
 from scalebot.services.context import (
     MAX_ANSWER_CHARS,
@@ -46,9 +46,8 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
 )
 STALE_BUTTON = "This button or form is out of date: use /scale answer instead."
-FILE_SENT = "Sent to you as a file in a direct message from scalebot."
+FILE_SENT = _("Sent to you as a file in a direct message from scalebot.")
 CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
-CANNOT_SEND_FILE = "I could not send you the file ({error}): try again later."
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
@@ -170,7 +169,7 @@ class SlackHandlers:
     ) -> None:
         """Private replies as ephemeral messages, files by DM, public ones in the channel."""
         if reply.attachments:
-            reply = await self._send_files(client, member, reply)
+            reply = await self._send_files(client, channel, member, reply)
         if reply.private:
             await respond(response_type="ephemeral", **message(reply).as_kwargs())
             return
@@ -180,8 +179,11 @@ class SlackHandlers:
             refusal = error(CANNOT_POST.format(error=api_error(exc)))
             await respond(response_type="ephemeral", **message(refusal).as_kwargs())
 
-    async def _send_files(self, client: AsyncWebClient, member: Member, reply: Reply) -> Reply:
+    async def _send_files(
+        self, client: AsyncWebClient, channel: ChannelRef, member: Member, reply: Reply
+    ) -> Reply:
         """Upload a reply's attachments to the member's DM; return the reply to show."""
+        t = await languages.reader(self.ctx, channel=channel, user=member.ref)
         try:
             opened = await client.conversations_open(users=member.ref.user_id)
             dm = opened["channel"]["id"]
@@ -193,8 +195,12 @@ class SlackHandlers:
                     content=attachment.data,
                 )
         except SlackApiError as exc:
-            return error(CANNOT_SEND_FILE.format(error=api_error(exc)))
-        return replace(reply, footer=FILE_SENT, attachments=())
+            failed = _(
+                "I could not send you the file ({error}): try again later.", error=api_error(exc)
+            )
+            return error(t(failed))
+        footer = "\n".join(part for part in (reply.footer, t(FILE_SENT)) if part)
+        return replace(reply, footer=footer, attachments=())
 
     # --- the answer form ------------------------------------------------------------------
 
