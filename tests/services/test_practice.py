@@ -252,3 +252,26 @@ async def test_two_submits_of_one_form_at_once_store_one_answer(ctx: AppContext)
     exported = (await members.export_user(ctx, user=ALICE))["practice"]
     assert len(exported["answers"]) == 1
     assert {c["reviews"] for c in exported["cards"]} == {1}
+
+
+async def test_with_every_question_in_a_round_nothing_is_served(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    ctx.bank = replace(ctx.bank, questions=ctx.bank.questions[:1])
+    now = await post(ctx, channel_id, 0)
+    view = await practice.serve_practice(ctx, user=ALICE, now=now)
+    assert view.question_id is None
+    assert view.reply.title == "Nothing to practise right now"
+    assert "open in a round" in view.reply.body
+
+
+async def test_with_everything_scheduled_it_says_when_the_next_review_is(ctx: AppContext) -> None:
+    channel_id = await setup_days(ctx, 1)
+    ctx.bank = replace(ctx.bank, questions=ctx.bank.questions[:2])
+    now = await post(ctx, channel_id, 0)
+    question = await served(ctx, ALICE, now)
+    await practice.submit_practice(ctx, user=ALICE, text="sharding", now=now)
+    view = await practice.serve_practice(ctx, user=ALICE, now=now + timedelta(minutes=10))
+    assert view.question_id is None
+    assert view.reply.body == "Your next review is due in 1 hour: run /scale practice then."
+    later = await practice.serve_practice(ctx, user=ALICE, now=now + timedelta(hours=1))
+    assert later.question_id == question.id

@@ -362,8 +362,13 @@ def practice_feedback_reply(
 
 def nothing_reply(due: datetime | None, now: datetime, t: Translator) -> Reply:
     """Nothing to serve: every question is scheduled for later."""
-    body = _("Your next review is due {when}: run /scale practice then.", when=when(due, now, t))
-    return Reply(title=t(_("Nothing to practise right now")), body=t(body) if due else "")
+    if due is None:
+        body = _("Every question is open in a round or was just skipped: try again later.")
+    else:
+        body = _(
+            "Your next review is due {when}: run /scale practice then.", when=when(due, now, t)
+        )
+    return Reply(title=t(_("Nothing to practise right now")), body=t(body))
 
 
 def when(due: datetime | None, now: datetime, t: Translator) -> str:
