@@ -267,3 +267,18 @@ async def test_files_in_chinese_in_the_console(ctx: AppContext, tmp_path: Path) 
         f"scalebot-channel-practice-{WEDNESDAY_7.date().isoformat()}.csv",
     ]
     assert "频道导出：1 条回答" in out
+
+
+async def test_topics_and_skipped_dates_fit_the_rounds(ctx: AppContext) -> None:
+    script = [
+        "/scale admin topics hardware",
+        "/scale admin skip 2026-03-05",
+        "/scale admin skip list",
+        "/advance 2d",
+        "/quit",
+    ]
+    out = await transcript(ctx, script)
+    assert "Rounds here ask: topics hardware, every difficulty." in out
+    assert "1 date skipped" in out
+    assert "Thu 05 Mar" not in out  # skipped
+    assert "Fri 06 Mar" in out

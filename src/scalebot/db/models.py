@@ -101,6 +101,23 @@ class Channel(Base):
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     enrolled_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Which questions its rounds ask: comma-separated topics and difficulties (NULL = all).
+    topics: Mapped[str | None] = mapped_column(Text)
+    difficulties: Mapped[str | None] = mapped_column(String(32))
+
+
+class SkippedDate(Base):
+    """A local date on which a channel gets no round (a holiday, an offsite)."""
+
+    __tablename__ = "skipped_dates"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed alone too: the fan-out asks which channels skip today, across channels.
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime]
 
 
 class User(Base):

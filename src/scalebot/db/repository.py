@@ -39,6 +39,7 @@ from scalebot.db.models import (
     Workspace,
 )
 from scalebot.db.practice import PracticeQueries
+from scalebot.db.skips import SkipQueries
 from scalebot.domain.leaderboard import Period
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import RoundStatus
@@ -183,6 +184,7 @@ class Repository:
         """Wrap a session."""
         self.session = session
         self.practice = PracticeQueries(session)
+        self.skips = SkipQueries(session)
 
     # --- workspaces, channels, users -------------------------------------------------------
 

@@ -35,6 +35,7 @@ class PostStatus(StrEnum):
     MISSING = "missing"
     FAILED = "failed"
     NOT_DUE = "not-due"
+    SKIPPED = "skipped"  # an admin skipped the channel's local date
 
 
 # States a watchdog settles once their lease ran out (a failed round: its retry time came).

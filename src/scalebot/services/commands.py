@@ -21,6 +21,7 @@ from scalebot.domain.schedule import (
 from scalebot.locales import ENGLISH, Language, Message, Translator, _, n_, translator
 from scalebot.services import (
     answers,
+    channel_commands,
     channels,
     corrections,
     exports,
@@ -271,6 +272,9 @@ async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str
         PostStatus.PAUSED: _("This channel is paused: run /scale admin resume first."),
         PostStatus.FAILED: _("Posting failed: check that the bot may post here, then retry."),
         PostStatus.MISSING: channels.NOT_ENROLLED,
+        PostStatus.SKIPPED: _(
+            "Today is skipped here: /scale admin unskip with today's date posts it after all."
+        ),
     }
     text = inv.t(messages[outcome.status])
     return info(text) if outcome.status is PostStatus.POSTED else error(text)
@@ -402,4 +406,8 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "freezes": _admin_freezes,
     "export": _admin_export,
     "language": _admin_language,
+    "topics": channel_commands.admin_topics,
+    "difficulty": channel_commands.admin_difficulty,
+    "skip": channel_commands.admin_skip,
+    "unskip": channel_commands.admin_unskip,
 }

@@ -12,6 +12,7 @@ from scalebot.domain.rounds import RoundSummary
 from scalebot.domain.untrusted import public_name
 from scalebot.grading.cues import trim
 from scalebot.grading.feedback import CriterionResult, Feedback
+from scalebot.locales import _
 
 HOW_TO_ANSWER = "Answer privately with /scale answer: you get instant rubric feedback."
 
@@ -220,6 +221,12 @@ ADMIN_COMMANDS = (
     ("/scale admin undo", "revert the newest streak correction in this channel"),
     ("/scale admin freezes on | off", "let missed rounds spend earned streak freezes, or not"),
     ("/scale admin export", "this channel's answers, scores and streaks as a CSV file"),
+    ("/scale admin topics [TOPIC,TOPIC | all]", _("ask only these topics; no topic shows them")),
+    ("/scale admin difficulty [easy,medium,hard | all]", _("ask only these difficulties")),
+    (
+        "/scale admin skip YYYY-MM-DD | list · /scale admin unskip YYYY-MM-DD",
+        _("no round on a date (a holiday), the dates skipped, or a date back"),
+    ),
 )
 
 

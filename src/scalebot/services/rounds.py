@@ -13,6 +13,7 @@ from typing import TypeVar
 from scalebot.db.engine import TRANSIENT_ERRORS, WriteConflict
 from scalebot.db.models import Channel, Round
 from scalebot.db.repository import Repository
+from scalebot.domain.filters import QuestionFilter
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, error
@@ -211,6 +212,8 @@ async def _claim_round(
             if busy is not None:
                 return busy
         if round_ is None:
+            if await repo.skips.is_skipped(channel_id=channel.id, day=day):
+                return PostOutcome(PostStatus.SKIPPED)
             round_ = await repo.add_round(await _new_round(ctx, repo, channel, day, now))
         status = RoundStatus(round_.status)
         if status is RoundStatus.FAILED:
@@ -259,8 +262,9 @@ async def _new_round(
 ) -> Round:
     """A claimed round with the channel's next question."""
     counts = await repo.question_use_counts(channel_id=channel.id)
+    asked = QuestionFilter.stored(channel.topics, channel.difficulties).apply(ctx.bank)
     question = choose_question(
-        ctx.bank, counts, channel_id=channel.id, round_number=channel.round_count + 1
+        asked, counts, channel_id=channel.id, round_number=channel.round_count + 1
     )
     stored = await repo.get_question(question_id=question.id)
     assert stored is not None, "questions are synced at start"
@@ -558,8 +562,12 @@ async def channels_due(ctx: AppContext, *, now: datetime) -> list[int]:
     for channel, workspace, last in rows:
         info = channel_info(channel, workspace)
         if info.active and info.schedule.is_due(now) and last != info.schedule.local_date(now):
-            due.append(info.id)
-    return due
+            due.append((info.id, info.schedule.local_date(now)))
+    if not due:
+        return []
+    async with ctx.reading() as repo:
+        skipped = await repo.skips.skipped_among(due)
+    return [channel_id for channel_id, day in due if (channel_id, day) not in skipped]
 
 
 async def rounds_to_resolve(ctx: AppContext, *, now: datetime, limit: int = 500) -> list[int]:

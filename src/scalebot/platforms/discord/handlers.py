@@ -14,6 +14,7 @@ from discord import app_commands
 
 from scalebot.domain.replies import error
 from scalebot.platforms.discord.answering import answer_form, answer_view
+from scalebot.platforms.discord.channel_commands import add_channel_commands
 from scalebot.platforms.discord.identity import Interaction
 from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.practice import practice_subcommand
@@ -232,6 +233,7 @@ def build_scale_group() -> app_commands.Group:
         freezes
     )
     admin.add_command(freezes)
+    add_channel_commands(admin)
     return scale
 
 

@@ -1,0 +1,93 @@
+"""Discord's /scale admin topics | difficulty | skip | unskip: options → the text commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from discord import app_commands
+
+from scalebot.domain.filters import bank_topics
+from scalebot.platforms.discord.identity import Interaction
+from scalebot.platforms.discord.interactions import begin, client_of, send_reply
+from scalebot.services.commands import run_command
+
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+
+
+async def admin_topics(interaction: Interaction, topics: str | None = None) -> None:
+    """Ask only these topics in this channel (all for every topic); leave out to see them."""
+    await _run(interaction, "admin", "topics", *([topics] if topics else []))
+
+
+async def admin_difficulty(interaction: Interaction, levels: str | None = None) -> None:
+    """Ask only these difficulties in this channel (all for every one); leave out to see them."""
+    await _run(interaction, "admin", "difficulty", *([levels] if levels else []))
+
+
+async def admin_skip(interaction: Interaction, date: str) -> None:
+    """No round on a date (YYYY-MM-DD), or list the skipped dates."""
+    await _run(interaction, "admin", "skip", date)
+
+
+async def admin_unskip(interaction: Interaction, date: str) -> None:
+    """Post on a skipped date after all."""
+    await _run(interaction, "admin", "unskip", date)
+
+
+async def _run(interaction: Interaction, *words: str) -> None:
+    """Defer privately, run the /scale text command of these words, and send its reply."""
+    started = await begin(interaction)
+    if started is None:
+        return
+    client, invoked = started
+    text = " ".join(shlex.quote(word) for word in words)
+    await send_reply(interaction, await run_command(client.ctx, invoked, text))
+
+
+def topic_suggestions(typed: str, topics: list[str]) -> list[str]:
+    """Complete the last of the comma-separated topics typed so far."""
+    done, _sep, last = typed.rpartition(",")
+    chosen = [item.strip() for item in done.split(",") if item.strip()]
+    prefix = ",".join(chosen) + ("," if chosen else "")
+    needle = last.strip().lower()
+    fits = [t for t in topics if t not in chosen and needle in t]
+    fits.sort(key=lambda t: (not t.startswith(needle), t))
+    options = [prefix + topic for topic in fits]
+    return [o for o in options if len(o) <= MAX_CHOICE_CHARS][:MAX_CHOICES]
+
+
+async def topic_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for the topics option, from the bank the bot serves."""
+    topics = bank_topics(client_of(interaction).ctx.bank)
+    typed = re.sub(r"\s+", "", current)
+    return [app_commands.Choice(name=s, value=s) for s in topic_suggestions(typed, topics)]
+
+
+def add_channel_commands(admin: app_commands.Group) -> None:
+    """Add the channel-fitting subcommands to /scale admin."""
+    topics = _command("topics", "Ask only some topics in this channel", admin_topics)
+    app_commands.describe(topics="Comma-separated, e.g. deployment,monitoring; all for every one")(
+        topics
+    )
+    topics.autocomplete("topics")(topic_choices)
+    difficulty = _command("difficulty", "Ask only some difficulties here", admin_difficulty)
+    app_commands.describe(levels="Comma-separated: easy, medium, hard; all for every one")(
+        difficulty
+    )
+    skip = _command("skip", "No round on a date (a holiday), or list them", admin_skip)
+    app_commands.describe(date="YYYY-MM-DD, e.g. 2026-12-25, or list")(skip)
+    unskip = _command("unskip", "Post on a skipped date after all", admin_unskip)
+    app_commands.describe(date="YYYY-MM-DD, as skipped")(unskip)
+    for command in (topics, difficulty, skip, unskip):
+        admin.add_command(command)
+
+
+def _command(
+    name: str, description: str, callback: Callable[..., Coroutine[Any, Any, None]]
+) -> app_commands.Command[Any, ..., None]:
+    """One subcommand."""
+    return app_commands.Command(name=name, description=description, callback=callback)
