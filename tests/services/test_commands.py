@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scalebot.domain.replies import Tone
+from scalebot.domain.replies import Action, Tone
 from scalebot.services import channels
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import AppContext
@@ -154,6 +154,16 @@ async def test_admin_leaderboard_public_and_periods(ctx: AppContext) -> None:
 async def test_forget_me_command(ctx: AppContext) -> None:
     await enrolled(ctx)
     await run_command(ctx, MEMBER, "answer I would retrain on drift because data shifts.")
-    reply = await run_command(ctx, MEMBER, "forget-me")
-    assert reply.title == "Deleted your 1 answer and your streaks."
+    asked = await run_command(ctx, MEMBER, "forget-me")
+    assert asked.title == "Delete everything scalebot stores about you here?"
+    assert "your 1 answer and your streaks and points" in asked.body
+    assert "1 channel." in asked.body
+    assert asked.actions == (Action("Delete my data", "forget-me confirm", danger=True),)
+    assert "1 answer" in (await run_command(ctx, MEMBER, "export-me")).title  # nothing deleted
+    assert (await run_command(ctx, MEMBER, "forget-me now")).tone is Tone.ERROR
+    done = await run_command(ctx, MEMBER, "forget-me CONFIRM")
+    assert done.title == "Deleted: scalebot no longer stores anything about you here."
+    assert done.body == "1 answer deleted; you are off the leaderboards of 1 channel."
     assert "0 answers" in (await run_command(ctx, MEMBER, "export-me")).title
+    again = await run_command(ctx, MEMBER, "forget-me confirm")
+    assert again.title.startswith("scalebot stores nothing about you here")

@@ -139,13 +139,13 @@ async def test_forget_user_deletes_answers_and_streaks_only_for_them(ctx: AppCon
     now = await post(ctx, channel_id, 0)
     await answer(ctx, ALICE, STRONG, now)
     await answer(ctx, BOB, WEAK, now)
-    assert await members.forget_user(ctx, user=ALICE) == 1
+    assert await members.forget_user(ctx, user=ALICE) == members.Footprint(answers=1, channels=1)
     assert (await members.export_user(ctx, user=ALICE))["answers"] == []
     view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
     assert (view.current, view.points) == (0, 0)
     board = await standings.leaderboard(ctx, channel=CHANNEL, viewer=None, now=now)
     assert [row.name for row in board.rows] == ["Bob"]
-    assert await members.forget_user(ctx, user=ALICE) == 0
+    assert await members.forget_user(ctx, user=ALICE) is None
 
 
 async def test_export_contains_every_answer_as_given(ctx: AppContext) -> None:

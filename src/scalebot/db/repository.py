@@ -37,11 +37,12 @@ from scalebot.db.models import (
     StreakCorrection,
     User,
     Workspace,
+    slack_installations,
 )
 from scalebot.db.practice import PracticeQueries
 from scalebot.db.skips import SkipQueries
 from scalebot.domain.leaderboard import Period
-from scalebot.domain.refs import ChannelRef
+from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.rounds import RoundStatus
 
 # The missed criterion ids are a JSON list inside answers.covered; each database unnests it.
@@ -56,6 +57,10 @@ _MISSED_COUNTS = {
         "WHERE a.round_id = :round_id AND NOT a.late GROUP BY m.value"
     ),
 }
+
+# What replaces a forgotten member's id and name in rows that stay (the audit trail).
+FORGOTTEN = "[deleted]"
+SLACK = "slack"  # the platform name Slack's workspaces are stored under
 
 
 @dataclass(frozen=True)
@@ -300,16 +305,59 @@ class Repository:
         )
         return channel_language, member_language
 
-    async def delete_user(self, *, user_id: int) -> None:
-        """Delete a user; answers and streaks go with it."""
-        await self.session.execute(delete(Answer).where(Answer.user_id == user_id))
-        await self.session.execute(delete(Streak).where(Streak.user_id == user_id))
-        await self.session.execute(
-            delete(StreakCorrection).where(StreakCorrection.user_id == user_id)
+    async def find_member(self, user: UserRef) -> tuple[Workspace, User] | None:
+        """Return a member's workspace and user rows, or None if they were never stored."""
+        row = (
+            await self.session.execute(
+                select(Workspace, User)
+                .join(User, User.workspace_id == Workspace.id)
+                .where(
+                    Workspace.platform == user.platform,
+                    Workspace.external_id == user.workspace_id,
+                    User.external_id == user.user_id,
+                )
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+    async def user_footprint(self, *, user_id: int) -> tuple[int, int]:
+        """Count a member's answers and the channels whose boards hold them."""
+        answers = await self.session.scalar(
+            select(func.count()).select_from(Answer).where(Answer.user_id == user_id)
         )
-        await self.session.execute(delete(PointTotal).where(PointTotal.user_id == user_id))
-        await self.practice.forget(user_id=user_id)
-        await self.session.execute(delete(User).where(User.id == user_id))
+        channels = await self.session.scalar(
+            select(func.count()).select_from(Streak).where(Streak.user_id == user_id)
+        )
+        return int(answers or 0), int(channels or 0)
+
+    async def delete_user(self, *, user: User, workspace: Workspace) -> None:
+        """Delete a member and every row about them; audit rows they wrote as admin go nameless."""
+        for model in (Answer, Streak, StreakCorrection, PointTotal):
+            await self.session.execute(delete(model).where(model.user_id == user.id))
+        await self.practice.forget(user_id=user.id)
+        here = StreakCorrection.channel_id.in_(
+            select(Channel.id).where(Channel.workspace_id == workspace.id)
+        )
+        await self.session.execute(
+            update(StreakCorrection)
+            .where(here, StreakCorrection.admin_id == user.external_id)
+            .values(admin_id=FORGOTTEN, admin_name=FORGOTTEN)
+        )
+        await self.session.execute(
+            update(StreakCorrection)
+            .where(here, StreakCorrection.undone_by == user.external_id)
+            .values(undone_by=FORGOTTEN)
+        )
+        if workspace.platform == SLACK:  # the member who installed the app is named there
+            await self.session.execute(
+                update(slack_installations)
+                .where(
+                    slack_installations.c.team_id == workspace.external_id,
+                    slack_installations.c.user_id == user.external_id,
+                )
+                .values(user_id=FORGOTTEN)
+            )
+        await self.session.execute(delete(User).where(User.id == user.id))
 
     # --- questions ---------------------------------------------------------------------------
 

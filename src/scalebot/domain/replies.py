@@ -51,6 +51,18 @@ def file_name(*parts: str, suffix: str) -> str:
 
 
 @dataclass(frozen=True)
+class Action:
+    """A button under a reply that runs a `/scale` command for whoever presses it.
+
+    Platforms without buttons (the console) show the command to type instead.
+    """
+
+    label: str
+    command: str  # the text after /scale, e.g. "forget-me confirm"
+    danger: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message to show: plain text only, never platform markup (renderers escape it)."""
 
@@ -62,6 +74,8 @@ class Reply:
     private: bool = True
     # Files to deliver with the message (platforms upload or attach them; the console saves them).
     attachments: tuple[Attachment, ...] = ()
+    # Buttons (the console shows the commands they run instead).
+    actions: tuple[Action, ...] = ()
 
     def plain_text(self) -> str:
         """Render everything as plain text, as a notification fallback or a log line."""

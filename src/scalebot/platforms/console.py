@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.replies import Reply, Tone
+from scalebot.domain.replies import Action, Reply, Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import Translator, _
@@ -51,6 +51,7 @@ def render(reply: Reply) -> Panel | Text:
         parts.append(Text.assemble((item.name, "bold"), ": " if inline else "\n", item.value))
     if reply.footer:
         parts.append(Text(reply.footer, style="dim"))
+    parts.extend(_typed(action) for action in reply.actions)
     if not parts:
         return Text(reply.title, style=_STYLES[reply.tone])
     return Panel(
@@ -75,6 +76,12 @@ def save_files(reply: Reply, folder: Path, t: Translator) -> list[Text]:
             continue
         lines.append(Text(t(_("Saved {path}", path=str(path))), style="green"))
     return lines
+
+
+def _typed(action: Action) -> Text:
+    """A button as the console shows it: its label and the command that does the same."""
+    style = "bold red" if action.danger else "bold"
+    return Text.assemble((f"[{action.label}]", style), " → ", (f"/scale {action.command}", "bold"))
 
 
 class SimulatedClock:

@@ -46,6 +46,8 @@ HIDDEN = _(
     "admins still see everyone. /scale leaderboard show brings you back."
 )
 SHOWN = _("You are back on this channel's leaderboards.")
+# Commands a reply's button may run when pressed (anything else in a button is refused).
+BUTTON_COMMANDS = frozenset({members.FORGET_CONFIRM})
 SETUP_USAGE = _(
     "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
 )
@@ -185,17 +187,11 @@ async def _practice(ctx: AppContext, inv: Invocation, args: list[str], rest: str
 
 
 async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    deleted = await members.forget_user(ctx, user=inv.user)
-    return info(
-        inv.t(
-            n_(
-                "Deleted your {count} answer and your streaks.",
-                "Deleted your {count} answers and your streaks.",
-                deleted,
-                count=deleted,
-            )
-        )
-    )
+    if not args:
+        return await members.forget_request(ctx, user=inv.user, t=inv.t)
+    if [arg.lower() for arg in args] == ["confirm"]:
+        return await members.forget_confirmed(ctx, user=inv.user, t=inv.t)
+    return error(inv.t(members.FORGET_USAGE))
 
 
 async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:

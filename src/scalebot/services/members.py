@@ -3,29 +3,104 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import UserRef
-from scalebot.domain.replies import JSON, Attachment, file_name
+from scalebot.domain.replies import JSON, Action, Attachment, Reply, Tone, file_name, info
+from scalebot.locales import ENGLISH, Message, Translator, _, n_
 from scalebot.services.context import AppContext
 from scalebot.services.corrections import corrections_export
 from scalebot.services.practice import practice_export
 from scalebot.services.questions import criterion_title, question_of
 
+# The text after /scale that deletes at once: what the confirmation button runs.
+FORGET_CONFIRM = "forget-me confirm"
+FORGET_USAGE = _("Usage: /scale forget-me, then confirm with /scale forget-me confirm.")
+NOTHING_STORED = _("scalebot stores nothing about you here: there is nothing to delete.")
 
-async def forget_user(ctx: AppContext, *, user: UserRef) -> int:
-    """Delete a member with their answers and streaks in this workspace; return answers deleted."""
+
+@dataclass(frozen=True)
+class Footprint:
+    """What scalebot stores about a member in one workspace."""
+
+    answers: int
+    channels: int
+
+
+async def footprint(ctx: AppContext, *, user: UserRef) -> Footprint | None:
+    """Count a member's answers and boards in their workspace; None if nothing is stored."""
+    async with ctx.reading() as repo:
+        found = await repo.find_member(user)
+        if found is None:
+            return None
+        answers, channels = await repo.user_footprint(user_id=found[1].id)
+    return Footprint(answers, channels)
+
+
+async def forget_user(ctx: AppContext, *, user: UserRef) -> Footprint | None:
+    """Delete everything about a member in their workspace; return what was deleted."""
     async with ctx.writing() as repo:
-        workspace = await repo.find_workspace(platform=user.platform, external_id=user.workspace_id)
-        if workspace is None:
-            return 0
-        member = await repo.find_user(workspace_id=workspace.id, external_id=user.user_id)
-        if member is None:
-            return 0
-        answers = len(await repo.user_answers(user_id=member.id))
-        await repo.delete_user(user_id=member.id)
-        return answers
+        found = await repo.find_member(user)
+        if found is None:
+            return None
+        workspace, member = found
+        answers, channels = await repo.user_footprint(user_id=member.id)
+        await repo.delete_user(user=member, workspace=workspace)
+    return Footprint(answers, channels)
+
+
+async def forget_request(ctx: AppContext, *, user: UserRef, t: Translator = ENGLISH) -> Reply:
+    """Say what forgetting would delete and offer the confirmation; delete nothing yet."""
+    stored = await footprint(ctx, user=user)
+    if stored is None:
+        return info(t(NOTHING_STORED))
+    return Reply(
+        title=t(_("Delete everything scalebot stores about you here?")),
+        body="\n".join(
+            (
+                t(_what_goes(stored)),
+                t(_("It cannot be undone. Want a copy first? /scale export-me sends it.")),
+            )
+        ),
+        tone=Tone.QUESTION,
+        actions=(Action(t(_("Delete my data")), FORGET_CONFIRM, danger=True),),
+    )
+
+
+async def forget_confirmed(ctx: AppContext, *, user: UserRef, t: Translator = ENGLISH) -> Reply:
+    """Delete the member's data now and say what went."""
+    deleted = await forget_user(ctx, user=user)
+    if deleted is None:
+        return info(t(NOTHING_STORED))
+    return info(
+        t(_("Deleted: scalebot no longer stores anything about you here.")), t(_what_went(deleted))
+    )
+
+
+def _what_goes(stored: Footprint) -> Message:
+    """What a deletion would remove, in the member's words."""
+    return n_(
+        "This deletes your {answers} answer and your streaks and points, and takes you off "
+        "the leaderboards of {channels} channel.",
+        "This deletes your {answers} answers and your streaks and points, and takes you off "
+        "the leaderboards of {channels} channels.",
+        stored.answers,
+        answers=stored.answers,
+        channels=stored.channels,
+    )
+
+
+def _what_went(deleted: Footprint) -> Message:
+    """What a deletion removed."""
+    return n_(
+        "{answers} answer deleted; you are off the leaderboards of {channels} channel.",
+        "{answers} answers deleted; you are off the leaderboards of {channels} channels.",
+        deleted.answers,
+        answers=deleted.answers,
+        channels=deleted.channels,
+    )
 
 
 async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:

@@ -206,7 +206,10 @@ COMMANDS = (
         "/scale practice [skip] · /scale practice answer TEXT",
         "a question just for you, from what you score lowest on; no streak or points",
     ),
-    ("/scale forget-me", "delete everything stored about you"),
+    (
+        "/scale forget-me",
+        "delete everything stored about you here (asks first; /scale forget-me confirm at once)",
+    ),
     ("/scale export-me", "everything stored about you, as JSON"),
 )
 ADMIN_COMMANDS = (

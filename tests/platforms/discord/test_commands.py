@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from scalebot.domain.refs import UserRef
-from scalebot.services import answers, channels, members
+from scalebot.services import answers, channels
 from scalebot.services.commands import ADMIN_ONLY
+from tests.mentions import member_id, mentions
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
-from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, Recorded, thread
+from tests.platforms.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, Recorded, thread
 from tests.platforms.discord.payloads import (
     ADMIN_ID,
     ADMIN_PERMISSIONS,
     ALICE_ID,
     autocomplete,
+    click,
     interaction,
     slash,
 )
 
 EPHEMERAL = 64
+DANGER = 4
+DEFERRED_UPDATE = 6
 ALICE_REF = UserRef("discord", str(GUILD_ID), str(ALICE_ID), "Alice")
 GOOD_ANSWER = (
     "Shard the data by user id, add a read-through cache in front of the database, "
@@ -107,14 +112,61 @@ async def test_stats_summarise_answers(bot: Bot) -> None:
     assert fields["Answers"] == "1"
 
 
-async def test_forget_me_deletes_the_members_answers(bot: Bot) -> None:
+async def test_forget_me_asks_then_its_button_deletes_everything(bot: Bot) -> None:
     await bot.enroll()
     await answers.submit_answer(
         bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
     )
-    sent = await bot.interact(interaction(2, slash("forget-me")))
-    assert title(sent[0]) == "Deleted your 1 answer and your streaks."
-    assert (await members.export_user(bot.ctx, user=ALICE_REF))["answers"] == []
+    her = await member_id(bot.ctx.db, ALICE_REF)
+    (asked,) = await bot.interact(interaction(2, slash("forget-me")))
+    assert asked.body["flags"] == EPHEMERAL
+    assert title(asked) == "Delete everything scalebot stores about you here?"
+    [[button]] = [row["components"] for row in asked.body["components"]]
+    assert (button["label"], button["style"]) == ("Delete my data", DANGER)
+    assert {"users", "answers", "streaks"} <= set(await mentions(bot.ctx.db, ALICE_REF, her))
+    edited = await press(bot, button["custom_id"])
+    assert title(edited).startswith("Deleted: scalebot no longer stores anything about you here")
+    assert edited.body["components"] == []  # the button is gone
+    assert await mentions(bot.ctx.db, ALICE_REF, her) == {}
+
+
+async def test_a_button_naming_another_command_runs_nothing(bot: Bot) -> None:
+    await bot.enroll()
+    await bot.interact(interaction(2, slash("forget-me")))
+    # A message whose button names a command buttons may not run (an old or altered message).
+    forged = "scalebot:run:admin pause"
+    button = {"type": 2, "style": 4, "label": "Pause", "custom_id": forged}
+    shown = ephemeral_replies(bot)[-1] | {"components": [{"type": 1, "components": [button]}]}
+    edited = await press(bot, forged, shown, as_admin=True)
+    assert title(edited).startswith("This button is out of date")
+    found = await channels.get_channel(bot.ctx, channel=DISCORD_CHANNEL)
+    assert found is not None
+    assert found.active
+
+
+def ephemeral_replies(bot: Bot) -> list[dict[str, Any]]:
+    """The private replies the bot sent, oldest first."""
+    return [m for m in bot.fake.messages.values() if m["flags"] & EPHEMERAL]
+
+
+async def press(
+    bot: Bot, custom_id: str, shown: dict[str, Any] | None = None, *, as_admin: bool = False
+) -> Recorded:
+    """Click a button of a message (the newest private reply); return the edit replacing it."""
+    data, message = click(custom_id), shown or ephemeral_replies(bot)[-1]
+    clicked = (
+        interaction(3, data, message=message, user_id=ADMIN_ID, permissions=ADMIN_PERMISSIONS)
+        if as_admin
+        else interaction(3, data, message=message)
+    )
+    bot.client._connection.parse_interaction_create(clicked)  # type: ignore[arg-type]
+    token = clicked["token"]
+    [callback] = await bot.fake.wait_for(
+        "POST", rf"^/interactions/{clicked['id']}/{token}/callback$"
+    )
+    assert callback.body["type"] == DEFERRED_UPDATE
+    original = rf"^/webhooks/{APP_ID}/{token}/messages/@original$"
+    return (await bot.fake.wait_for("PATCH", original))[0]
 
 
 async def test_export_me_sends_a_private_json_file(bot: Bot) -> None:

@@ -282,6 +282,47 @@ class FakeSlack:
             self._responded.notify_all()
         return web.Response(text="ok")
 
+    def press(
+        self, message: dict[str, Any], label: str, *, user: str, channel: str
+    ) -> dict[str, Any]:
+        """The block_actions payload Slack sends when a member presses a button the bot sent."""
+        for block in message.get("blocks") or []:
+            for element in block.get("elements", []) if block.get("type") == "actions" else []:
+                if element.get("type") == "button" and element["text"]["text"] == label:
+                    return self._pressed(block, element, user=user, channel=channel)
+        raise AssertionError(f"no button {label!r} in the message")
+
+    def _pressed(
+        self, block: dict[str, Any], button: dict[str, Any], *, user: str, channel: str
+    ) -> dict[str, Any]:
+        """A block_actions payload for one button of an ephemeral message."""
+        ts = self._next_ts()
+        return {
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "team"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "api_app_id": "A1",
+            "trigger_id": f"trigger-{ts}",
+            "channel": {"id": channel, "name": "practice"},
+            "container": {
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": channel,
+                "is_ephemeral": True,
+            },
+            "response_url": self.response_url(f"pressed-{ts}"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": block.get("block_id", ""),
+                    "text": button["text"],
+                    "value": button.get("value", ""),
+                    "action_ts": ts,
+                }
+            ],
+        }
+
     async def wait_for_responses(self, count: int) -> None:
         """Wait until `count` messages have arrived at response URLs."""
         async with self._responded:

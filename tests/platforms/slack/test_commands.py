@@ -6,6 +6,7 @@ import json
 
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.services import channels, members
+from tests.mentions import member_id, mentions
 from tests.platforms.slack.conftest import ADMIN, ALICE, CHANNEL, SlackBot
 from tests.platforms.slack.fake_slack import TEAM
 
@@ -108,13 +109,38 @@ async def test_export_me_sends_a_file_by_direct_message(slack: SlackBot) -> None
     assert "direct message" in slack.last_reply()["text"]
 
 
-async def test_forget_me_deletes_the_members_answers(slack: SlackBot) -> None:
+async def test_forget_me_asks_then_its_button_deletes_everything(slack: SlackBot) -> None:
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}")
+    alice = UserRef("slack", TEAM, ALICE, "Alice")
+    her = await member_id(slack.ctx.db, alice)
+    await slack.command("forget-me")
+    asked = slack.last_reply()
+    assert asked["text"].startswith("Delete everything scalebot stores about you here?")
+    stored = await mentions(slack.ctx.db, alice, her)
+    assert {"users", "answers", "streaks", "point_totals"} <= set(stored)
+    pressed = slack.fake.press(asked, "Delete my data", user=ALICE, channel=CHANNEL)
+    status, _ = await slack.interaction(pressed)  # signed, over HTTP, as Slack sends it
+    assert status == 200
+    done = slack.last_reply()
+    assert done["url_name"].startswith("pressed-")
+    assert done["replace_original"] is True  # the button is gone with the question
+    assert done["text"].startswith("Deleted: scalebot no longer stores anything about you here.")
+    assert "actions" not in [block["type"] for block in done["blocks"]]
+    assert await mentions(slack.ctx.db, alice, her) == {}
+
+
+async def test_a_button_naming_another_command_runs_nothing(slack: SlackBot) -> None:
     await slack.enroll()
     await slack.command(f"answer {ANSWER}")
     await slack.command("forget-me")
-    assert slack.last_reply()["text"].startswith("Deleted your 1 answer")
-    await slack.command("export-me")
-    assert json.loads(slack.fake.uploads[-1])["answers"] == []
+    pressed = slack.fake.press(slack.last_reply(), "Delete my data", user=ADMIN, channel=CHANNEL)
+    pressed["actions"][0]["value"] = "admin pause"
+    await slack.interaction(pressed)
+    assert slack.last_reply()["text"].startswith("This button is out of date")
+    info = await channels.get_channel(slack.ctx, channel=SLACK_CHANNEL)
+    assert info is not None
+    assert info.active
 
 
 async def test_pause_and_resume(slack: SlackBot) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.replies import Action, Field, Reply, Tone
 from scalebot.platforms.slack.render import (
     FALLBACK_CHARS,
     MAX_BLOCKS,
@@ -112,3 +112,21 @@ def test_modal_metadata_round_trips(round_id: int | None) -> None:
 def test_foreign_modal_metadata_is_refused() -> None:
     with pytest.raises(ValueError, match="not scalebot modal metadata"):
         ModalTarget.load('{"something": "else"}')
+
+
+def test_a_replys_actions_become_buttons_that_carry_their_command() -> None:
+    reply = Reply(
+        title="Delete?",
+        actions=(Action("Delete my data", "forget-me confirm", danger=True), Action("Keep", "x")),
+    )
+    blocks = message(reply).blocks
+    [buttons] = [block for block in blocks if block["type"] == "actions"]
+    first, second = buttons["elements"]
+    assert (first["value"], first["style"], first["text"]["text"]) == (
+        "forget-me confirm",
+        "danger",
+        "Delete my data",
+    )
+    assert "style" not in second
+    assert first["action_id"] != second["action_id"]  # unique within a message, as Slack requires
+    assert blocks[-1] is buttons

@@ -19,6 +19,7 @@ from scalebot.platforms.discord.answering import (
 )
 from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.handlers import build_scale_group
+from scalebot.platforms.discord.interactions import CommandButton
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import discord_pacer
 from scalebot.platforms.discord.practice import (
@@ -120,7 +121,7 @@ class ScaleClient(discord.AutoShardedClient):
         guard_parsers(self._connection.parsers)
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
-        self.add_dynamic_items(AnswerButton, PracticeButton)
+        self.add_dynamic_items(AnswerButton, PracticeButton, CommandButton)
         self.messenger = DiscordMessenger(self, discord_pacer(ctx))
 
     async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:

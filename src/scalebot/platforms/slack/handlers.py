@@ -25,13 +25,20 @@ from scalebot.platforms.slack.render import (
     ANSWER_BLOCK,
     ANSWER_INPUT,
     ANSWER_MODAL,
+    COMMAND_ACTION_ID,
     ModalTarget,
     answer_modal,
     message,
 )
 from scalebot.platforms.slack.verification import VERIFIED, slack_hosted
 from scalebot.services import answers, languages, rounds
-from scalebot.services.commands import MAX_COMMAND_CHARS, Invocation, run_command, too_long
+from scalebot.services.commands import (
+    BUTTON_COMMANDS,
+    MAX_COMMAND_CHARS,
+    Invocation,
+    run_command,
+    too_long,
+)
 from scalebot.services.context import (
     MAX_ANSWER_CHARS,
     RESTARTING,
@@ -46,6 +53,7 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
 )
 STALE_BUTTON = "This button or form is out of date: use /scale answer instead."
+UNKNOWN_BUTTON = _("This button is out of date: type the command instead (/scale help lists them).")
 FILE_SENT = _("Sent to you as a file in a direct message from scalebot.")
 CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
@@ -87,6 +95,7 @@ class SlackHandlers:
         """Attach every listener to the Bolt app."""
         app.command("/scale")(self.on_command)
         app.action(ANSWER_ACTION)(self.on_answer_button)
+        app.action(COMMAND_ACTION_ID)(self.on_command_button)
         app.view(ANSWER_MODAL)(self.on_answer_submitted)
         self.practice.register(app)
         app.event("message")(self.on_message)
@@ -201,6 +210,48 @@ class SlackHandlers:
             return error(t(failed))
         footer = "\n".join(part for part in (reply.footer, t(FILE_SENT)) if part)
         return replace(reply, footer=footer, attachments=())
+
+    # --- buttons that run a command (the forget-me confirmation) ------------------------------
+
+    async def on_command_button(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Run the button's command as the member who pressed it; the result replaces it."""
+        await ack()
+
+        async def tell_restarting() -> None:
+            await respond(response_type="ephemeral", **message(error(RESTARTING)).as_kwargs())
+
+        await self.ctx.inflight.run(
+            self._pressed(action.get("value"), body, client, respond, context),
+            abandon=tell_restarting,
+        )
+
+    async def _pressed(
+        self,
+        command: object,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Run a pressed button's command and put the reply where the button was."""
+        channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
+        member = await self._member(client, channel.workspace_id, body["user"]["id"])
+        invocation = Invocation(channel, member.ref, member.is_admin, self.clock())
+        if not isinstance(command, str) or command not in BUTTON_COMMANDS:
+            t = await languages.reader(self.ctx, channel=channel, user=member.ref)
+            refusal = error(t(UNKNOWN_BUTTON))
+            await respond(response_type="ephemeral", **message(refusal).as_kwargs())
+            return
+        reply = await run_command(self.ctx, invocation, command)
+        await respond(replace_original=True, **message(reply).as_kwargs())
 
     # --- the answer form ------------------------------------------------------------------
 

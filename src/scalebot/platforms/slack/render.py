@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.replies import Action, Field, Reply, Tone
 from scalebot.domain.untrusted import parse_id
 from scalebot.platforms.chunks import pack_lines
 
@@ -21,6 +22,11 @@ SHORT_FIELD = 60
 FALLBACK_CHARS = 3000
 TRIMMED = "… (trimmed: Slack shows at most 50 blocks per message)"
 ANSWER_ACTION = "scalebot_answer"
+# Buttons that run a /scale command; action ids must be unique within a message.
+COMMAND_ACTION = "scalebot_command"
+COMMAND_ACTION_ID = re.compile(rf"^{COMMAND_ACTION}_[0-9]+$")
+COMMAND_BLOCK = "scalebot_commands"
+BUTTON_LABEL_CHARS = 75
 ANSWER_MODAL = "scalebot_answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
@@ -124,8 +130,27 @@ class Message:
 
 
 def message(reply: Reply, *, extra: Sequence[Block] = ()) -> Message:
-    """A reply as a Slack message with blocks and a text fallback."""
-    return Message(fallback_text(reply), reply_blocks(reply, extra=extra))
+    """A reply as a Slack message with blocks and a text fallback (its buttons included)."""
+    buttons = [action_buttons(reply.actions)] if reply.actions else []
+    return Message(fallback_text(reply), reply_blocks(reply, extra=[*buttons, *extra]))
+
+
+def action_buttons(actions: Sequence[Action]) -> Block:
+    """An actions block: one button per action, its value the command it runs."""
+    return {
+        "type": "actions",
+        "block_id": COMMAND_BLOCK,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": f"{COMMAND_ACTION}_{index}",
+                "text": {"type": "plain_text", "text": action.label[:BUTTON_LABEL_CHARS]},
+                "value": action.command,
+                **({"style": "danger"} if action.danger else {}),
+            }
+            for index, action in enumerate(actions)
+        ],
+    }
 
 
 def answer_button(round_id: int) -> Block:
