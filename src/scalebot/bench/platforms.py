@@ -21,6 +21,7 @@ from scalebot.platforms.discord.config import DiscordConfig, log_in
 from scalebot.platforms.slack.clients import Clients, web_client
 from scalebot.platforms.slack.messenger import SlackMessenger
 from scalebot.platforms.slack.pacing import POSTS_PER_MINUTE, SlackPacer
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 
 GUILD_ID = 100000000000000001
@@ -112,7 +113,10 @@ class SlackHarness:
         self._clients = _BenchClients(self.fake.api_url, bot_token=None)
         ctx.messengers = {
             "slack": SlackMessenger(
-                self._clients, admin_ids=frozenset(), thread_answers=False, pacer=SlackPacer(ctx)
+                self._clients,
+                admin_ids=frozenset(),
+                thread_answers=False,
+                pacer=SlackPacer(SharedBudgets(ctx.db)),
             )
         }
 

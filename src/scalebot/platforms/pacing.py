@@ -8,8 +8,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 from scalebot.ops import metrics
-from scalebot.services import budgets
-from scalebot.services.context import AppContext
+from scalebot.services.budgets import SharedBudgets
 
 # reserve(count, wait) takes `count` slots, none sooner than `wait` s; returns s to the first.
 Reserve = Callable[[int, float], Awaitable[float]]
@@ -17,13 +16,11 @@ Reserve = Callable[[int, float], Awaitable[float]]
 BLOCK_SECONDS = 0.25
 
 
-def shared_budget(ctx: AppContext, bucket: str, interval: float) -> Reserve:
+def shared_budget(budgets: SharedBudgets, bucket: str, interval: float) -> Reserve:
     """A Reserve backed by the database: one budget for every process on it."""
 
     async def reserve(count: int, wait: float) -> float:
-        return await budgets.reserve_slots(
-            ctx, bucket=bucket, count=count, interval=interval, wait=wait
-        )
+        return await budgets.reserve(bucket=bucket, count=count, interval=interval, wait=wait)
 
     return reserve
 

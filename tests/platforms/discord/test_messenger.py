@@ -12,6 +12,7 @@ from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.platforms.discord.pacing import discord_pacer
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services import channels, rounds
+from scalebot.services.budgets import SharedBudgets
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
 from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, OWNER_ID
 
@@ -151,7 +152,7 @@ async def test_a_429_on_a_follow_up_is_waited_out(bot: Bot) -> None:
 
 async def test_global_429s_are_waited_out_and_every_channel_gets_one_post(bot: Bot) -> None:
     window = bot.fake.limit_globally(4)
-    bot.adapter.client.messenger.pacer = discord_pacer(bot.ctx, per_second=1000)
+    bot.adapter.client.messenger.pacer = discord_pacer(SharedBudgets(bot.ctx.db), per_second=1000)
     schedule = Schedule(parse_time("09:00"), Days.DAILY, "UTC")
     ids = []
     for number in range(5):

@@ -9,6 +9,7 @@ import time
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
 from scalebot.platforms.slack.pacing import HEADROOM, SlackPacer
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from tests.platforms.slack.conftest import SlackBot
 from tests.platforms.slack.fake_slack import TEAM
@@ -39,7 +40,7 @@ def gaps(starts: list[float]) -> list[float]:
 
 
 async def test_posts_to_one_channel_wait_for_the_channel_interval(ctx: AppContext) -> None:
-    pacer = SlackPacer(ctx, per_minute=600, channel_interval=0.3)
+    pacer = SlackPacer(SharedBudgets(ctx.db), per_minute=600, channel_interval=0.3)
     starts = []
     for _ in range(3):  # the question, then the summary of the round it closes
         await pacer.wait(ref("C1"))
@@ -48,7 +49,7 @@ async def test_posts_to_one_channel_wait_for_the_channel_interval(ctx: AppContex
 
 
 async def test_posts_to_a_workspace_share_its_budget(ctx: AppContext) -> None:
-    pacer = SlackPacer(ctx, per_minute=600, channel_interval=0.0)
+    pacer = SlackPacer(SharedBudgets(ctx.db), per_minute=600, channel_interval=0.0)
     starts = await starts_of(pacer, [ref(f"C{n}") for n in range(6)])
     # Never early: a slot counts from when the database's answer arrived, so neighbours may
     # sit closer by the jitter of that round-trip, but the run takes its full length.
@@ -57,7 +58,9 @@ async def test_posts_to_a_workspace_share_its_budget(ctx: AppContext) -> None:
 
 
 async def test_workspaces_do_not_wait_for_each_other(ctx: AppContext) -> None:
-    pacer = SlackPacer(ctx, per_minute=60, channel_interval=0.0)  # a post a second per workspace
+    pacer = SlackPacer(
+        SharedBudgets(ctx.db), per_minute=60, channel_interval=0.0
+    )  # a post a second per workspace
     starts = await starts_of(pacer, [ref("C1", f"T{n}") for n in range(4)])
     assert starts[-1] - starts[0] < 0.5
 

@@ -28,6 +28,7 @@ from scalebot.platforms.discord.practice import (
     submit_practice_form,
 )
 from scalebot.platforms.discord.render import render
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import RESTARTING, AppContext
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ class ScaleClient(discord.AutoShardedClient):
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
         self.add_dynamic_items(AnswerButton, PracticeButton, CommandButton)
-        self.messenger = DiscordMessenger(self, discord_pacer(ctx))
+        self.messenger = DiscordMessenger(self, discord_pacer(SharedBudgets(ctx.db)))
 
     async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:
         """Route answer and practice form submits by custom_id (buttons route themselves)."""

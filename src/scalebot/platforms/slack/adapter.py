@@ -24,6 +24,7 @@ from scalebot.platforms.slack.messenger import SlackMessenger, api_error
 from scalebot.platforms.slack.oauth import oauth_settings
 from scalebot.platforms.slack.pacing import SlackPacer
 from scalebot.platforms.slack.verification import VERIFIED, request_gate, slack_hosted
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
 
@@ -55,7 +56,7 @@ class SlackAdapter:
             self.clients,
             admin_ids=config.admin_ids,
             thread_answers=config.thread_answers,
-            pacer=SlackPacer(ctx, per_minute=config.posts_per_minute),
+            pacer=SlackPacer(SharedBudgets(ctx.db), per_minute=config.posts_per_minute),
         )
         self.app = AsyncApp(
             signing_secret=config.signing_secret,

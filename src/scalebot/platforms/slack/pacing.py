@@ -15,7 +15,7 @@ from slack_sdk.http_retry.state import RetryState
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.platforms.pacing import SharedPacer, shared_budget
-from scalebot.services.context import AppContext
+from scalebot.services.budgets import SharedBudgets
 
 # chat.postMessage is Slack's "special" tier: about 1 message/s per channel and, per workspace,
 # "several hundred per minute"; 300/min is the conservative reading. Paced slightly under both
@@ -35,7 +35,7 @@ class SlackPacer:
 
     def __init__(
         self,
-        ctx: AppContext,
+        budgets: SharedBudgets,
         *,
         per_minute: float = POSTS_PER_MINUTE,
         channel_interval: float = CHANNEL_INTERVAL,
@@ -43,7 +43,7 @@ class SlackPacer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Pace to `per_minute` posts per workspace and one per `channel_interval` per channel."""
-        self.ctx = ctx
+        self.budgets = budgets
         self.per_second = per_minute / 60 * HEADROOM
         self.channel_interval = channel_interval
         self._clock = clock
@@ -54,7 +54,7 @@ class SlackPacer:
     def workspace(self, workspace_id: str) -> SharedPacer:
         """The shared pacer of one workspace."""
         if workspace_id not in self._workspaces:
-            budget = shared_budget(self.ctx, f"slack:{workspace_id}", 1.0 / self.per_second)
+            budget = shared_budget(self.budgets, f"slack:{workspace_id}", 1.0 / self.per_second)
             self._workspaces[workspace_id] = SharedPacer(
                 self.per_second, budget, platform="slack", clock=self._clock, sleep=self._sleep
             )
