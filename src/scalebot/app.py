@@ -202,6 +202,7 @@ async def run_bot(settings: Settings, platforms: list[str]) -> None:
     adapters = [create_adapter(name, ctx, settings) for name in platforms]
     ctx.messengers = {adapter.name: adapter.messenger for adapter in adapters}
     scheduler = RoundScheduler(ctx)
+    ctx.channel_listeners.append(scheduler.refresh)
     health = process_health(ctx, scheduler, adapters)
     for adapter in adapters:
         if hasattr(adapter, "health"):

@@ -87,6 +87,7 @@ async def test_start_builds_one_job_per_active_channel(ctx: AppContext) -> None:
 async def test_schedule_change_replaces_the_job(ctx: AppContext) -> None:
     channel_id = await enroll(ctx, CHANNEL, "UTC")
     scheduler = RoundScheduler(ctx, clock=lambda: datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
+    ctx.channel_listeners.append(scheduler.refresh)  # as the composition root wires it
     try:
         await scheduler.start()
         await channels.enroll_channel(

@@ -152,6 +152,7 @@ class ConsoleSession:
         self.console = console
         self.clock = clock
         self.scheduler = RoundScheduler(ctx, clock)
+        ctx.channel_listeners.append(self.scheduler.refresh)
         self.owner = self._user(user_name)
         self.user = self.owner
         self.default_schedule = Schedule(parse_time(post_time), Days.DAILY, timezone)

@@ -86,7 +86,6 @@ class RoundScheduler:
         # Caps the round posts in flight at once (each holds a connection and a platform slot).
         self._slots = asyncio.Semaphore(ctx.delivery.round_jobs)
         self._running: set[asyncio.Task[object]] = set()
-        ctx.channel_listeners.append(self.refresh)
 
     async def start(self) -> list[rounds.PostOutcome]:
         """Build jobs from the database, start, and settle what was left while down."""
