@@ -55,8 +55,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
         ("scalebot.services.channels", "scalebot.db.models"),
         ("scalebot.services.questions", "scalebot.db.models"),
         ("scalebot.services.rounds", "scalebot.db.models"),
-        # The console runs its own scheduler until it starts through app.py like the bots.
-        ("scalebot.platforms.console", "scalebot.scheduling.scheduler"),
     }
 )
 # Third-party packages the pure layers may use besides the standard library.

@@ -1,13 +1,15 @@
-"""Bootstrap: the one place that wires settings, database, bank, grader and scheduler."""
+"""The one composition root: database, clock, adapters, context and scheduler, every mode."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol, TextIO
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -15,18 +17,21 @@ from sqlalchemy.engine import make_url
 from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
 from scalebot.db.engine import Database, DatabaseInUse
-from scalebot.domain.clock import utc_now
+from scalebot.domain.clock import Clock, SimulatedClock, utc_now
 from scalebot.grading.feedback import Grader
 from scalebot.grading.rubric import RubricGrader
 from scalebot.ops import metrics
 from scalebot.ops.health import Health, HealthServer, database_check
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services import rounds
-from scalebot.services.context import AppContext, DeliveryPolicy, Messenger
+from scalebot.services.budgets import SharedBudgets
+from scalebot.services.context import AppContext, DeliveryPolicy, InFlight, Messenger
 from scalebot.services.questions import sync_questions
 from scalebot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+# The console's commands run one at a time in its loop: nothing is in flight when it ends.
+CONSOLE_GRACE = 1.0
 
 
 def _redacted(url: str) -> str:
@@ -64,10 +69,13 @@ async def open_database(settings: Settings, *, exclusive: bool = True) -> Databa
 
 
 async def build_context(
-    settings: Settings, *, messengers: Mapping[str, Messenger] | None = None
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    messengers: Mapping[str, Messenger] | None = None,
 ) -> AppContext:
-    """Open the database, load the bank and sync it; return the shared context."""
-    database = await open_database(settings)
+    """Open the database (unless given), load the bank and sync it; return the whole context."""
+    database = database or await open_database(settings)
     ctx = AppContext(
         database,
         load_bank(),
@@ -106,10 +114,19 @@ def build_grader(settings: Settings) -> Grader:
 
 
 class PlatformAdapter(Protocol):
-    """A running platform connection (Slack, Discord) as the bootstrap sees it."""
+    """A platform (Slack, Discord, the console) as the bootstrap sees it.
+
+    Two phases: the constructor builds the messenger, so the context can be built complete with
+    every messenger in it; bind() then hands the adapter that context (and the scheduler, which
+    the console drives by hand) before start() connects.
+    """
 
     name: str
     messenger: Messenger
+
+    def bind(self, ctx: AppContext, scheduler: RoundScheduler) -> None:
+        """Serve the complete context: register the handlers that call its services."""
+        ...
 
     async def start(self) -> None:
         """Connect and begin handling events; return once ready."""
@@ -128,17 +145,61 @@ class PlatformAdapter(Protocol):
         ...
 
 
-def create_adapter(name: str, ctx: AppContext, settings: Settings) -> PlatformAdapter:
+@dataclass(frozen=True)
+class ConsoleOptions:
+    """Where the console reads and prints, who types, and the simulated clock's start."""
+
+    lines: Iterable[str] | None  # None: interactive
+    output: TextIO | None = None
+    user_name: str | None = None
+    start: datetime | None = None
+    files_dir: Path | None = None  # where delivered files are saved (default: the current one)
+
+
+def create_adapter(
+    name: str,
+    settings: Settings,
+    *,
+    database: Database,
+    clock: Clock,
+    console: ConsoleOptions | None = None,
+) -> PlatformAdapter:
     """Build the adapter for a platform; each platform module is imported only when used."""
+    budgets = SharedBudgets(database)
     if name == "slack":
         from scalebot.platforms.slack import create_adapter as create_slack
 
-        return create_slack(ctx, settings)
+        return create_slack(settings, budgets=budgets, engine=database.engine, clock=clock)
     if name == "discord":
         from scalebot.platforms.discord import create_adapter as create_discord
 
-        return create_discord(ctx, settings)
+        return create_discord(settings, budgets=budgets, clock=clock)
+    if name == "console":
+        from scalebot.platforms.console import ConsoleAdapter
+
+        if not isinstance(clock, SimulatedClock):
+            raise SettingsError("SCALEBOT_PLATFORM: the console runs on a simulated clock")
+
+        options = console or ConsoleOptions(lines=None)
+        return ConsoleAdapter(
+            lines=options.lines,
+            clock=clock,
+            output=options.output,
+            user_name=options.user_name,
+            post_time=settings.post_time,
+            timezone=settings.timezone,
+            files_dir=options.files_dir,
+        )
     raise SettingsError(f"SCALEBOT_PLATFORM: unknown platform '{name}'")
+
+
+def clock_for(platforms: list[str], console: ConsoleOptions | None) -> Clock:
+    """The one clock of the process: the console's simulated one, else the wall clock."""
+    if platforms == ["console"]:
+        return SimulatedClock((console.start if console else None) or utc_now())
+    if "console" in platforms:
+        raise SettingsError("SCALEBOT_PLATFORM: the console runs on its own clock, alone")
+    return utc_now
 
 
 def check_platforms(settings: Settings, platforms: list[str]) -> None:
@@ -195,37 +256,125 @@ async def start_health_server(settings: Settings, health: Health) -> HealthServe
     return server
 
 
-async def run_bot(settings: Settings, platforms: list[str]) -> None:
-    """Run platform adapters, the scheduler and the database until SIGTERM or SIGINT."""
+async def run_bot(
+    settings: Settings, platforms: list[str], *, console: ConsoleOptions | None = None
+) -> None:
+    """Run platform adapters, the scheduler and the database until they close or SIGTERM."""
     check_platforms(settings, platforms)  # before the database is touched
-    ctx = await build_context(settings)
-    adapters = [create_adapter(name, ctx, settings) for name in platforms]
-    ctx.messengers = {adapter.name: adapter.messenger for adapter in adapters}
-    scheduler = RoundScheduler(ctx)
-    ctx.channel_listeners.append(scheduler.refresh)
-    health = process_health(ctx, scheduler, adapters)
-    for adapter in adapters:
-        if hasattr(adapter, "health"):
-            adapter.health = health  # Slack's HTTP mode serves it on its own port too
-    health_server = await start_health_server(settings, health)
-    stop = asyncio.Event()
-    handled = _on_stop_signals(stop)
-    starting: asyncio.Task[object] | None = None
+    database = await open_database(settings)
     try:
-        for adapter in adapters:
-            await adapter.start()
-        starting = asyncio.create_task(scheduler.start())
-        closed = asyncio.gather(*(adapter.wait_closed() for adapter in adapters))
-        waiting = [asyncio.ensure_future(_all(closed)), asyncio.ensure_future(_until(stop))]
-        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-        for task in waiting:
-            task.cancel()
+        clock = clock_for(platforms, console)
+        adapters = [
+            create_adapter(name, settings, database=database, clock=clock, console=console)
+            for name in platforms
+        ]
+        messengers = {adapter.name: adapter.messenger for adapter in adapters}
+        ctx = await build_context(settings, database=database, messengers=messengers)
+        scheduler = RoundScheduler(ctx, clock)
+        await serve(ctx, adapters, scheduler, grace=settings.shutdown_grace, settings=settings)
     finally:
-        await _shut_down(ctx, scheduler, adapters, starting, grace=settings.shutdown_grace)
+        await database.dispose()
+
+
+async def run_console(
+    ctx: AppContext,
+    *,
+    lines: Iterable[str] | None,
+    output: TextIO | None = None,
+    user_name: str | None = None,
+    post_time: str = "09:00",
+    timezone: str = "UTC",
+    start: datetime | None = None,
+    files_dir: Path | None = None,
+) -> None:
+    """Run the console on an open context's database: interactive when `lines` is None.
+
+    `scalebot console` goes through run_bot; this serves a context built elsewhere (tests).
+    """
+    from scalebot.platforms.console import ConsoleAdapter
+
+    clock = SimulatedClock(start or utc_now())
+    adapter = ConsoleAdapter(
+        lines=lines,
+        clock=clock,
+        output=output,
+        user_name=user_name,
+        post_time=post_time,
+        timezone=timezone,
+        files_dir=files_dir,
+    )
+    served = replace(
+        ctx,
+        messengers={**ctx.messengers, adapter.name: adapter.messenger},
+        inflight=InFlight(),
+        channel_listeners=[],
+    )
+    await serve(served, [adapter], RoundScheduler(served, clock), grace=CONSOLE_GRACE)
+
+
+async def serve(
+    ctx: AppContext,
+    adapters: list[PlatformAdapter],
+    scheduler: RoundScheduler,
+    *,
+    grace: float,
+    settings: Settings | None = None,
+) -> None:
+    """Bind and start the adapters and the scheduler until they close or a stop signal.
+
+    Then the work in flight gets `grace` seconds and the adapters stop; the database stays open.
+
+    On a simulated clock (the console) the scheduler's jobs never run on their own: the
+    console fires them as its clock moves, and Ctrl-C is the console's own. `settings` give
+    the health server's address.
+    """
+    health = _bind(ctx, adapters, scheduler)
+    timed = not isinstance(scheduler.clock, SimulatedClock)
+    health_server = await start_health_server(settings, health) if settings and timed else None
+    stop = asyncio.Event()
+    handled = _on_stop_signals(stop) if timed else []
+    starting: list[asyncio.Task[object]] = []
+    try:
+        await _run_until_closed(adapters, scheduler if timed else None, stop, starting)
+    finally:
+        await _shut_down(ctx, scheduler, adapters, starting, grace=grace)
         if health_server is not None:
             await health_server.stop()
         for sig in handled:
             asyncio.get_running_loop().remove_signal_handler(sig)
+
+
+def _bind(ctx: AppContext, adapters: list[PlatformAdapter], scheduler: RoundScheduler) -> Health:
+    """Wire the complete context into the scheduler and the adapters; return the health."""
+    ctx.channel_listeners.append(scheduler.refresh)
+    for adapter in adapters:
+        adapter.bind(ctx, scheduler)
+    health = process_health(ctx, scheduler, adapters)
+    for adapter in adapters:
+        if hasattr(adapter, "health"):
+            adapter.health = health  # Slack's HTTP mode serves it on its own port too
+    return health
+
+
+async def _run_until_closed(
+    adapters: list[PlatformAdapter],
+    scheduler: RoundScheduler | None,
+    stop: asyncio.Event,
+    starting: list[asyncio.Task[object]],
+) -> None:
+    """Start the adapters, then the scheduler (into `starting`); wait for a close or a stop."""
+    for adapter in adapters:
+        await adapter.start()
+    if scheduler is not None:
+        starting.append(asyncio.create_task(scheduler.start()))
+    closed = asyncio.gather(*(adapter.wait_closed() for adapter in adapters))
+    waiting = [asyncio.ensure_future(_all(closed)), asyncio.ensure_future(_until(stop))]
+    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    for task in waiting:
+        task.cancel()
+    failed = waiting[0].exception() if waiting[0].done() and not waiting[0].cancelled() else None
+    if failed is not None:
+        raise failed  # an adapter ended with an error: say which
 
 
 async def _until(stop: asyncio.Event) -> None:
@@ -258,7 +407,7 @@ async def _shut_down(
     ctx: AppContext,
     scheduler: RoundScheduler,
     adapters: list[PlatformAdapter],
-    starting: asyncio.Task[object] | None,
+    starting: list[asyncio.Task[object]],
     *,
     grace: float,
 ) -> None:
@@ -271,9 +420,10 @@ async def _shut_down(
         return_exceptions=True,
     )
     dropped, posts = await drained
-    if starting is not None and not starting.done():
-        starting.cancel()
-        await asyncio.gather(starting, return_exceptions=True)
+    for task in starting:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
     if busy or dropped:
         log.info("shutdown: %s requests in flight, %s not finished (members told)", busy, dropped)
     if isinstance(posts, BaseException):
@@ -283,4 +433,3 @@ async def _shut_down(
             await adapter.stop()
         except Exception:
             log.exception("closing %s failed", adapter.name)
-    await ctx.db.dispose()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from scalebot.app import run_console
 from scalebot.domain.refs import UserRef
-from scalebot.platforms.console import CONSOLE_CHANNEL, run_console
+from scalebot.platforms.console import CONSOLE_CHANNEL
 from scalebot.services import standings
 from scalebot.services.context import AppContext
 

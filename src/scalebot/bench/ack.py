@@ -32,6 +32,7 @@ from scalebot.platforms.slack.config import SlackConfig
 from scalebot.platforms.slack.handlers import SOMETHING_WENT_WRONG
 from scalebot.platforms.slack.pacing import POSTS_PER_MINUTE
 from scalebot.services import channels, rounds
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from scalebot.services.questions import sync_questions
 
@@ -147,10 +148,11 @@ async def run_ack(
     await fake.start()
     try:
         async with scratch_database(database_url) as database:
-            ctx = AppContext(database, load_bank(), SlowGrader(grader_seconds))
+            adapter = SlackAdapter(_config(fake), SharedBudgets(database), clock=lambda: NOW)
+            messengers = {adapter.name: adapter.messenger}
+            ctx = AppContext(database, load_bank(), SlowGrader(grader_seconds), messengers)
             await sync_questions(ctx, now=NOW)
-            adapter = SlackAdapter(ctx, _config(fake), clock=lambda: NOW)
-            ctx.messengers = {"slack": adapter.messenger}
+            adapter.bind(ctx)
             await adapter.start()
             try:
                 await _open_round(ctx)

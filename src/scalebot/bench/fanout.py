@@ -26,7 +26,8 @@ from scalebot.domain.rounds import ChannelState, RoundStatus
 from scalebot.domain.schedule import Days
 from scalebot.grading.rubric import RubricGrader
 from scalebot.scheduling.scheduler import RoundScheduler
-from scalebot.services.context import AppContext
+from scalebot.services.budgets import SharedBudgets
+from scalebot.services.context import AppContext, Messenger
 from scalebot.services.questions import sync_questions
 
 PLATFORMS = ("discord", "slack", "noop")
@@ -58,8 +59,8 @@ class Harness(Protocol):
 
     platform: str
 
-    async def start(self, ctx: AppContext) -> None:
-        """Serve the fake and register the platform's messenger on the context."""
+    async def start(self, budgets: SharedBudgets) -> Messenger:
+        """Serve the fake; return the platform's messenger, pacing from `budgets`."""
         ...
 
     def refs(self, count: int) -> list[ChannelRef]:
@@ -121,9 +122,9 @@ class NoopHarness:
         """Nothing to serve."""
         self.messenger = NoopMessenger()
 
-    async def start(self, ctx: AppContext) -> None:
-        """Register the no-op messenger."""
-        ctx.messengers = {"noop": self.messenger}
+    async def start(self, budgets: SharedBudgets) -> Messenger:
+        """The no-op messenger (it paces nothing)."""
+        return self.messenger
 
     def refs(self, count: int) -> list[ChannelRef]:
         """Channels in one workspace."""
@@ -205,12 +206,12 @@ async def run_fanout(
     """Fire every channel's round job at once and measure the fan-out."""
     harness = harness_for(platform, workspaces=workspaces)
     async with scratch_database(database_url) as database:
-        ctx = AppContext(database, load_bank(), RubricGrader())
-        await sync_questions(ctx, now=MONDAY_9AM)
-        refs = harness.refs(channels)
-        ids = await _enroll(ctx, refs)
-        await harness.start(ctx)
+        messenger = await harness.start(SharedBudgets(database))
         try:
+            ctx = AppContext(database, load_bank(), RubricGrader(), {harness.platform: messenger})
+            await sync_questions(ctx, now=MONDAY_9AM)
+            refs = harness.refs(channels)
+            ids = await _enroll(ctx, refs)
             scheduler = RoundScheduler(ctx, lambda: MONDAY_9AM)
             harness.mark()
             started = time.perf_counter()

@@ -22,7 +22,7 @@ from scalebot.platforms.slack.clients import Clients, web_client
 from scalebot.platforms.slack.messenger import SlackMessenger
 from scalebot.platforms.slack.pacing import POSTS_PER_MINUTE, SlackPacer
 from scalebot.services.budgets import SharedBudgets
-from scalebot.services.context import AppContext
+from scalebot.services.context import Messenger
 
 GUILD_ID = 100000000000000001
 FIRST_CHANNEL_ID = 200000000000000001
@@ -40,13 +40,13 @@ class DiscordHarness:
         self._base = discord.http.Route.BASE
         self._started = 0.0
 
-    async def start(self, ctx: AppContext) -> None:
-        """Serve the fake, log the client in over REST, register its messenger."""
+    async def start(self, budgets: SharedBudgets) -> Messenger:
+        """Serve the fake, log the client in over REST; return its messenger."""
         await self.fake.start()
         config = DiscordConfig(token=DISCORD_TOKEN, api_url=self.fake.api_url)
-        self.adapter = DiscordAdapter(ctx, config, guild_ready_timeout=0.05)
+        self.adapter = DiscordAdapter(config, budgets, guild_ready_timeout=0.05)
         await log_in(self.adapter.client, config)
-        ctx.messengers = {"discord": self.adapter.messenger}
+        return self.adapter.messenger
 
     def refs(self, count: int) -> list[ChannelRef]:
         """Channels of one guild."""
@@ -107,18 +107,13 @@ class SlackHarness:
         self.fake = FakeSlackApi(per_workspace=POSTS_PER_MINUTE // 60)
         self._clients: _BenchClients | None = None
 
-    async def start(self, ctx: AppContext) -> None:
-        """Serve the fake and register a paced Slack messenger."""
+    async def start(self, budgets: SharedBudgets) -> Messenger:
+        """Serve the fake; return a paced Slack messenger."""
         await self.fake.start()
         self._clients = _BenchClients(self.fake.api_url, bot_token=None)
-        ctx.messengers = {
-            "slack": SlackMessenger(
-                self._clients,
-                admin_ids=frozenset(),
-                thread_answers=False,
-                pacer=SlackPacer(SharedBudgets(ctx.db)),
-            )
-        }
+        return SlackMessenger(
+            self._clients, admin_ids=frozenset(), thread_answers=False, pacer=SlackPacer(budgets)
+        )
 
     def refs(self, count: int) -> list[ChannelRef]:
         """Channels dealt round-robin over the workspaces."""

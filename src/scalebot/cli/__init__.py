@@ -83,19 +83,10 @@ def console() -> None:
 
 
 async def _console(settings: Settings, *, interactive: bool) -> None:
-    from scalebot.app import build_context
-    from scalebot.platforms.console import run_console
+    from scalebot.app import ConsoleOptions, run_bot
 
-    ctx = await build_context(settings)
-    try:
-        await run_console(
-            ctx,
-            lines=None if interactive else sys.stdin,
-            post_time=settings.post_time,
-            timezone=settings.timezone,
-        )
-    finally:
-        await ctx.db.dispose()
+    lines = None if interactive else sys.stdin
+    await run_bot(settings, ["console"], console=ConsoleOptions(lines=lines))
 
 
 @app.command()

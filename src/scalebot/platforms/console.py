@@ -1,28 +1,33 @@
-"""Console mode: the same bot in a terminal, on a simulated clock, with no tokens."""
+"""Console mode: the same bot in a terminal, on a simulated clock, with no tokens.
+
+A platform adapter like Slack's and Discord's: app.py builds it, binds it to the context and
+the scheduler, and runs it; `/advance` fires the scheduler's round jobs as the clock passes them.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
 import re
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from scalebot.domain.clock import SimulatedClock
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Action, Reply, Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import Translator, _
-from scalebot.scheduling.scheduler import RoundScheduler, fire_times
 from scalebot.services import channels, languages, rounds
 from scalebot.services.commands import Invocation, run_command
-from scalebot.services.context import AppContext
+from scalebot.services.context import AppContext, Messenger
+from scalebot.services.rounds import PostOutcome
 
 CONSOLE_CHANNEL = ChannelRef("console", "local", "practice")
 MAX_ADVANCE = timedelta(days=366)
@@ -84,16 +89,18 @@ def _typed(action: Action) -> Text:
     return Text.assemble((f"[{action.label}]", style), " → ", (f"/scale {action.command}", "bold"))
 
 
-class SimulatedClock:
-    """A clock the console moves forward by hand."""
+class RoundJobs(Protocol):
+    """The scheduler as the console drives it: when rounds are due, and firing one."""
 
-    def __init__(self, start: datetime) -> None:
-        """Start at an aware instant."""
-        self.now = start
+    def fire_times(
+        self, schedule: Schedule, after: datetime, until: datetime
+    ) -> Iterator[datetime]:
+        """Each post instant in (after, until], as the scheduler would fire them."""
+        ...
 
-    def __call__(self) -> datetime:
-        """Return the simulated now."""
-        return self.now
+    async def fire(self, channel_id: int) -> PostOutcome:
+        """Run a channel's round job now."""
+        ...
 
 
 class ConsoleMessenger:
@@ -145,14 +152,14 @@ class ConsoleSession:
         timezone: str,
         clock: SimulatedClock,
         files_dir: Path,
+        jobs: RoundJobs,
     ) -> None:
         """Prepare a session; call start() before handling lines."""
         self.ctx = ctx
         self.files_dir = files_dir
         self.console = console
         self.clock = clock
-        self.scheduler = RoundScheduler(ctx, clock)
-        ctx.channel_listeners.append(self.scheduler.refresh)
+        self.scheduler = jobs
         self.owner = self._user(user_name)
         self.user = self.owner
         self.default_schedule = Schedule(parse_time(post_time), Days.DAILY, timezone)
@@ -240,7 +247,7 @@ class ConsoleSession:
         target = self.clock.now + delta
         info = await channels.get_channel(self.ctx, channel=CONSOLE_CHANNEL)
         if info is not None and info.active:
-            for moment in fire_times(info.schedule, self.clock.now, target):
+            for moment in self.scheduler.fire_times(info.schedule, self.clock.now, target):
                 self.clock.now = moment
                 await self.scheduler.fire(info.id)
         self.clock.now = target
@@ -258,46 +265,82 @@ class ConsoleSession:
         self.console.print(Text(message, style="red"))
 
 
-async def run_console(
-    ctx: AppContext,
-    *,
-    lines: Iterable[str] | None,
-    output: TextIO | None = None,
-    user_name: str | None = None,
-    post_time: str = "09:00",
-    timezone: str = "UTC",
-    start: datetime | None = None,
-    files_dir: Path | None = None,
-) -> None:
-    """Run the console: interactive when `lines` is None, else one command per line.
+class ConsoleAdapter:
+    """The terminal as a platform: its messenger prints, its session reads commands."""
 
-    Files a command delivers (exports, the stats picture) are saved in `files_dir`, by default
-    the current directory.
-    """
-    console = Console(file=output, width=100) if output else Console()
-    clock = SimulatedClock(start or datetime.now(UTC))
-    ctx.messengers = {**ctx.messengers, "console": ConsoleMessenger(console)}
-    session = ConsoleSession(
-        ctx,
-        console,
-        user_name=user_name or default_user_name(),
-        post_time=post_time,
-        timezone=timezone,
-        clock=clock,
-        files_dir=files_dir or Path.cwd(),
-    )
-    await session.start()
-    if lines is None:
-        while True:
-            try:
-                line = console.input("[bold]› [/bold]")
-            except (EOFError, KeyboardInterrupt):
-                break
+    name = "console"
+
+    def __init__(
+        self,
+        *,
+        lines: Iterable[str] | None,
+        clock: SimulatedClock,
+        output: TextIO | None = None,
+        user_name: str | None = None,
+        post_time: str = "09:00",
+        timezone: str = "UTC",
+        files_dir: Path | None = None,
+    ) -> None:
+        """Read `lines` (interactive when None) and print to `output` (the terminal when None).
+
+        Files a command delivers (exports, the stats picture) are saved in `files_dir`, by
+        default the current directory.
+        """
+        self.console = Console(file=output, width=100) if output else Console()
+        self.messenger: Messenger = ConsoleMessenger(self.console)
+        self.lines = lines
+        self.clock = clock
+        self.user_name = user_name or default_user_name()
+        self.post_time = post_time
+        self.timezone = timezone
+        self.files_dir = files_dir or Path.cwd()
+        self._session: ConsoleSession | None = None
+
+    def bind(self, ctx: AppContext, scheduler: RoundJobs) -> None:
+        """Serve the complete context; `/advance` fires the scheduler's jobs."""
+        self._session = ConsoleSession(
+            ctx,
+            self.console,
+            user_name=self.user_name,
+            post_time=self.post_time,
+            timezone=self.timezone,
+            clock=self.clock,
+            files_dir=self.files_dir,
+            jobs=scheduler,
+        )
+
+    @property
+    def session(self) -> ConsoleSession:
+        """The session bind() prepared."""
+        if self._session is None:
+            raise RuntimeError("the console is not bound to a context yet")
+        return self._session
+
+    async def start(self) -> None:
+        """Enroll the channel on first start and make sure a question is out."""
+        await self.session.start()
+
+    async def connected(self) -> bool:
+        """The terminal is always there."""
+        return True
+
+    async def wait_closed(self) -> None:
+        """Handle commands until /quit or the end of the input."""
+        session = self.session
+        if self.lines is None:
+            while True:
+                try:
+                    line = self.console.input("[bold]› [/bold]")
+                except (EOFError, KeyboardInterrupt):
+                    break
+                if not await session.handle(line):
+                    break
+            return
+        for line in self.lines:
+            if line.strip():
+                self.console.print(Text(f"› {line.rstrip()}", style="bold"))
             if not await session.handle(line):
                 break
-        return
-    for line in lines:
-        if line.strip():
-            console.print(Text(f"› {line.rstrip()}", style="bold"))
-        if not await session.handle(line):
-            break
+
+    async def stop(self) -> None:
+        """Nothing to close: the terminal stays."""

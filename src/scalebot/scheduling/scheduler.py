@@ -87,6 +87,11 @@ class RoundScheduler:
         self._slots = asyncio.Semaphore(ctx.delivery.round_jobs)
         self._running: set[asyncio.Task[object]] = set()
 
+    @staticmethod
+    def fire_times(schedule: Schedule, after: datetime, until: datetime) -> Iterator[datetime]:
+        """Yield each post instant in (after, until], as the round jobs fire them."""
+        return fire_times(schedule, after, until)
+
     async def start(self) -> list[rounds.PostOutcome]:
         """Build jobs from the database, start, and settle what was left while down."""
         await self.resync()

@@ -16,6 +16,7 @@ from scalebot.platforms.discord.adapter import DiscordAdapter
 from scalebot.platforms.discord.client import ScaleClient
 from scalebot.platforms.discord.config import DiscordConfig
 from scalebot.services import channels, rounds
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from tests.platforms.discord.fake_discord import (
     APP_ID,
@@ -120,10 +121,11 @@ async def logged_in(
 ) -> DiscordAdapter:
     """An adapter logged in over REST (no gateway) and registered as the discord messenger."""
     config = config_for(fake, **changes)
-    adapter = DiscordAdapter(ctx, config, clock=clock, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(config, SharedBudgets(ctx.db), clock=clock, guild_ready_timeout=0.05)
+    ctx.messengers = {**ctx.messengers, "discord": adapter.messenger}  # the fixture's context
+    adapter.bind(ctx)
     config.use_endpoints()
     await adapter.client.login(config.token)
-    ctx.messengers = {**ctx.messengers, "discord": adapter.messenger}
     return adapter
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import discord
 import pytest
 
+from scalebot.domain.clock import utc_now
 from scalebot.platforms.discord import create_adapter
 from scalebot.platforms.discord.config import MISSING_TOKEN, DiscordConfig
 from scalebot.platforms.discord.pacing import PACED_PER_SECOND
 from scalebot.platforms.discord.settings import DISCORD_API_URL
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from scalebot.settings import SettingsError, load_settings
 from tests.platforms.discord.fake_discord import TOKEN
@@ -100,7 +102,9 @@ def test_defaults_use_discord_itself() -> None:
 
 def test_a_missing_token_stops_start_up(ctx: AppContext) -> None:
     with pytest.raises(SettingsError) as caught:
-        create_adapter(ctx, load_settings(discord_token=""))
+        create_adapter(
+            load_settings(discord_token=""), budgets=SharedBudgets(ctx.db), clock=utc_now
+        )
     assert str(caught.value) == MISSING_TOKEN
 
 
@@ -113,7 +117,7 @@ def test_endpoints_point_discord_py_at_the_configured_urls(endpoints: None) -> N
 
 def test_the_client_uses_default_intents_no_mentions_and_its_shards(ctx: AppContext) -> None:
     settings = load_settings(discord_token=TOKEN, discord_shard_count="4", discord_shard_ids="2,3")
-    client = create_adapter(ctx, settings).client
+    client = create_adapter(settings, budgets=SharedBudgets(ctx.db), clock=utc_now).client
     assert client.intents == discord.Intents.default()
     assert not client.intents.message_content
     assert client.allowed_mentions is not None
@@ -126,4 +130,6 @@ def test_the_client_uses_default_intents_no_mentions_and_its_shards(ctx: AppCont
 
 def test_thread_answers_ask_for_the_message_content_intent(ctx: AppContext) -> None:
     settings = load_settings(discord_token=TOKEN, discord_thread_answers="true")
-    assert create_adapter(ctx, settings).client.intents.message_content
+    assert create_adapter(
+        settings, budgets=SharedBudgets(ctx.db), clock=utc_now
+    ).client.intents.message_content

@@ -12,6 +12,7 @@ import pytest
 from scalebot.platforms.discord.adapter import INTENT_OFF, DiscordAdapter
 from scalebot.platforms.discord.config import REJECTED_TOKEN
 from scalebot.services import members, rounds
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from scalebot.settings import SettingsError
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot, Clock, config_for
@@ -31,9 +32,10 @@ MESSAGE_CONTENT = 1 << 15
 def started(ctx: AppContext, fake: FakeDiscord, clock: Clock, **changes: Any) -> DiscordAdapter:
     """An adapter on the fake, registered as the discord messenger (not yet started)."""
     adapter = DiscordAdapter(
-        ctx, config_for(fake, **changes), clock=clock, guild_ready_timeout=0.05
+        config_for(fake, **changes), SharedBudgets(ctx.db), clock=clock, guild_ready_timeout=0.05
     )
-    ctx.messengers = {**ctx.messengers, "discord": adapter.messenger}
+    ctx.messengers = {**ctx.messengers, "discord": adapter.messenger}  # the fixture's context
+    adapter.bind(ctx)
     return adapter
 
 

@@ -14,6 +14,7 @@ import pytest
 from scalebot.platforms.slack.adapter import SlackAdapter
 from scalebot.platforms.slack.config import SlackConfig
 from scalebot.services import channels
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from tests.platforms.slack.fake_slack import (
     APP_TOKEN,
@@ -176,9 +177,14 @@ async def start_bot(
     """Build and start the adapter, and make it the context's Slack messenger."""
     clock = Clock(NOW)
     adapter = SlackAdapter(
-        ctx, config, process_before_response=process_before_response, clock=clock
+        config,
+        SharedBudgets(ctx.db),
+        engine=ctx.db.engine,
+        process_before_response=process_before_response,
+        clock=clock,
     )
-    ctx.messengers = {"slack": adapter.messenger}
+    ctx.messengers = {"slack": adapter.messenger}  # the fixture's context, shared by the test
+    adapter.bind(ctx)
     await adapter.start()
     return SlackBot(adapter, fake, ctx, clock, aiohttp.ClientSession())
 

@@ -10,8 +10,10 @@ import pytest
 from scalebot.app import create_adapter
 from scalebot.bank.loader import load_bank
 from scalebot.db.engine import Database
+from scalebot.domain.clock import utc_now
 from scalebot.grading.rubric import RubricGrader
 from scalebot.platforms.slack.adapter import SlackAdapter
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext
 from scalebot.settings import SettingsError, load_settings
 from tests.platforms.slack.conftest import ADMIN, ALICE, CHANNEL, SlackBot, config_for, start_bot
@@ -111,14 +113,14 @@ async def test_socket_mode_runs_commands(socket_bot: SlackBot) -> None:
 
 async def test_a_rejected_bot_token_stops_start_up(ctx: AppContext, fake_slack: FakeSlack) -> None:
     fake_slack.fail("auth.test", "invalid_auth")
-    adapter = SlackAdapter(ctx, config_for(fake_slack))
+    adapter = SlackAdapter(config_for(fake_slack), SharedBudgets(ctx.db))
     with pytest.raises(SettingsError, match=r"^SCALEBOT_SLACK_BOT_TOKEN: .*invalid_auth"):
         await adapter.start()
 
 
 async def test_a_rejected_app_token_stops_start_up(ctx: AppContext, fake_slack: FakeSlack) -> None:
     fake_slack.fail("apps.connections.open", "invalid_auth")
-    adapter = SlackAdapter(ctx, config_for(fake_slack, http=False))
+    adapter = SlackAdapter(config_for(fake_slack, http=False), SharedBudgets(ctx.db))
     with pytest.raises(SettingsError, match=r"^SCALEBOT_SLACK_APP_TOKEN: .*invalid_auth"):
         await adapter.start()
 
@@ -128,7 +130,7 @@ async def test_a_busy_port_stops_start_up(ctx: AppContext, fake_slack: FakeSlack
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        adapter = SlackAdapter(ctx, config_for(fake_slack, port=port))
+        adapter = SlackAdapter(config_for(fake_slack, port=port), SharedBudgets(ctx.db))
         with pytest.raises(SettingsError, match=r"^SCALEBOT_SLACK_PORT: cannot listen"):
             await adapter.start()
 
@@ -143,7 +145,7 @@ async def test_the_bootstrap_builds_the_slack_adapter_from_settings(
         slack_api_url=fake_slack.api_url,
         admin_ids="U1,U2",
     )
-    adapter = create_adapter("slack", ctx, settings)
+    adapter = create_adapter("slack", settings, database=ctx.db, clock=utc_now)
     assert isinstance(adapter, SlackAdapter)
     assert adapter.name == "slack"
     assert adapter.config.api_url == fake_slack.api_url

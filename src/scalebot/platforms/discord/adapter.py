@@ -11,6 +11,7 @@ import discord
 from scalebot.domain.clock import Clock, utc_now
 from scalebot.platforms.discord.client import ScaleClient
 from scalebot.platforms.discord.config import DiscordConfig, log_in
+from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import AppContext, Messenger
 from scalebot.settings import SettingsError
 
@@ -29,17 +30,26 @@ class DiscordAdapter:
 
     def __init__(
         self,
-        ctx: AppContext,
         config: DiscordConfig,
+        budgets: SharedBudgets,
         *,
         clock: Clock = utc_now,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        """Build the client; start() connects."""
+        """Build the client and its messenger; bind() gives it the context, start() connects."""
         self.config = config
-        self.client = ScaleClient(ctx, config, clock=clock, guild_ready_timeout=guild_ready_timeout)
+        self.client = ScaleClient(
+            config, budgets, clock=clock, guild_ready_timeout=guild_ready_timeout
+        )
         self.messenger: Messenger = self.client.messenger
         self._gateway: asyncio.Task[None] | None = None
+
+    def bind(self, ctx: AppContext, scheduler: object = None) -> None:
+        """Serve the complete context (its messengers include this adapter's).
+
+        The scheduler runs on its own clock: Discord only needs the context.
+        """
+        self.client.bind(ctx)
 
     async def start(self) -> None:
         """Log in over REST, connect the shards, and return once Discord says READY."""

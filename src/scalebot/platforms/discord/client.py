@@ -101,13 +101,13 @@ class ScaleClient(discord.AutoShardedClient):
 
     def __init__(
         self,
-        ctx: AppContext,
         config: DiscordConfig,
+        budgets: SharedBudgets,
         *,
         clock: Clock = utc_now,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        """Build the client; nothing connects until login."""
+        """Build the client and its messenger; bind() gives it the context, login connects."""
         skip_voice_warnings()
         super().__init__(
             intents=intents_for(config),
@@ -116,14 +116,25 @@ class ScaleClient(discord.AutoShardedClient):
             guild_ready_timeout=guild_ready_timeout,
             shard_ids=list(config.shard_ids),  # empty: every shard of shard_count
         )
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
         self.config = config
         self.clock = clock
         guard_parsers(self._connection.parsers)
         self.tree = ScaleTree(self)
         self.tree.add_command(build_scale_group())
         self.add_dynamic_items(AnswerButton, PracticeButton, CommandButton)
-        self.messenger = DiscordMessenger(self, discord_pacer(SharedBudgets(ctx.db)))
+        self.messenger = DiscordMessenger(self, discord_pacer(budgets))
+
+    @property
+    def ctx(self) -> AppContext:
+        """The services context the handlers call (set once by bind())."""
+        if self._ctx is None:
+            raise RuntimeError("the Discord client is not bound to a context yet")
+        return self._ctx
+
+    def bind(self, ctx: AppContext) -> None:
+        """Serve this context: commands, forms and thread answers call its services."""
+        self._ctx = ctx
 
     async def on_interaction(self, interaction: discord.Interaction[ScaleClient]) -> None:
         """Route answer and practice form submits by custom_id (buttons route themselves)."""

@@ -13,6 +13,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scalebot.domain.clock import Clock, utc_now
 from scalebot.ops.health import HEALTH_PATH, METRICS_PATH, Health, database_check
@@ -40,23 +41,29 @@ class SlackAdapter:
 
     def __init__(
         self,
-        ctx: AppContext,
         config: SlackConfig,
+        budgets: SharedBudgets,
         *,
+        engine: AsyncEngine | None = None,
         process_before_response: bool = False,
         clock: Clock = utc_now,
     ) -> None:
-        """Build the Bolt app and its listeners; nothing connects until start()."""
-        self.ctx = ctx
+        """Build the Bolt app and the messenger; bind() adds the listeners, start() connects.
+
+        `engine` holds the installations of the multi-workspace install flow (OAuth only).
+        """
         self.config = config
-        oauth = oauth_settings(config, ctx.db.engine) if config.oauth else None
+        self.clock = clock
+        if config.oauth and engine is None:
+            raise ValueError("the Slack install flow stores installations: pass the engine")
+        oauth = oauth_settings(config, engine) if config.oauth and engine is not None else None
         store = oauth.installation_store if oauth is not None else None
         self.clients = Clients(config.api_url, bot_token=config.bot_token, installation_store=store)
         self.messenger: Messenger = SlackMessenger(
             self.clients,
             admin_ids=config.admin_ids,
             thread_answers=config.thread_answers,
-            pacer=SlackPacer(SharedBudgets(ctx.db), per_minute=config.posts_per_minute),
+            pacer=SlackPacer(budgets, per_minute=config.posts_per_minute),
         )
         self.app = AsyncApp(
             signing_secret=config.signing_secret,
@@ -66,19 +73,26 @@ class SlackAdapter:
             logger=logging.getLogger("scalebot.slack.bolt"),
         )
         self.app.middleware(self._admit)
-        SlackHandlers(
-            ctx,
-            admin_ids=config.admin_ids,
-            thread_answers=config.thread_answers,
-            clock=clock,
-            response_hosts=config.response_hosts,
-        ).register(self.app)
         self.installed_team: str | None = None
         self._closed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.address: tuple[str, int] | None = None
-        # The bootstrap replaces this with the whole process's checks (scheduler too).
+        # bind() adds the database; the bootstrap replaces this with the whole process's checks.
+        self.health = Health({"slack": self.connected})
+
+    def bind(self, ctx: AppContext, scheduler: object = None) -> None:
+        """Serve the complete context: register the listeners that call its services.
+
+        The scheduler runs on its own clock: Slack only needs the context.
+        """
+        SlackHandlers(
+            ctx,
+            admin_ids=self.config.admin_ids,
+            thread_answers=self.config.thread_answers,
+            clock=self.clock,
+            response_hosts=self.config.response_hosts,
+        ).register(self.app)
         self.health = Health({"database": database_check(ctx.db), "slack": self.connected})
 
     def web_app(self) -> web.Application:
