@@ -8,6 +8,7 @@ import pytest
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.schedule import Days, Schedule
+from scalebot.locales import Language, translator
 from scalebot.services import answers, channels, rounds, standings
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from tests.conftest import ALICE, BOB, CHANNEL
@@ -17,6 +18,8 @@ ANSWER = (
     "I would watch for data drift and retrain on fresh data, because stale data hurts accuracy. "
     "Training moves to distributed data-parallel workers with mini-batch SGD."
 )
+
+WORSE = "I would buy GPUs because they are fast."
 
 
 async def start_channel(ctx: AppContext, days: Days = Days.DAILY) -> int:
@@ -114,6 +117,42 @@ async def test_re_answering_replaces_and_regrades(ctx: AppContext) -> None:
     assert (text, points, revision) == (ANSWER, second.feedback.score, 2)
     view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
     assert (view.current, view.points) == (1, second.feedback.score)
+
+
+async def test_a_lower_score_gets_feedback_and_the_best_answer_counts(ctx: AppContext) -> None:
+    await start_channel(ctx)
+    best = await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9)
+    worse = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=WORSE, now=MONDAY_9 + timedelta(minutes=5)
+    )
+    assert worse.feedback.score < best.feedback.score
+    assert (worse.stored, worse.revision) == (False, 1)
+    assert worse.reply.footer == (
+        f"Your earlier answer scored {best.feedback.score}/100 and still counts: your best "
+        f"answer to a round counts. This one scored {worse.feedback.score}/100 and got "
+        "feedback only."
+    )
+    [(text, points, revision, _)] = await stored_answers(ctx)
+    assert (text, points, revision) == (ANSWER, best.feedback.score, 1)
+    view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
+    assert (view.current, view.points) == (1, best.feedback.score)
+    week = await standings.leaderboard(
+        ctx, channel=CHANNEL, viewer=ALICE, now=MONDAY_9, period=standings.Period.WEEK
+    )
+    assert [(row.name, row.points) for row in week.rows] == [("Alice", best.feedback.score)]
+
+
+async def test_an_equal_score_replaces_the_answer(ctx: AppContext) -> None:
+    await start_channel(ctx)
+    first = await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9)
+    reworded = ANSWER.replace("I would", "We would")
+    again = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=reworded, now=MONDAY_9 + timedelta(minutes=5)
+    )
+    assert again.feedback.score == first.feedback.score
+    assert (again.stored, again.revision) == (True, 2)
+    [(text, points, revision, _)] = await stored_answers(ctx)
+    assert (text, points, revision) == (reworded, first.feedback.score, 2)
 
 
 async def test_streak_counts_consecutive_rounds(ctx: AppContext) -> None:
@@ -244,3 +283,13 @@ async def test_a_first_thread_reply_is_stored_as_the_answer(ctx: AppContext) -> 
     )
     assert outcome.stored
     assert outcome.streak == 1
+
+
+async def test_the_best_answer_notice_reads_in_the_members_language(ctx: AppContext) -> None:
+    await start_channel(ctx)
+    zh = translator(Language.ZH)
+    best = await answers.submit_answer(ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9)
+    worse = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=WORSE, now=MONDAY_9, t=zh
+    )
+    assert worse.reply.footer.startswith(f"你之前的回答得了 {best.feedback.score}/100 分")

@@ -204,15 +204,15 @@ async def test_week_and_month_boards_follow_the_calendar(ctx: AppContext) -> Non
 async def test_replacing_an_answer_moves_every_points_total(ctx: AppContext) -> None:
     channel_id = await setup_days(ctx, 1)
     now = await post(ctx, channel_id, 0)
-    await answer(ctx, ALICE, STRONG, now)
-    weak = await answer(ctx, ALICE, WEAK, now + timedelta(minutes=1))
+    await answer(ctx, ALICE, WEAK, now)
+    strong = await answer(ctx, ALICE, STRONG, now + timedelta(minutes=1))
     for period in (standings.Period.WEEK, standings.Period.MONTH, standings.Period.ALL):
         board = await standings.leaderboard(
             ctx, channel=CHANNEL, viewer=ALICE, now=now, period=period
         )
-        assert [(row.name, row.points) for row in board.rows] == [("Alice", weak)]
+        assert [(row.name, row.points) for row in board.rows] == [("Alice", strong)]
     view = await standings.read_streak(ctx, channel=CHANNEL, user=ALICE)
-    assert view.points == weak
+    assert view.points == strong
 
 
 async def test_a_missed_round_drops_the_streak_once_the_next_round_posts(ctx: AppContext) -> None:

@@ -22,7 +22,7 @@ async def test_nul_and_control_characters_are_stripped_before_storage(ctx: AppCo
     exported = await members.export_user(ctx, user=ALICE)
     assert exported["display_name"] == "Alice"
     again = await answers.submit_answer(
-        ctx, channel=CHANNEL, user=named, text=ANSWER + "\x00", now=MONDAY_9
+        ctx, channel=CHANNEL, user=named, text="\x00" + ANSWER + "\x1b[31m\r\nok\x00", now=MONDAY_9
     )
     assert again.revision == 2  # the member can keep answering
 

@@ -137,6 +137,7 @@ class StoredAnswer:
     points: int
     late: bool
     revision: int
+    score: int
 
 
 _STREAK_RECORD = (
@@ -633,7 +634,7 @@ class Repository:
 
     async def stored_answer(self, *, round_id: int, user_id: int) -> StoredAnswer | None:
         """What replacing a member's answer to a round needs to know of it."""
-        query = select(Answer.id, Answer.points, Answer.late, Answer.revision).where(
+        query = select(Answer.id, Answer.points, Answer.late, Answer.revision, Answer.score).where(
             Answer.round_id == round_id, Answer.user_id == user_id
         )
         found = (await self.session.execute(query)).one_or_none()

@@ -15,6 +15,7 @@ from scalebot.domain.replies import Reply
 from scalebot.domain.streaks import StreakState
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
+from scalebot.locales import ENGLISH, Translator, _
 from scalebot.ops import metrics
 from scalebot.services import events, freezes, rounds
 from scalebot.services.channels import NOT_ENROLLED
@@ -64,11 +65,14 @@ async def submit_answer(
     now: datetime,
     round_id: int | None = None,
     replace_existing: bool = True,
+    t: Translator = ENGLISH,
 ) -> AnswerOutcome:
     """Grade an answer to the channel's open round (or a given round) and store it.
 
-    With `replace_existing=False` (a reply in the question's thread, which may be discussion)
-    an answer the member already gave is kept, and the new text only gets feedback.
+    Answering again replaces the stored answer when the new one scores at least as much: the
+    best answer counts, and a lower one gets feedback only. With `replace_existing=False` (a
+    reply in the question's thread, which may be discussion) an answer the member already gave
+    is kept, and the new text only gets feedback.
     """
     text = clean_text(text)  # PostgreSQL refuses NUL; no control character is worth keeping
     user = replace(user, display_name=public_name(user.display_name))
@@ -76,8 +80,8 @@ async def submit_answer(
     question, target = await _question_to_answer(ctx, channel, round_id, now)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)
-    answer = _Submission(user, text, now, target, feedback, replace_existing)
-    for _ in range(CONFLICT_RETRIES):
+    answer = _Submission(user, text, now, target, feedback, replace_existing, t)
+    for _attempt in range(CONFLICT_RETRIES):
         try:
             return await _submit(ctx, answer)
         except WriteConflict:
@@ -182,6 +186,7 @@ class _Submission:
     round_id: int
     feedback: Feedback
     replace_existing: bool
+    t: Translator = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,7 @@ class _Stored:
     revision: int
     gained: int
     first_on_time: bool
+    kept_score: int | None = None  # the better score of the answer that stands, if it did
 
 
 async def _submit(ctx: AppContext, answer: _Submission) -> AnswerOutcome:
@@ -238,10 +244,20 @@ def _outcome(
     late = round_.closed
     current = _state(after).effective(round_.round_count)
     reply = feedback_reply(answer.feedback, streak=current, late=late, revision=stored.revision)
-    if not stored.stored and not late:
+    if stored.kept_score is not None:
+        kept = _(
+            "Your earlier answer scored {earlier}/100 and still counts: your best answer to a "
+            "round counts. This one scored {score}/100 and got feedback only.",
+            earlier=stored.kept_score,
+            score=answer.feedback.score,
+        )
+        reply = replace(reply, footer=answer.t(kept))
+    elif not stored.stored and not late:
         reply = replace(reply, footer=KEPT_EARLIER)
     reply = freezes.with_notice(reply, streak.freezes_unseen, after.freezes)
     result = "late" if late else ("stored" if stored.stored else "kept-earlier")
+    if stored.kept_score is not None:
+        result = "kept-better"
     metrics.ANSWERS.labels(result=result).inc()
     return AnswerOutcome(
         answer.feedback, current, late, stored.revision, stored.stored, round_.round_id, reply
@@ -277,6 +293,8 @@ async def _store(
         raise WriteConflict("the answer was deleted while being replaced")
     if late or not answer.replace_existing:
         return _Stored(False, existing.revision, 0, first_on_time=False)  # the earlier one stands
+    if feedback.score < existing.score:  # the best answer counts
+        return _Stored(False, existing.revision, 0, first_on_time=False, kept_score=existing.score)
     # Points follow the new score, unless the stored answer was late (it earned none).
     points = existing.points if existing.late else feedback.score
     revision = existing.revision + 1

@@ -134,7 +134,7 @@ async def _today(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
 
 async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     outcome = await answers.submit_answer(
-        ctx, channel=inv.channel, user=inv.user, text=rest, now=inv.now
+        ctx, channel=inv.channel, user=inv.user, text=rest, now=inv.now, t=inv.t
     )
     return outcome.reply
 

@@ -196,7 +196,10 @@ def streak_reply(*, current: int, longest: int, answered_open_round: bool) -> Re
 
 COMMANDS = (
     ("/scale today", "show the current question again"),
-    ("/scale answer TEXT", "answer it; you get private feedback at once"),
+    (
+        "/scale answer TEXT",
+        "answer it; you get private feedback at once (answer again: your best answer counts)",
+    ),
     ("/scale streak", "your streak in this channel, and your streak freezes"),
     ("/scale leaderboard [streak|longest|week|month|all]", "top 10, plus your rank"),
     ("/scale leaderboard hide | show", "leave the boards (you still see your rank), or come back"),
