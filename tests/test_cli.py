@@ -163,3 +163,49 @@ def test_run_unknown_platform() -> None:
     result = scalebot("run", "myspace")
     assert result.returncode == 2
     assert "unknown platform 'myspace'" in result.stderr
+
+
+def operator_folder(tmp_path: Path, *, bad: tuple[str, str] | None = None) -> Path:
+    """A SCALEBOT_QUESTIONS_DIR with one question, broken by replacing `bad` when given."""
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    text = shipped_files()[0].read_text(encoding="utf-8")
+    text = text.replace(f"id: {shipped_files()[0].stem}", "id: our-question", 1)
+    (folder / "our-question.yaml").write_text(text.replace(*bad) if bad else text)
+    return folder
+
+
+def test_questions_lint_checks_a_folder_as_start_up_would(tmp_path: Path) -> None:
+    good = operator_folder(tmp_path)
+    result = scalebot("questions", "lint", str(good))
+    assert (result.returncode, result.stdout.strip()) == (0, "1 question file OK")
+    clash = good / shipped_files()[1].name
+    clash.write_text(shipped_files()[1].read_text(encoding="utf-8"))
+    result = scalebot("questions", "lint", str(good))
+    assert result.returncode == 1
+    assert f"id: '{clash.stem}' is a shipped question" in result.stderr
+
+
+def test_a_bad_operator_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    folder = operator_folder(tmp_path, bad=("difficulty:", "difficulty: impossible\n#"))
+    env = {"SCALEBOT_QUESTIONS_DIR": str(folder), "SCALEBOT_DATA_DIR": str(tmp_path)}
+    result = scalebot("console", stdin="/quit\n", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: SCALEBOT_QUESTIONS_DIR: {folder}/our-question.yaml:")
+    assert "difficulty" in lines[0]
+
+
+def test_operator_questions_are_listed_and_graded(tmp_path: Path) -> None:
+    env = {"SCALEBOT_QUESTIONS_DIR": str(operator_folder(tmp_path))}
+    assert "our-question" in scalebot("questions", "list", env=env).stdout
+    graded = scalebot("grade", "our-question", stdin=GOOD, env=env)
+    assert graded.returncode == 0, graded.stderr
+
+
+def test_a_questions_dir_that_is_not_a_folder_is_one_line(tmp_path: Path) -> None:
+    result = scalebot("db", "upgrade", env={"SCALEBOT_QUESTIONS_DIR": str(tmp_path / "none")})
+    assert result.returncode == 2
+    assert "SCALEBOT_QUESTIONS_DIR" in result.stderr
+    assert "is not a folder" in result.stderr

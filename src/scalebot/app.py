@@ -18,6 +18,7 @@ from scalebot.bank.loader import load_bank
 from scalebot.db import migrate
 from scalebot.db.engine import Database, DatabaseInUse
 from scalebot.domain.clock import Clock, SimulatedClock, utc_now
+from scalebot.domain.questions import QuestionBank, QuestionBankError
 from scalebot.grading.feedback import Grader
 from scalebot.grading.rubric import RubricGrader
 from scalebot.ops import metrics
@@ -74,11 +75,12 @@ async def build_context(
     database: Database | None = None,
     messengers: Mapping[str, Messenger] | None = None,
 ) -> AppContext:
-    """Open the database (unless given), load the bank and sync it; return the whole context."""
+    """Load the bank, open the database (unless given) and sync the bank; return the context."""
+    bank = question_bank(settings)
     database = database or await open_database(settings)
     ctx = AppContext(
         database,
-        load_bank(),
+        bank,
         build_grader(settings),
         dict(messengers or {}),
         delivery=delivery_policy(settings),
@@ -87,6 +89,16 @@ async def build_context(
     report = await sync_questions(ctx, now=utc_now())
     log.info("question bank: %s added, %s updated, %s retired", *vars(report).values())
     return ctx
+
+
+def question_bank(settings: Settings) -> QuestionBank:
+    """The shipped bank with the operator's folder merged in; a bad file stops with one line."""
+    try:
+        return load_bank(settings.questions_dir)
+    except QuestionBankError as exc:
+        if settings.questions_dir is None:
+            raise
+        raise SettingsError(f"SCALEBOT_QUESTIONS_DIR: {exc}") from None
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=Language.EN,
         description="Language of newly enrolled channels and of members who chose none: en, zh.",
     )
+    questions_dir: Path | None = Field(
+        default=None,
+        description="Folder of your own question YAML files, merged with the shipped bank.",
+    )
     platform: Platform = Field(
         default="console", description="What `scalebot run` starts: slack, discord, all, console."
     )
@@ -93,6 +97,20 @@ class Settings(BaseSettings):
                 raise ValueError(f"unknown language {value!r}: use one of {supported}")
             return parsed
         return value
+
+    @field_validator("questions_dir")
+    @classmethod
+    def _folder(cls, value: Path | None) -> Path | None:
+        """Accept only an existing folder (an empty value means none)."""
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
+
+    @field_validator("questions_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """An empty SCALEBOT_QUESTIONS_DIR means no folder."""
+        return None if value == "" else value
 
     @field_validator("post_time")
     @classmethod

@@ -1,4 +1,8 @@
-"""Load the shipped question bank: one YAML file per question, validated on load."""
+"""Load the question bank: one YAML file per question, validated on load.
+
+The shipped files come with the package; an operator may add a folder of their own
+(SCALEBOT_QUESTIONS_DIR), validated by the same schema and merged in.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ def _describe(error: ValidationError) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(step) for step in item["loc"]) or "(top level)"
-        parts.append(f"{where}: {item['msg']}")
+        parts.append(f"{where}: {' '.join(str(item['msg']).split())}")
     return "; ".join(parts)
 
 
@@ -27,7 +31,8 @@ def parse_question(text: str, source: str) -> Question:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise QuestionBankError(f"{source}: not valid YAML ({exc})") from exc
+        reason = " ".join(str(exc).split())  # PyYAML's message spans lines: keep it one
+        raise QuestionBankError(f"{source}: not valid YAML ({reason})") from exc
     if not isinstance(data, dict):
         raise QuestionBankError(f"{source}: expected a mapping of question fields")
     try:
@@ -62,10 +67,41 @@ def shipped_files() -> Sequence[Path]:
     )
 
 
+def operator_files(folder: Path) -> list[Path]:
+    """The question files in an operator's folder (not its subfolders), by name."""
+    if not folder.is_dir():
+        raise QuestionBankError(f"{folder}: not a folder of question files")
+    return sorted(
+        (path for path in folder.iterdir() if path.suffix in (".yaml", ".yml") and path.is_file()),
+        key=lambda path: path.name,
+    )
+
+
+def load_operator_questions(folder: Path, shipped: QuestionBank) -> list[Question]:
+    """Load an operator's questions; an id the shipped bank (or another file) has is an error."""
+    questions: list[Question] = []
+    seen: dict[str, Path] = {}
+    for path in operator_files(folder):
+        [question] = load_files([path])
+        if shipped.get(question.id) is not None:
+            raise QuestionBankError(
+                f"{path}: id: '{question.id}' is a shipped question; give yours another id"
+            )
+        if question.id in seen:
+            raise QuestionBankError(f"{path}: id: '{question.id}' is also {seen[question.id]}")
+        seen[question.id] = path
+        questions.append(question)
+    return questions
+
+
 @cache
-def load_bank() -> QuestionBank:
-    """Load the shipped bank once per process."""
+def load_bank(extra: Path | None = None) -> QuestionBank:
+    """Load the shipped bank, and an operator's folder merged in, once per process."""
     questions = sorted(load_files(shipped_files()), key=lambda question: question.id)
     if not questions:
         raise QuestionBankError("the question bank is empty")
-    return QuestionBank(tuple(questions))
+    shipped = QuestionBank(tuple(questions))
+    if extra is None:
+        return shipped
+    added = load_operator_questions(extra, shipped)
+    return QuestionBank(tuple(sorted((*questions, *added), key=lambda question: question.id)))

@@ -19,6 +19,7 @@ from scalebot.cli import platform_bench as _platform_benches  # noqa: F401  (fan
 from scalebot.cli.evaluation import bench_app, eval_command
 
 if TYPE_CHECKING:
+    from scalebot.domain.questions import QuestionBank
     from scalebot.grading.feedback import Feedback
     from scalebot.settings import Settings
 
@@ -187,13 +188,19 @@ async def _upgrade(settings: Settings) -> str | None:
         await database.dispose()
 
 
+def _bank() -> QuestionBank:
+    """The shipped bank with SCALEBOT_QUESTIONS_DIR merged in, or stop with the one-line reason."""
+    from scalebot.app import question_bank
+
+    settings = _settings()
+    return _run_settings(lambda: question_bank(settings))
+
+
 @questions_app.command("list")
 def questions_list() -> None:
-    """List the shipped questions."""
-    from scalebot.bank.loader import load_bank
-
+    """List the questions: the shipped bank and SCALEBOT_QUESTIONS_DIR's."""
     table = Table("id", "topic", "difficulty", "criteria", "title")
-    for question in load_bank().questions:
+    for question in _bank().questions:
         table.add_row(
             question.id,
             question.topic,
@@ -207,24 +214,56 @@ def questions_list() -> None:
 @questions_app.command("lint")
 def questions_lint(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="YAML files (default: the bank)")
+        list[Path] | None,
+        typer.Argument(help="YAML files or folders of them (default: the shipped bank)"),
     ] = None,
 ) -> None:
-    """Validate question files against the schema."""
+    """Validate question files against the schema; a folder's ids must not clash with the bank."""
+    problems = checked = 0
+    targets: list[Path | None] = list(files) if files else [None]
+    for target in targets:
+        found, count = _lint(target) if target is None else _lint_path(target)
+        problems, checked = problems + len(found), checked + count
+        for problem in found:
+            typer.echo(f"✗ {problem}", err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{checked} question file{'s' if checked != 1 else ''} OK")
+
+
+def _lint_path(path: Path) -> tuple[list[str], int]:
+    """Lint one file, or an operator's folder as SCALEBOT_QUESTIONS_DIR would load it."""
+    from scalebot.bank.loader import load_bank, load_operator_questions, operator_files
+    from scalebot.domain.questions import QuestionBankError
+
+    if not path.is_dir():
+        return _lint(path)
+    try:
+        files = operator_files(path)
+    except QuestionBankError as exc:
+        return [str(exc)], 0
+    problems = [problem for file in files for problem in _lint(file)[0]]
+    if not problems:
+        try:
+            load_operator_questions(path, load_bank())
+        except (QuestionBankError, OSError) as exc:
+            problems.append(str(exc))
+    return problems, len(files)
+
+
+def _lint(path: Path | None) -> tuple[list[str], int]:
+    """Lint one file (None: every shipped file); return the problems and how many were read."""
     from scalebot.bank.loader import load_files, shipped_files
     from scalebot.domain.questions import QuestionBankError
 
-    paths = files or list(shipped_files())
-    problems = 0
-    for path in paths:
+    paths = [path] if path is not None else list(shipped_files())
+    problems = []
+    for each in paths:
         try:
-            load_files([path])
+            load_files([each])
         except (QuestionBankError, OSError) as exc:
-            problems += 1
-            typer.echo(f"✗ {exc}", err=True)
-    if problems:
-        raise typer.Exit(code=1)
-    typer.echo(f"{len(paths)} question file{'s' if len(paths) != 1 else ''} OK")
+            problems.append(str(exc))
+    return problems, len(paths)
 
 
 @app.command()
@@ -253,10 +292,9 @@ def grade(
     ] = False,
 ) -> None:
     """Grade an answer (or many, with --jsonl) and print the feedback."""
-    from scalebot.bank.loader import load_bank
     from scalebot.grading.rubric import RubricGrader
 
-    question = load_bank().get(question_id)
+    question = _bank().get(question_id)
     if question is None:
         raise _fail(f"unknown question '{question_id}': see `scalebot questions list`")
     try:
