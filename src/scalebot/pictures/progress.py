@@ -7,6 +7,7 @@ written through the reader's translator (see fonts.py for Chinese without a CJK 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -39,6 +40,8 @@ CELL_COLOURS = {
     DayMark.GOOD: (38, 166, 65),
     DayMark.STRONG: (87, 221, 108),
 }
+# Services draw in worker threads; the cached FreeType faces must not be used by two at once.
+_DRAWING = threading.Lock()
 LEGEND = (
     (DayMark.NO_ROUND, _("no round")),
     (DayMark.MISSED, _("missed")),
@@ -51,6 +54,12 @@ LEGEND = (
 
 def draw_progress(progress: Progress, t: Translator) -> bytes:
     """The stats picture as PNG bytes, labelled for the reader."""
+    with _DRAWING:
+        return _draw(progress, t)
+
+
+def _draw(progress: Progress, t: Translator) -> bytes:
+    """Draw and encode the picture (one at a time)."""
     fonts = fonts_for(t)
     rows = (len(progress.topics) + 1) // 2
     height = TOPICS_TOP + 30 + rows * TOPIC_ROW + PAD
