@@ -1,4 +1,4 @@
-"""`scalebot bench leaderboard | close | ingest`: database benchmarks at community size."""
+"""`scalebot bench leaderboard | close | ingest | picture`: benchmarks at community size."""
 
 from __future__ import annotations
 
@@ -87,4 +87,22 @@ def bench_ingest_command(
         f"{concurrency} concurrent submitters: {result['concurrent_answers_per_s']:,.0f}/s "
         f"({result['concurrent_speedup']}× one at a time)",
     ]
+    _report(lines, result)
+
+
+@bench_app.command("picture")
+def bench_picture_command(
+    runs: Annotated[int, typer.Option(min=1, help="Pictures drawn per language")] = 20,
+) -> None:
+    """Time drawing the stats PNG for 26 busy weeks, in each language; its size."""
+    from scalebot.bench.picture import bench_picture
+
+    result = bench_picture(runs=runs)
+    lines = [f"CJK font: {result['cjk_font'] or 'none (Chinese labels fall back to English)'}"]
+    for language in ("en", "zh"):
+        figures = result[language]
+        lines.append(
+            f"  {language}: {figures['bytes'] / 1024:.1f} KB, draw p50 {figures['p50_ms']:.0f} ms,"
+            f" slowest {figures['max_ms']:.0f} ms"
+        )
     _report(lines, result)
