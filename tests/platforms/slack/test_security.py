@@ -80,7 +80,7 @@ async def test_members_cannot_run_admin_commands(slack: SlackBot, command: str) 
     await slack.enroll()
     posts = len(slack.fake.calls_to("chat.postMessage"))
     await slack.command(command, user=BOB)
-    assert slack.last_reply()["text"] == ADMIN_ONLY
+    assert slack.last_reply()["text"] == str(ADMIN_ONLY)
     assert len(slack.fake.calls_to("chat.postMessage")) == posts
     info = await channels.get_channel(slack.ctx, channel=SLACK_CHANNEL)
     assert info is not None
@@ -96,7 +96,7 @@ async def test_owners_are_admins(slack: SlackBot) -> None:
 async def test_when_users_info_fails_nobody_is_an_admin_by_default(slack: SlackBot) -> None:
     slack.fake.fail("users.info", "user_not_found")
     await slack.command("admin setup 09:00 UTC", user=ADMIN)
-    assert slack.last_reply()["text"] == ADMIN_ONLY
+    assert slack.last_reply()["text"] == str(ADMIN_ONLY)
     assert await channels.get_channel(slack.ctx, channel=SLACK_CHANNEL) is None
 
 
@@ -117,14 +117,14 @@ async def test_admin_ids_setting_makes_an_admin(configured: SlackBot) -> None:
     await configured.command("admin setup 09:00 UTC", user=ALICE)
     assert configured.last_reply()["text"].startswith("This channel is enrolled")
     await configured.command("admin pause", user=BOB)
-    assert configured.last_reply()["text"] == ADMIN_ONLY
+    assert configured.last_reply()["text"] == str(ADMIN_ONLY)
 
 
 async def test_admin_status_is_checked_on_every_command(slack: SlackBot) -> None:
     await slack.enroll()
     slack.fake.add_user(ADMIN, "Ada")  # demoted in Slack since the last command
     await slack.command("admin pause", user=ADMIN)
-    assert slack.last_reply()["text"] == ADMIN_ONLY
+    assert slack.last_reply()["text"] == str(ADMIN_ONLY)
     assert len([c for c in slack.fake.calls_to("users.info") if c.params["user"] == ADMIN]) == 3
 
 
