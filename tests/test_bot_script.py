@@ -69,3 +69,10 @@ def test_routes_demo_run_test_and_other_commands(tmp_path: Path) -> None:
         "mypy ",
         "pytest -k cli",
     ]
+
+
+def test_test_help_answers_at_once_without_linting(tmp_path: Path) -> None:
+    checkout = _checkout(tmp_path)
+    _bot(checkout, "questions", "list")  # installed
+    assert _bot(checkout, "test", "--help") == ["pytest --help"]
+    assert _bot(checkout, "test", "tests/services", "-h") == ["pytest --help"]

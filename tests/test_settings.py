@@ -77,3 +77,12 @@ def test_env_example_lists_every_setting_and_only_real_ones() -> None:
     listed = set(re.findall(r"^#? ?(SCALEBOT_[A-Z_]+)=", text, flags=re.MULTILINE))
     assert listed == _setting_names()
     assert not re.search(r"^SCALEBOT_\w+=\S", text, flags=re.MULTILINE)  # no values set
+
+
+def test_levels_and_zones_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALEBOT_LOG_LEVEL", "debug")
+    monkeypatch.setenv("SCALEBOT_TIMEZONE", "utc")
+    settings = load_settings()
+    assert (settings.log_level, settings.timezone) == ("DEBUG", "UTC")
+    monkeypatch.setenv("SCALEBOT_TIMEZONE", "america/new_york")
+    assert load_settings().timezone == "America/New_York"

@@ -112,6 +112,12 @@ class Settings(BaseSettings):
         """An empty SCALEBOT_QUESTIONS_DIR means no folder."""
         return None if value == "" else value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        """Read levels in any case: debug is DEBUG."""
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("post_time")
     @classmethod
     def _time(cls, value: str) -> str:

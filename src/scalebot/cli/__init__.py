@@ -39,6 +39,8 @@ app.add_typer(discord_app, name="discord")
 slack_app = typer.Typer(help="Slack: print the app manifest.", no_args_is_help=True)
 app.add_typer(slack_app, name="slack")
 T = TypeVar("T")
+# Where an interactive console writes its logs (in SCALEBOT_DATA_DIR), off the screen.
+CONSOLE_LOG = "console.log"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -80,6 +82,10 @@ def console() -> None:
     settings = _settings()
     if settings.log_level != "DEBUG":
         logging.getLogger().setLevel(logging.WARNING)  # keep the transcript clean
+    if sys.stdin.isatty():  # log lines would break into the screen: they go to a file
+        from scalebot.ops.logs import log_to_file
+
+        log_to_file(settings.data_dir / CONSOLE_LOG)
     _run(_console(settings, interactive=sys.stdin.isatty()))
 
 

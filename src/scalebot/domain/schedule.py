@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from scalebot.locales import Message, Text, _
 
@@ -43,6 +44,12 @@ def parse_time(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+@cache
+def _zone_spellings() -> dict[str, str]:
+    """Every IANA zone name by its lower-case spelling: 'utc' and 'europe/berlin' work too."""
+    return {zone.lower(): zone for zone in available_timezones()}
+
+
 def parse_zone(name: str) -> ZoneInfo:
     """Parse an IANA time zone name."""
     cleaned = name.strip()
@@ -51,7 +58,7 @@ def parse_zone(name: str) -> ZoneInfo:
             _("'{name}' is not a time zone: use an IANA name like Europe/Berlin.", name=name)
         )
     try:
-        return ZoneInfo(cleaned)
+        return ZoneInfo(_zone_spellings().get(cleaned.lower(), cleaned))
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         # OSError: a tzdata folder (Europe) or an over-long name.
         raise ScheduleError(

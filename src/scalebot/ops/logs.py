@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Literal
 
 from pythonjsonlogger.json import JsonFormatter
@@ -29,3 +30,26 @@ def configure_logging(level: str, log_format: LogFormat = "text") -> None:
     if level != "DEBUG":
         for chatty in QUIET_BELOW_DEBUG:
             logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def log_to_file(path: Path) -> Path:
+    """Send every log line to a file instead of the terminal (the console's screen is the bot's).
+
+    Returns the file's resolved path. If the file cannot be opened, logs go nowhere rather
+    than onto the screen.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(
+            handler, logging.FileHandler
+        ):
+            root.removeHandler(handler)
+    resolved = path.resolve()
+    try:
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        to_file: logging.Handler = logging.FileHandler(resolved, encoding="utf-8")
+    except OSError:
+        to_file = logging.NullHandler()
+    to_file.setFormatter(logging.Formatter(TEXT_FORMAT))
+    root.addHandler(to_file)
+    return resolved

@@ -24,12 +24,15 @@ from scalebot.domain.replies import Action, Reply, Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import Translator, _
+from scalebot.platforms.console_input import LineReader, group_commands, not_a_command
 from scalebot.services import channels, languages, rounds
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import AppContext, Messenger
 from scalebot.services.rounds import PostOutcome
 
 CONSOLE_CHANNEL = ChannelRef("console", "local", "practice")
+# Commands typed in earlier sessions (arrow up, Ctrl-R), like ~/.python_history.
+DEFAULT_HISTORY = Path.home() / ".scalebot_history"
 MAX_ADVANCE = timedelta(days=366)
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -205,7 +208,8 @@ class ConsoleSession:
         elif line == "/scale" or line.startswith("/scale "):
             await self._show(line)
         else:
-            self._error(f"'{line}' is not a command: start with /scale, /as, /advance or /quit.")
+            t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
+            self._error(t(not_a_command(line)))
         return True
 
     async def _show(self, line: str) -> None:
@@ -251,7 +255,15 @@ class ConsoleSession:
                 self.clock.now = moment
                 await self.scheduler.fire(info.id)
         self.clock.now = target
-        self._say(f"The clock is now {self._local_time()}.")
+        t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
+        if info is not None and not info.active:
+            moved = _(
+                "The clock is now {time} (paused: no rounds until /scale admin resume).",
+                time=self._local_time(),
+            )
+        else:
+            moved = _("The clock is now {time}.", time=self._local_time())
+        self._say(t(moved))
 
     def _local_time(self) -> str:
         """The simulated time in the channel's zone."""
@@ -280,6 +292,7 @@ class ConsoleAdapter:
         post_time: str = "09:00",
         timezone: str = "UTC",
         files_dir: Path | None = None,
+        history: Path | None = DEFAULT_HISTORY,
     ) -> None:
         """Read `lines` (interactive when None) and print to `output` (the terminal when None).
 
@@ -294,6 +307,7 @@ class ConsoleAdapter:
         self.post_time = post_time
         self.timezone = timezone
         self.files_dir = files_dir or Path.cwd()
+        self.history = history
         self._session: ConsoleSession | None = None
 
     def bind(self, ctx: AppContext, scheduler: RoundJobs) -> None:
@@ -326,21 +340,29 @@ class ConsoleAdapter:
 
     async def wait_closed(self) -> None:
         """Handle commands until /quit or the end of the input."""
-        session = self.session
         if self.lines is None:
+            await self._interactive()
+            return
+        for command in group_commands(self.lines):
+            if command.strip():
+                shown = command.rstrip().replace("\n", "\n  ")
+                self.console.print(Text(f"› {shown}", style="bold"))
+            if not await self.session.handle(command):
+                break
+
+    async def _interactive(self) -> None:
+        """Read from the terminal with line editing and history; pasted answers stay whole."""
+        reader = LineReader(self.console, prompt="[bold]› [/bold]", history=self.history)
+        try:
             while True:
                 try:
-                    line = self.console.input("[bold]› [/bold]")
+                    command = reader.read()
                 except (EOFError, KeyboardInterrupt):
                     break
-                if not await session.handle(line):
+                if not await self.session.handle(command):
                     break
-            return
-        for line in self.lines:
-            if line.strip():
-                self.console.print(Text(f"› {line.rstrip()}", style="bold"))
-            if not await session.handle(line):
-                break
+        finally:
+            reader.save()
 
     async def stop(self) -> None:
         """Nothing to close: the terminal stays."""

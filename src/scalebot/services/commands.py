@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -46,6 +47,8 @@ HIDDEN = _(
     "admins still see everyone. /scale leaderboard show brings you back."
 )
 SHOWN = _("You are back on this channel's leaderboards.")
+# How much of a mistyped command's arguments a suggestion repeats.
+SHOWN_ARGUMENTS = 40
 # Commands a reply's button may run when pressed (anything else in a button is refused).
 BUTTON_COMMANDS = frozenset({members.FORGET_CONFIRM})
 SETUP_USAGE = _(
@@ -85,7 +88,7 @@ async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Rep
     name, rest = _split_first(text)
     handler = _HANDLERS.get(name.lower())
     if handler is None:
-        return error(t(_("Unknown command '{name}': try /scale help.", name=name)))
+        return error(t(unknown_command(name, rest)))
     try:
         reply = await handler(ctx, invocation, _words(rest), rest)
     except (UserError, ScheduleError) as exc:
@@ -104,6 +107,16 @@ def too_long(text: str) -> Message:
         length=len(text),
         limit=MAX_ANSWER_CHARS,
     )
+
+
+def unknown_command(name: str, rest: str) -> Message:
+    """Refuse an unknown subcommand, suggesting the one it most looks like ('todya': today)."""
+    close = difflib.get_close_matches(name.lower(), _HANDLERS, n=1, cutoff=0.6)
+    if not close:
+        return _("Unknown command '{name}': try /scale help.", name=name)
+    shown = rest.strip() if len(rest.strip()) <= SHOWN_ARGUMENTS else "…"
+    meant = " ".join(part for part in ("/scale", close[0], shown) if part)
+    return _("Unknown command '{name}': did you mean {meant}?", name=name, meant=meant)
 
 
 def _split_first(text: str) -> tuple[str, str]:
