@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import sys
 from collections.abc import Callable, Coroutine
@@ -11,8 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from scalebot.cli import bench as _bench_commands  # noqa: F401  (registers bench commands)
 from scalebot.cli import platform_bench as _platform_benches  # noqa: F401  (fanout, ack)
@@ -27,6 +24,10 @@ app = typer.Typer(
     help="scalebot: daily 'How would you scale it?' practice.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Rich's help renderer imports Markdown, Pygments and
+    # tracebacks, which took more than half of `scalebot --help` (see `scalebot bench cli`).
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},  # whole command summaries in a wide terminal
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
@@ -79,6 +80,8 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 @app.command()
 def console() -> None:
     """Practise in the terminal: a simulated channel on a local database, no tokens."""
+    import logging
+
     settings = _settings()
     if settings.log_level != "DEBUG":
         logging.getLogger().setLevel(logging.WARNING)  # keep the transcript clean
@@ -205,6 +208,9 @@ def _bank() -> QuestionBank:
 @questions_app.command("list")
 def questions_list() -> None:
     """List the questions: the shipped bank and SCALEBOT_QUESTIONS_DIR's."""
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "topic", "difficulty", "criteria", "title")
     for question in _bank().questions:
         table.add_row(
@@ -311,6 +317,8 @@ def grade(
     if not jsonl:
         if not source.strip():
             raise _fail("the answer is empty: pass --file or pipe the text on stdin")
+        from rich.console import Console
+
         from scalebot.platforms.console import render
         from scalebot.services.replies import feedback_reply
 

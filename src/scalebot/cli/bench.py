@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +20,8 @@ DatabaseUrl = Annotated[
 
 def _report(lines: list[str], result: dict[str, Any]) -> None:
     """Print the human summary, then the result as one JSON line (always the last line)."""
+    import json
+
     for line in lines:
         typer.echo(line)
     typer.echo(json.dumps(result, sort_keys=True))
@@ -38,6 +38,8 @@ def bench_leaderboard_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Time every leaderboard (streak, week, month, all) as members see it; p50 and p99."""
+    import asyncio
+
     from scalebot.bench.boards import bench_leaderboard
 
     result = asyncio.run(
@@ -58,6 +60,8 @@ def bench_close_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Time closing a round with many answers (the group summary); median of runs."""
+    import asyncio
+
     from scalebot.bench.boards import bench_close
 
     result = asyncio.run(bench_close(url=database_url, answers=answers, runs=runs))
@@ -75,6 +79,8 @@ def bench_ingest_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Time submit_answer against plain inserts of the same rows, side by side in one run."""
+    import asyncio
+
     from scalebot.bench.ingest import bench_ingest
 
     result = asyncio.run(bench_ingest(url=database_url, answers=answers, concurrency=concurrency))
@@ -106,3 +112,19 @@ def bench_picture_command(
             f" slowest {figures['max_ms']:.0f} ms"
         )
     _report(lines, result)
+
+
+@bench_app.command("cli")
+def bench_cli_command(
+    runs: Annotated[int, typer.Option(min=1, help="Runs of each command, taking turns")] = 20,
+) -> None:
+    """Time `scalebot --help` beside `import typer` and `python -c pass`; list heavy imports."""
+    from scalebot.bench.startup import bench_startup
+
+    result = bench_startup(runs)
+    lines = [
+        f"scalebot --help {result.help_s:.3f} s, import typer {result.typer_s:.3f} s, "
+        f"python -c pass {result.python_s:.3f} s (medians of {runs}, taking turns)",
+        f"heavy modules imported by --help: {', '.join(result.heavy_imports) or 'none'}",
+    ]
+    _report(lines, result.as_json())

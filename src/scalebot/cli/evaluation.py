@@ -8,19 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from scalebot.grading.evaluation import BenchResult, LabelledSet, Report
 
 bench_app = typer.Typer(help="Speed measurements.", no_args_is_help=True)
-_err = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
     """Print one clear line on stderr and return an exit to raise."""
-    _err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]error:[/red] {message}", markup=True, highlight=False)
     return typer.Exit(code=2)
 
 
@@ -83,6 +84,8 @@ _WORST = 10
 
 def _print_report(report: Report, *, show_mistakes: bool, criteria: bool) -> None:
     """Print the figures by split and language, per question (worst first) and the summary."""
+    from rich.console import Console
+
     console = Console()
     if criteria:
         console.print(_criteria_table(report))
@@ -102,6 +105,8 @@ def _print_report(report: Report, *, show_mistakes: bool, criteria: bool) -> Non
 
 def _criteria_table(report: Report) -> Table:
     """Precision, recall and F1 per criterion."""
+    from rich.table import Table
+
     table = Table("question", "criterion", "P", "R", "F1", "tp", "fp", "fn")
     for c in report.criteria:
         table.add_row(
@@ -119,6 +124,8 @@ def _criteria_table(report: Report) -> Table:
 
 def _groups_table(report: Report) -> Table:
     """Macro-F1 and Spearman per split and language (zh: Chinese, mixed and traditional)."""
+    from rich.table import Table
+
     table = Table("split", "language", "answers", "questions", "macro-F1", "Spearman")
     splits = dict.fromkeys(item.split for item in report.graded)
     for split in splits:
@@ -138,6 +145,8 @@ def _groups_table(report: Report) -> Table:
 
 def _questions_table(report: Report) -> Table:
     """Per question, worst macro-F1 first: overall and per language."""
+    from rich.table import Table
+
     table = Table("question", "split", "answers", "macro-F1", "en", "zh", "Spearman")
     for qid, sub in report.by_question():
         en, zh = sub.where(language="en"), sub.where(language="zh")

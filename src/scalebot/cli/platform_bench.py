@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -30,6 +29,8 @@ def bench_fanout_command(
     if platform not in PLATFORM_CHOICES:
         typer.echo(f"error: --platform must be one of {', '.join(PLATFORM_CHOICES)}", err=True)
         raise typer.Exit(code=2)
+    import asyncio
+
     from scalebot.bench.fanout import run_fanout
 
     result = asyncio.run(
@@ -57,6 +58,8 @@ def bench_ack_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Send `/scale answer` commands at once to Slack HTTP mode; time each acknowledgement."""
+    import asyncio
+
     from scalebot.bench.ack import run_ack
 
     result = asyncio.run(
