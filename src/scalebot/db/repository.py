@@ -239,6 +239,20 @@ class Repository:
             query = query.with_for_update()
         return await self.session.scalar(query)
 
+    async def channel_with_workspace(
+        self, *, channel_id: int, lock: bool = False
+    ) -> tuple[Channel, Workspace] | None:
+        """Return a channel and its workspace in one query, optionally locking the channel."""
+        query = (
+            select(Channel, Workspace)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(Channel.id == channel_id)
+        )
+        if lock:
+            query = query.with_for_update(of=Channel)
+        found = (await self.session.execute(query)).one_or_none()
+        return None if found is None else (found[0], found[1])
+
     async def add_channel(self, channel: Channel) -> Channel:
         """Store a new channel."""
         self.session.add(channel)
@@ -381,6 +395,12 @@ class Repository:
         """Return a stored question."""
         return await self.session.get(StoredQuestion, question_id)
 
+    async def question_version(self, *, question_id: str) -> int | None:
+        """The stored version of a question (without loading its content)."""
+        return await self.session.scalar(
+            select(StoredQuestion.version).where(StoredQuestion.id == question_id)
+        )
+
     async def question_use_counts(self, *, channel_id: int) -> dict[str, int]:
         """Count how often each question was asked in a channel."""
         rows = await self.session.execute(
@@ -457,6 +477,20 @@ class Repository:
             .where(Round.channel_id == channel_id, Round.seq.is_not(None))
             .order_by(Round.seq.desc())
             .limit(1)
+        )
+
+    async def mark_sending(self, *, round_id: int, now: datetime, lease_until: datetime) -> None:
+        """Record that a round's post is about to go out: one more attempt, the first send time."""
+        await self.session.execute(
+            update(Round)
+            .where(Round.id == round_id)
+            .values(
+                status=RoundStatus.SENDING,
+                attempts=Round.attempts + 1,
+                sent_at=func.coalesce(Round.sent_at, now),
+                lease_until=lease_until,
+            )
+            .execution_options(synchronize_session=False)
         )
 
     async def add_round(self, round_: Round) -> Round:

@@ -62,11 +62,8 @@ def _next_after(trigger: CronTrigger, moment: datetime) -> datetime | None:
     return following
 
 
-def _why_not(info: channels.ChannelInfo | None) -> PostStatus:
-    """The status of a job that found nothing to post."""
-    if info is None:
-        return PostStatus.MISSING
-    return PostStatus.NOT_DUE if info.active else PostStatus.PAUSED
+# Outcomes of a job that found nothing to post: its job is rebuilt from the database.
+_NOT_POSTABLE = (PostStatus.MISSING, PostStatus.PAUSED, PostStatus.NOT_DUE)
 
 
 def job_id(channel_id: int) -> str:
@@ -185,13 +182,13 @@ class RoundScheduler:
 
     async def _post_if_due(self, channel_id: int, now: datetime) -> rounds.PostOutcome:
         """Post the channel's round, unless it is paused, gone or no longer due."""
-        info = await channels.channel_by_id(self.ctx, channel_id=channel_id)
-        if info is None or not info.active or not info.schedule.is_due(now):
+        # The due check happens in the claim's transaction (one per batch of channels).
+        outcome = await rounds.post_round(self.ctx, channel_id=channel_id, now=now, due_only=True)
+        if outcome.status in _NOT_POSTABLE:
             # Paused or changed by another process since this job was built, or fired so
             # late that the local day is over: rebuild the job and post nothing.
             await self.refresh(channel_id)
-            return rounds.PostOutcome(_why_not(info))
-        return await rounds.post_round(self.ctx, channel_id=channel_id, now=now)
+        return outcome
 
     async def _in_slot(self, work: Callable[[datetime], Coroutine[Any, Any, T]]) -> T:
         """Run one round's work once a slot is free; shutdown waits for it.

@@ -18,6 +18,7 @@ from scalebot.domain.replies import Reply, error
 from scalebot.domain.schedule import ScheduleError
 from scalebot.grading.feedback import Grader
 from scalebot.locales import Language, Text
+from scalebot.services.batching import WriteBatcher
 
 MAX_ANSWER_CHARS = 4000
 log = logging.getLogger(__name__)
@@ -179,6 +180,8 @@ class AppContext:
     language: Language = Language.EN
     # Called with a channel id after its schedule or state changed (the scheduler listens).
     channel_listeners: list[Callable[[int], Awaitable[None]]] = field(default_factory=list)
+    # Writes that many callers share a transaction for (round claims in a fan-out), by name.
+    batchers: dict[str, WriteBatcher[Any, Any]] = field(default_factory=dict)
 
     async def channel_changed(self, channel_id: int) -> None:
         """Tell listeners that a channel's schedule or state changed."""

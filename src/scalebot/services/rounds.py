@@ -8,7 +8,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from scalebot.db.engine import TRANSIENT_ERRORS, WriteConflict
 from scalebot.db.models import Channel, Round
@@ -27,6 +28,7 @@ from scalebot.domain.rounds import (
     may_claim,
 )
 from scalebot.ops import metrics
+from scalebot.services.batching import WriteBatcher
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
 from scalebot.services.questions import choose_question, question_of
@@ -67,11 +69,21 @@ class _Claim:
 
 
 async def post_round(
-    ctx: AppContext, *, channel_id: int, now: datetime, manual: bool = False
+    ctx: AppContext,
+    *,
+    channel_id: int,
+    now: datetime,
+    manual: bool = False,
+    due_only: bool = False,
 ) -> PostOutcome:
-    """Claim today's round for a channel, then post it; a second call posts nothing."""
+    """Claim today's round for a channel, then post it; a second call posts nothing.
+
+    With `due_only` (a scheduled job) a channel whose post time has not come (or whose local
+    day is over) gets NOT_DUE and nothing is claimed.
+    """
+    request = _ClaimRequest(channel_id, now, manual, due_only)
     try:
-        claim = await _claim_round(ctx, channel_id=channel_id, now=now, manual=manual)
+        claim = await _batched(ctx, "claim", _claim_in, key=_by_channel).write(request)
     except WriteConflict:
         return _counted(PostOutcome(PostStatus.EXISTS))  # another process claimed it just now
     if isinstance(claim, PostOutcome):
@@ -194,40 +206,66 @@ async def _retrying(ctx: AppContext, write: Callable[[], Awaitable[T]]) -> T:
 MARK_ATTEMPTS = 6
 
 
-async def _claim_round(
-    ctx: AppContext, *, channel_id: int, now: datetime, manual: bool
+@dataclass(frozen=True)
+class _ClaimRequest:
+    channel_id: int
+    now: datetime
+    manual: bool
+    due_only: bool
+
+
+def _by_channel(request: _ClaimRequest) -> int:
+    """Claims lock their channel rows in id order."""
+    return request.channel_id
+
+
+def _batched(
+    ctx: AppContext,
+    name: str,
+    write_one: Callable[[AppContext, Repository, Any], Awaitable[Any]],
+    *,
+    key: Callable[[Any], Any],
+) -> WriteBatcher[Any, Any]:
+    """The context's batcher for one kind of round write (a fan-out shares transactions)."""
+    batcher = ctx.batchers.get(name)
+    if batcher is None:
+        batcher = WriteBatcher(ctx.writing, partial(write_one, ctx), key=key)
+        ctx.batchers[name] = batcher
+    return batcher
+
+
+async def _claim_in(
+    ctx: AppContext, repo: Repository, request: _ClaimRequest
 ) -> _Claim | PostOutcome:
-    """Insert (or retake a failed) round row for the channel's local date; own transaction."""
-    async with ctx.writing() as repo:
-        channel = await repo.get_channel(channel_id=channel_id, lock=True)
-        if channel is None:
-            return PostOutcome(PostStatus.MISSING)
-        if channel.state != ChannelState.ACTIVE:
-            return PostOutcome(PostStatus.PAUSED)
-        info = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id))
-        day = info.schedule.local_date(now)
-        round_ = await repo.find_round(channel_id=channel.id, round_date=day)
-        if round_ is not None:
-            busy = _not_ours(round_, now, manual=manual)
-            if busy is not None:
-                return busy
-        if round_ is None:
-            if await repo.skips.is_skipped(channel_id=channel.id, day=day):
-                return PostOutcome(PostStatus.SKIPPED)
-            round_ = await repo.add_round(await _new_round(ctx, repo, channel, day, now))
+    """Insert (or retake a failed) round row for the channel's local date, before posting."""
+    found = await repo.channel_with_workspace(channel_id=request.channel_id, lock=True)
+    if found is None:
+        return PostOutcome(PostStatus.MISSING)
+    channel, workspace = found
+    if channel.state != ChannelState.ACTIVE:
+        return PostOutcome(PostStatus.PAUSED)
+    info, now = channel_info(channel, workspace), request.now
+    if request.due_only and not info.schedule.is_due(now):
+        return PostOutcome(PostStatus.NOT_DUE)
+    day = info.schedule.local_date(now)
+    round_ = await repo.find_round(channel_id=channel.id, round_date=day)
+    if round_ is None:
+        if await repo.skips.is_skipped(channel_id=channel.id, day=day):
+            return PostOutcome(PostStatus.SKIPPED)
+        round_ = await repo.add_round(await _new_round(ctx, repo, channel, day, now))
+        status = RoundStatus.CLAIMED
+    else:
+        busy = _not_ours(round_, now, manual=request.manual)
+        if busy is not None:
+            return busy
         status = RoundStatus(round_.status)
         if status is RoundStatus.FAILED:
             status = RoundStatus.CLAIMED  # nothing of it is visible: start over
         round_.status, round_.lease_until = status, now + ctx.delivery.lease
-        log.info(
-            "claimed round %s (%s) for channel %s%s",
-            round_.id,
-            day,
-            channel.id,
-            " by hand" if manual else "",
-        )
-        closing = await _close_older(repo, round_, status, now=now)
-        return await _claim_of(ctx, repo, round_, info.ref, status, today=True, closing=closing)
+    manual = " by hand" if request.manual else ""
+    log.info("claimed round %s (%s) for channel %s%s", round_.id, day, channel.id, manual)
+    closing = await _close_older(repo, round_, status, now=now)
+    return await _claim_of(ctx, repo, round_, info.ref, status, today=True, closing=closing)
 
 
 async def _close_older(
@@ -266,15 +304,16 @@ async def _new_round(
     question = choose_question(
         asked, counts, channel_id=channel.id, round_number=channel.round_count + 1
     )
-    stored = await repo.get_question(question_id=question.id)
-    assert stored is not None, "questions are synced at start"
+    version = await repo.question_version(question_id=question.id)
+    assert version is not None, "questions are synced at start"
     return Round(
         channel_id=channel.id,
         round_date=day,
         question_id=question.id,
-        question_version=stored.version,
+        question_version=version,
         status=RoundStatus.CLAIMED,
         claimed_at=now,
+        lease_until=now + ctx.delivery.lease,
         attempts=0,
     )
 
@@ -328,13 +367,27 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
     """Record that a request is about to go out, with a lease longer than its timeout."""
-    async with ctx.writing() as repo:
-        round_ = await repo.get_round(round_id=round_id, lock=True)
-        assert round_ is not None
-        round_.status = RoundStatus.SENDING
-        round_.attempts += 1
-        round_.sent_at = round_.sent_at or now
-        round_.lease_until = now + ctx.delivery.lease
+    batcher = _batched(ctx, "sending", _sending_in, key=_by_round)
+    await batcher.write(_RoundWrite(round_id, now))
+
+
+@dataclass(frozen=True)
+class _RoundWrite:
+    round_id: int
+    now: datetime
+    message_ref: str | None = None
+
+
+def _by_round(write: _RoundWrite) -> int:
+    """Round writes lock their rows in id order."""
+    return write.round_id
+
+
+async def _sending_in(ctx: AppContext, repo: Repository, write: _RoundWrite) -> None:
+    """Mark one round sending in a batch's transaction."""
+    await repo.mark_sending(
+        round_id=write.round_id, now=write.now, lease_until=write.now + ctx.delivery.lease
+    )
 
 
 async def _set_unknown(
@@ -357,31 +410,42 @@ async def _mark_posted(
     cannot extend a streak that was just broken. A post confirmed only after a newer round
     went out is recorded closed, without a number, so it never takes over as the open round.
     """
-    async with ctx.writing() as repo:
-        round_ = await repo.get_round(round_id=round_id, lock=True)
-        assert round_ is not None
-        if round_.seq is not None or round_.status == RoundStatus.CLOSED:
-            if message_ref and round_.message_ref != message_ref:
-                log.warning("round %s was recorded as %s already", round_id, round_.message_ref)
-            return round_.seq, []
-        channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
-        assert channel is not None
-        newest = await repo.latest_posted_round(channel_id=channel.id)
-        round_.posted_at, round_.message_ref, round_.lease_until = now, message_ref, None
-        if newest is not None and newest.round_date > round_.round_date:
-            log.warning("round %s was confirmed after a newer round; kept closed", round_id)
-            round_.status, round_.closed_at = RoundStatus.CLOSED, now
-            return None, []
-        channel.round_count += 1
-        round_.seq = channel.round_count
-        round_.status = RoundStatus.POSTED
-        older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
-        for closing in older:
-            closing.status, closing.closed_at = RoundStatus.CLOSED, now
-        await repo.break_missed_streaks(
-            channel_id=channel.id, open_seq=round_.seq, freezes_on=channel.freezes_enabled
-        )
-        return round_.seq, [r.id for r in older]
+    batcher = _batched(ctx, "posted", _posted_in, key=_by_round)
+    result: tuple[int | None, list[int]] = await batcher.write(
+        _RoundWrite(round_id, now, message_ref)
+    )
+    return result
+
+
+async def _posted_in(
+    ctx: AppContext, repo: Repository, write: _RoundWrite
+) -> tuple[int | None, list[int]]:
+    """Record one confirmed post in a batch's transaction (see _mark_posted)."""
+    round_id, message_ref, now = write.round_id, write.message_ref, write.now
+    round_ = await repo.get_round(round_id=round_id, lock=True)
+    assert round_ is not None
+    if round_.seq is not None or round_.status == RoundStatus.CLOSED:
+        if message_ref and round_.message_ref != message_ref:
+            log.warning("round %s was recorded as %s already", round_id, round_.message_ref)
+        return round_.seq, []
+    channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
+    assert channel is not None
+    newest = await repo.latest_posted_round(channel_id=channel.id)
+    round_.posted_at, round_.message_ref, round_.lease_until = now, message_ref, None
+    if newest is not None and newest.round_date > round_.round_date:
+        log.warning("round %s was confirmed after a newer round; kept closed", round_id)
+        round_.status, round_.closed_at = RoundStatus.CLOSED, now
+        return None, []
+    channel.round_count += 1
+    round_.seq = channel.round_count
+    round_.status = RoundStatus.POSTED
+    older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
+    for closing in older:
+        closing.status, closing.closed_at = RoundStatus.CLOSED, now
+    await repo.break_missed_streaks(
+        channel_id=channel.id, open_seq=round_.seq, freezes_on=channel.freezes_enabled
+    )
+    return round_.seq, [r.id for r in older]
 
 
 async def _record_failure(

@@ -79,3 +79,20 @@ async def test_a_429_pauses_the_whole_workspace_for_retry_after(slack: SlackBot)
     assert limited.answer["error"] == "ratelimited"
     assert other.at - limited.at >= 1.0 - 0.05  # C2 waited out C1's Retry-After
     assert [c.params.get("channel") for c in calls].count("C1") == 2  # C1 retried once
+
+
+async def test_a_post_answered_429_is_retried_in_a_slot_of_its_workspace(slack: SlackBot) -> None:
+    slack.fake.rate_limit("chat.postMessage", retry_after=1)
+    messenger = slack.adapter.messenger
+    first = asyncio.create_task(messenger.post_in_thread(ref("C1"), None, NOTE))
+    await asyncio.sleep(0.3)  # C1's first try is answered 429 by now
+    others = [ref(f"C{n}") for n in range(2, 7)]
+    await asyncio.gather(*(messenger.post_in_thread(other, None, NOTE) for other in others))
+    await first
+    posted = sorted(
+        call.at for call in slack.fake.calls_to("chat.postMessage") if call.answer.get("ok")
+    )
+    assert len(posted) == 6
+    # Sent the moment the pause ended, the retry would land beside one of the paced posts
+    # (about 0.2 s apart at 300 a minute), a sixth post in one second: refused again.
+    assert min(gaps(posted)) > 0.1

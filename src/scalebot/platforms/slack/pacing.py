@@ -24,9 +24,9 @@ POSTS_PER_MINUTE = 300
 CHANNEL_INTERVAL = 1.05
 HEADROOM = 0.98
 _FORGET_CHANNELS_AFTER = 10_000
-# The pause of the workspace whose request is being sent (set around each paced request).
-_pause_workspace: ContextVar[Callable[[float], Awaitable[None]] | None] = ContextVar(
-    "scalebot_slack_pause", default=None
+# The pacer of the workspace whose request is being sent (set around each paced request).
+_sending_workspace: ContextVar[SharedPacer | None] = ContextVar(
+    "scalebot_slack_workspace", default=None
 )
 
 
@@ -81,15 +81,20 @@ class SlackPacer:
     @contextmanager
     def sending(self, channel: ChannelRef) -> Iterator[None]:
         """Mark a request as this workspace's, so a 429 pauses the whole workspace."""
-        token = _pause_workspace.set(self.workspace(channel.workspace_id).pause)
+        token = _sending_workspace.set(self.workspace(channel.workspace_id))
         try:
             yield
         finally:
-            _pause_workspace.reset(token)
+            _sending_workspace.reset(token)
 
 
 class PacedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
-    """Honours Retry-After for the request and, for a paced post, for its whole workspace."""
+    """Honours Retry-After for the request and, for a paced post, for its whole workspace.
+
+    A paced post is retried in a slot of its workspace's budget, taken after the pause: sent
+    as soon as the pause ends it would land beside the slots the pacer hands out then, over
+    the limit again (a post refused three times in a row is given up on).
+    """
 
     async def prepare_for_next_attempt_async(
         self,
@@ -99,10 +104,14 @@ class PacedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        """Pause the workspace's budget for Retry-After seconds, then wait and retry."""
-        pause = _pause_workspace.get()
-        if pause is not None and response is not None:
-            await pause(retry_after(response))
+        """Pause the workspace's budget for Retry-After seconds, then retry in its next slot."""
+        workspace = _sending_workspace.get()
+        if workspace is not None and response is not None:
+            await workspace.pause(retry_after(response))
+            await workspace.wait()
+            state.next_attempt_requested = True
+            state.increment_current_attempt()
+            return
         await super().prepare_for_next_attempt_async(
             state=state, request=request, response=response, error=error
         )
