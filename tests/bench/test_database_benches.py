@@ -45,8 +45,10 @@ def test_ingest_bench_compares_the_service_with_plain_inserts(bench_url: str | N
     assert result["answers"] == 60
     assert result["answers_per_s"] > 0
     assert result["raw_inserts_per_s"] > 0
+    # The rates are printed to one decimal: on a loaded machine a tiny run's rates are a few
+    # per second, and that rounding alone moves their quotient by a few percent.
     assert result["ratio"] == pytest.approx(
-        result["answers_per_s"] / result["raw_inserts_per_s"], rel=0.01
+        result["answers_per_s"] / result["raw_inserts_per_s"], rel=0.05
     )
     assert result["concurrent_answers_per_s"] > 0
     assert result["concurrent_speedup"] > 0
