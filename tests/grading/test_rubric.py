@@ -416,3 +416,58 @@ def test_long_evidence_is_cut_at_word_boundaries() -> None:
     start = text.index(inner)
     assert text[start - 1] == " "
     assert text[start + len(inner)] in " ,."
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "criterion"),
+    [
+        (
+            "warm-start-weekly-ctr-model",
+            "If the test fails we fall back to plan B and retry a week later.",
+            "compare-eval",
+        ),
+        (
+            "weigh-small-gain-from-new-features",
+            "Keep a test set aside: option b is a holdout, because leakage hurts.",
+            "business-value",
+        ),
+        (
+            "spot-batch-scoring-deadline",
+            "Pick the top model from k candidates because it is cheaper.",
+            "score-less",
+        ),
+        (
+            "silent-null-feature-monitoring",
+            "Put it on the calendar and call the team.",
+            "alert-routing",
+        ),
+    ],
+)
+def test_cues_with_small_words_match_only_in_their_order(
+    question_id: str, text: str, criterion: str
+) -> None:
+    assert criterion not in met(text, bank_question(question_id))
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "criterion"),
+    [
+        (
+            "warm-start-weekly-ctr-model",
+            "Run an A/B test of the warm-started model.",
+            "compare-eval",
+        ),
+        ("spot-batch-scoring-deadline", "Only score the top-k products.", "score-less"),
+        ("silent-null-feature-monitoring", "Page the on-call engineer.", "alert-routing"),
+        ("speed-up-hyperparameter-search", "Run the trials in parallel.", "parallel-trials"),
+    ],
+)
+def test_cues_with_small_words_still_match_as_people_write_them(
+    question_id: str, text: str, criterion: str
+) -> None:
+    assert criterion in met(text, bank_question(question_id))
+
+
+def bank_question(question_id: str) -> Question:
+    """One question of the shipped bank."""
+    return next(q for q in load_bank().questions if q.id == question_id)

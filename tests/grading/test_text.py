@@ -82,3 +82,7 @@ def test_offset_of_finds_a_token_in_the_original_text() -> None:
     [sentence] = analyse(text)
     assert text[offset_of(sentence, sentence.tokens.index("with")) :].startswith("with")
     assert text[offset_of(sentence, len(sentence.tokens) - 1) :].startswith("Kubernetes")
+
+
+def test_accented_latin_letters_read_as_plain_ones() -> None:
+    assert words("Nyström features, naïve Bayes") == ["nystrom", "features", "naive", "bayes"]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.chinese import has_cjk
+from scalebot.grading.guards import FUNCTION_WORDS
 from scalebot.grading.memo import per_object
 from scalebot.grading.negation import NEGATORS, is_negated, may_negate
 from scalebot.grading.text import Sentence, offset_of, stem, words
 
 EVIDENCE_LIMIT = 200
+_SMALL_WORD_GAP = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,6 +28,9 @@ class Cue:
     stem_set: frozenset[str]
     joined: str
     window: int  # how far apart (in tokens) its words may sit in a sentence
+    # For cues holding a small word ("a/b test", "on call"): in order, at most this many
+    # other words after each word; None lets the words come in any order within the window.
+    gaps: tuple[int, ...] | None = None
 
 
 class Hit(NamedTuple):
@@ -60,8 +67,26 @@ def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
         if stems and frozenset(stems) not in compiled:
             joined = stem("".join(tokens))
             window = _window(stems)
-            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), joined, window)
+            gaps = _gaps(stems)
+            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), joined, window, gaps)
     return tuple(compiled.values())
+
+
+def _gaps(stems: Sequence[str]) -> tuple[int, ...] | None:
+    """How many words may follow each word of a cue that holds a small word, in order.
+
+    Small words match everything nearby ("a/b test" once matched "test plan b on a sample"),
+    so such cues are read in order: a letter or digit sits right next to its neighbour,
+    a function word within two words of it.
+    """
+    if len(stems) < 2 or any(has_cjk(s) for s in stems):
+        return None
+    if all(len(s) > 1 and s not in FUNCTION_WORDS for s in stems):
+        return None
+    return tuple(
+        0 if len(first) == 1 or len(second) == 1 else _SMALL_WORD_GAP
+        for first, second in pairwise(stems)
+    )
 
 
 def _window(stems: Sequence[str]) -> int:
@@ -80,12 +105,31 @@ def _cue_starts(sentence: Sentence, cue: Cue) -> list[int]:
     if len(cue.stems) == 1:
         return sentence.positions(cue.stems[0])
     if cue.stem_set <= sentence.word_stems:
-        starts = _spans(sentence, cue.stems, cue.window)
+        if cue.gaps is not None:
+            starts = _in_order(sentence, cue.stems, cue.gaps)
+        else:
+            starts = _spans(sentence, cue.stems, cue.window)
         if starts:
             return starts
     if cue.joined in sentence.word_stems:
         return sentence.positions(cue.joined)
     return []
+
+
+def _in_order(sentence: Sentence, wanted: Sequence[str], gaps: Sequence[int]) -> list[int]:
+    """Start positions where the wanted stems follow each other, each within its gap."""
+    lists = [sentence.positions(w) for w in wanted]
+    starts = []
+    for first in lists[0]:
+        at = first
+        for found, gap in zip(lists[1:], gaps, strict=True):
+            after = bisect_right(found, at)
+            if after == len(found) or found[after] - at - 1 > gap:
+                break
+            at = found[after]
+        else:
+            starts.append(first)
+    return starts
 
 
 def _spans(sentence: Sentence, wanted: Sequence[str], window: int) -> list[int]:

@@ -93,10 +93,23 @@ def _nfkc(ch: str) -> str:
 
 
 def match_form(text: str) -> str:
-    """The form cues are matched on: NFKC, lowercase, traditional Chinese made simplified."""
+    """The form cues are matched on: NFKC, lowercase, accents dropped, Chinese simplified."""
     if text.isascii():
         return text.lower()
-    return chinese.simplified(normalize(text).lower())
+    return chinese.simplified(normalize(text).lower().translate(_ACCENTS))
+
+
+def _accent_table() -> dict[int, str]:
+    """Latin letters with accents -> the plain letter (Nyström reads as nystrom), one for one."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[:1]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
 
 
 def split_sentences(text: str) -> list[str]:
