@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from scalebot.bank.loader import load_bank
 from scalebot.domain.questions import Question
 from scalebot.grading.chinese import simplified
-from scalebot.grading.cues import EVIDENCE_LIMIT
+from scalebot.grading.cues import EVIDENCE_LIMIT, find_evidence
 from scalebot.grading.guards import is_keyword_list
 from scalebot.grading.rubric import RubricGrader
 from scalebot.grading.text import analyse, normalize, split_sentences, words
@@ -223,3 +224,26 @@ def test_a_chinese_cue_that_holds_a_negation_is_read_as_written() -> None:
     grade = GRADER.grade
     assert grade(question, f"pickle 不安全，{WHY}。").covered
     assert not grade(question, f"pickle 文件不存在安全问题，{WHY}。").covered
+
+
+# Running text that glues a neighbour onto a cue's first or last character (做工单 -> 做工 / 单).
+_CONTEXTS = ("关键在于{}。", "我们会先做{}，这样更稳。", "上线前要{}才行。")
+
+
+@pytest.mark.parametrize("question", load_bank().questions, ids=lambda q: q.id)
+def test_every_chinese_cue_matches_in_running_text(question: Question) -> None:
+    unmatched = []
+    for i, criterion in enumerate(question.rubric):
+        for cue in criterion.zh.cues if criterion.zh else ():
+            for context in _CONTEXTS:
+                if not find_evidence(question, analyse(context.format(cue)))[i].evidence:
+                    unmatched.append(f"{criterion.id}: {cue} in {context}")
+    assert unmatched == []
+
+
+def test_a_chinese_cue_the_segmenter_cuts_apart_still_counts() -> None:
+    rollout = next(q for q in load_bank().questions if q.id == "safe-model-rollout")
+    feedback = RubricGrader().grade(
+        rollout, "一旦投诉工单涨了百分之十就叫停，然后马上切回旧模型，这样损失最小。"
+    )
+    assert {"guardrail-metrics", "fast-rollback"} <= {r.id for r in feedback.covered}

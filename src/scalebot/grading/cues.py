@@ -13,7 +13,7 @@ from scalebot.grading.chinese import has_cjk
 from scalebot.grading.guards import FUNCTION_WORDS
 from scalebot.grading.memo import per_object
 from scalebot.grading.negation import NEGATORS, is_negated, may_negate
-from scalebot.grading.text import Sentence, offset_of, stem, words
+from scalebot.grading.text import Sentence, match_form, offset_of, stem, words
 
 EVIDENCE_LIMIT = 200
 _SMALL_WORD_GAP = 2
@@ -176,6 +176,9 @@ class _CompiledRubric:
     keys: frozenset[str]
     # Words that may be the first half of a one-word cue written as two (check point).
     halves: frozenset[str]
+    # Chinese cues by their first two characters, found as written in Chinese sentences
+    # wherever the segmenter cuts the text differently (做工单 -> 做工 / 单).
+    written: Mapping[str, tuple[tuple[int, Cue, str], ...]]
 
 
 @per_object
@@ -199,7 +202,48 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
         {key: tuple(value) for key, value in index.items()},
         frozenset(index),
         frozenset(halves),
+        _written_cues(cues),
     )
+
+
+def _written_cues(
+    cues: Sequence[Sequence[Cue]],
+) -> dict[str, tuple[tuple[int, Cue, str], ...]]:
+    """Every Chinese cue of two or more characters, keyed by its first two characters.
+
+    A cue that mixes in Latin words ("更大的 batch") is looked for with and without its spaces.
+    """
+    written: dict[str, list[tuple[int, Cue, str]]] = {}
+    for c, criterion_cues in enumerate(cues):
+        for cue in criterion_cues:
+            form = " ".join(match_form(cue.phrase).split())
+            if not has_cjk(form) or len(form) < 2:
+                continue
+            for variant in dict.fromkeys((form, form.replace(" ", ""))):
+                written.setdefault(variant[:2], []).append((c, cue, variant))
+    return {key: tuple(value) for key, value in written.items()}
+
+
+def _written_hits(
+    sentence: Sentence, rubric: _CompiledRubric, hits: dict[int, list[Hit]], negations: bool
+) -> None:
+    """Add the Chinese cues found as written that segmentation hid from the word index."""
+    form, offsets = sentence.form, sentence.offsets
+    if offsets is None or not offsets:
+        return
+    pairs = {form[i : i + 2] for i in range(len(form) - 1)}
+    for key in pairs.intersection(rubric.written):
+        for c, cue, written in rubric.written[key]:
+            if any(hit.cue is cue for hit in hits.get(c, ())):
+                continue
+            at = form.find(written)
+            while at >= 0:
+                start = bisect_right(offsets, at) - 1
+                end = bisect_right(offsets, at + len(written) - 1) - 1
+                if not negations or not is_negated(sentence, start, end):
+                    hits.setdefault(c, []).append(Hit(cue, start))
+                    break
+                at = form.find(written, at + 1)
 
 
 def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, list[Hit]]:
@@ -209,7 +253,7 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
         keys = set(keys)
         halves = rubric.halves.intersection(sentence.tokens)
         keys.update(j for _, j in sentence.joined_pairs(halves) if j in rubric.index)
-    if not keys:
+    if not keys and not sentence.chinese:
         return {}
     index = rubric.index
     candidates = sorted(set().union(*(index[key] for key in keys)))
@@ -225,6 +269,8 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
             hit = Hit(cue, starts[0]) if starts else None
         if hit is not None:
             hits.setdefault(c, []).append(hit)
+    if sentence.chinese:
+        _written_hits(sentence, rubric, hits, negations)
     return hits
 
 
