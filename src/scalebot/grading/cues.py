@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -176,9 +177,14 @@ class _CompiledRubric:
     keys: frozenset[str]
     # Words that may be the first half of a one-word cue written as two (check point).
     halves: frozenset[str]
-    # Chinese cues by their first two characters, found as written in Chinese sentences
+    # Chinese cues by their first character, found as written in Chinese sentences
     # wherever the segmenter cuts the text differently (做工单 -> 做工 / 单).
     written: Mapping[str, tuple[tuple[int, Cue, str], ...]]
+
+    @cached_property
+    def written_firsts(self) -> frozenset[str]:
+        """The first characters of the Chinese cues looked for as written."""
+        return frozenset(self.written)
 
 
 @per_object
@@ -209,7 +215,7 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
 def _written_cues(
     cues: Sequence[Sequence[Cue]],
 ) -> dict[str, tuple[tuple[int, Cue, str], ...]]:
-    """Every Chinese cue of two or more characters, keyed by its first two characters.
+    """Every Chinese cue of two or more characters, keyed by its first character.
 
     A cue that mixes in Latin words ("更大的 batch") is looked for with and without its spaces.
     """
@@ -220,7 +226,7 @@ def _written_cues(
             if not has_cjk(form) or len(form) < 2:
                 continue
             for variant in dict.fromkeys((form, form.replace(" ", ""))):
-                written.setdefault(variant[:2], []).append((c, cue, variant))
+                written.setdefault(variant[0], []).append((c, cue, variant))
     return {key: tuple(value) for key, value in written.items()}
 
 
@@ -231,8 +237,7 @@ def _written_hits(
     form, offsets = sentence.form, sentence.offsets
     if offsets is None or not offsets:
         return
-    pairs = {form[i : i + 2] for i in range(len(form) - 1)}
-    for key in pairs.intersection(rubric.written):
+    for key in rubric.written_firsts.intersection(form):
         for c, cue, written in rubric.written[key]:
             if any(hit.cue is cue for hit in hits.get(c, ())):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from scalebot.domain.questions import Question
@@ -66,6 +67,7 @@ _ZH_VERBS = stem_all(
     """加 减 换 改 拆 跑 存 放 降低 提高 减少 增加 提升 节省 加快 保证 确保 避免 防止 替换 切换
     扩容 缩容 拆分 合并 引入 上 下 开 关 接 写 读 算 测 比 看 查 选 挑 留 丢 删"""
 )
+_SPACES = re.compile(r"\s+")
 _ZH_RUN_TOKENS = 6
 _ZH_SEPARATOR = re.compile(r"[\s，。！？；：、,;:()（）/]")
 # A line with at most this many words and no grammar is one bare term ("- canary release").
@@ -187,15 +189,27 @@ def _run_of_terms(items: list[str]) -> bool:
 
 def _chinese_list(sentence: Sentence) -> bool:
     """Tell whether a Chinese sentence is terms separated by 、，/ spaces or 和, with no claim."""
-    form = _strip_heading(sentence.form)
-    spaced = form.split()
-    if len(spaced) >= _BARE_TERMS and all(len(words(item)) <= 2 for item in spaced):
+    form = sentence.form
+    start = _heading_end(form)
+    spaced = _item_sizes(sentence, _SPACES, start)
+    if len(spaced) >= _BARE_TERMS and max(spaced) <= 2:
         return True
-    items = [item for item in _ZH_LIST_SPLIT.split(form) if item.strip()]
-    if len(items) < _LIST_ITEMS - 1:
+    sizes = _item_sizes(sentence, _ZH_LIST_SPLIT, start)
+    if len(sizes) < _LIST_ITEMS - 1:
         return False
-    sizes = [len(words(item)) for item in items]
     return max(sizes) <= 3 and sum(sizes) <= _ZH_ITEM_WORDS * len(sizes)
+
+
+def _item_sizes(sentence: Sentence, separator: re.Pattern[str], start: int) -> list[int]:
+    """The words (as segmented) in each item between separators, from `start` on."""
+    form, offsets = sentence.form, sentence.offsets or ()
+    sizes = []
+    for cut in (*separator.finditer(form, start), None):
+        end = cut.start() if cut is not None else len(form)
+        if form[start:end].strip():
+            sizes.append(bisect_left(offsets, end) - bisect_left(offsets, start))
+        start = cut.end() if cut is not None else end
+    return sizes
 
 
 def _chinese_run_of_terms(sentence: Sentence) -> bool:
@@ -232,12 +246,12 @@ def _is_bare_term(sentence: Sentence) -> bool:
     return len(sentence.form) <= 2 * _ZH_RUN_TOKENS and plain.isdisjoint(_ZH_GLUE | _ZH_VERBS)
 
 
-def _strip_heading(form: str) -> str:
-    """Drop a short heading before a colon ("技术栈：…"), which lists often start with."""
-    head, colon, rest = form.partition("：")
+def _heading_end(form: str) -> int:
+    """Where a list starts after a short heading and its colon ("技术栈：…"), else 0."""
+    head, colon, _ = form.partition("：")
     if not colon:
-        head, colon, rest = form.partition(":")
-    return rest if colon and len(head) <= 12 else form
+        head, colon, _ = form.partition(":")
+    return len(head) + 1 if colon and len(head) <= 12 else 0
 
 
 def addresses_grader(sentence: Sentence, question: Question) -> bool:

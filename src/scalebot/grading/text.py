@@ -96,7 +96,10 @@ def match_form(text: str) -> str:
     """The form cues are matched on: NFKC, lowercase, accents dropped, Chinese simplified."""
     if text.isascii():
         return text.lower()
-    return chinese.simplified(normalize(text).lower().translate(_ACCENTS))
+    form = normalize(text).lower()
+    if _ACCENTED.search(form):
+        form = form.translate(_ACCENTS)
+    return chinese.simplified(form)
 
 
 def _accent_table() -> dict[int, str]:
@@ -110,6 +113,7 @@ def _accent_table() -> dict[int, str]:
 
 
 _ACCENTS = _accent_table()
+_ACCENTED = re.compile("[\u00c0-\u024f]")
 
 
 def split_sentences(text: str) -> list[str]:
