@@ -237,11 +237,17 @@ def _written_hits(
     form, offsets = sentence.form, sentence.offsets
     if offsets is None or not offsets:
         return
+    seen: set[int] | None = None
     for key in rubric.written_firsts.intersection(form):
         for c, cue, written in rubric.written[key]:
-            if any(hit.cue is cue for hit in hits.get(c, ())):
-                continue
             at = form.find(written)
+            if at < 0:
+                continue
+            if seen is None:
+                seen = {id(hit.cue) for found in hits.values() for hit in found}
+            if id(cue) in seen:
+                continue
+            seen.add(id(cue))
             while at >= 0:
                 start = bisect_right(offsets, at) - 1
                 end = bisect_right(offsets, at + len(written) - 1) - 1
