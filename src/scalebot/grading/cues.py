@@ -264,10 +264,10 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
         keys = set(keys)
         halves = rubric.halves.intersection(sentence.tokens)
         keys.update(j for _, j in sentence.joined_pairs(halves) if j in rubric.index)
-    if not keys and not sentence.chinese:
+    chinese = sentence.chinese_breaks is not None
+    if not keys and not chinese:
         return {}
-    index = rubric.index
-    candidates = sorted(set().union(*(index[key] for key in keys)))
+    candidates = sorted(set().union(*map(rubric.index.__getitem__, keys)))
     negations = may_negate(sentence)
     hits: dict[int, list[Hit]] = {}
     for c, _, cue in candidates:
@@ -280,7 +280,7 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
             hit = Hit(cue, starts[0]) if starts else None
         if hit is not None:
             hits.setdefault(c, []).append(hit)
-    if sentence.chinese:
+    if chinese:
         _written_hits(sentence, rubric, hits, negations)
     return hits
 

@@ -225,7 +225,7 @@ def _chinese_run_of_terms(sentence: Sentence) -> bool:
 
 def bare_term_lines(sentences: Sequence[Sentence]) -> list[Sentence]:
     """The bare-term lines of an answer laid out as a list of terms (one a line or bullet)."""
-    lines = [sentence for sentence in sentences if _is_bare_term(sentence)]
+    lines = [s for s in sentences if len(s.tokens) <= _TERM_LINE_WORDS and _is_bare_term(s)]
     return lines if len(lines) >= _TERM_LINES else []
 
 

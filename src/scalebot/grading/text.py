@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 
 from scalebot.grading import chinese
 
@@ -246,16 +247,19 @@ class Sentence:
         tokens = self.tokens
         return tuple((i, stem(first + tokens[i + 1])) for i, first in enumerate(tokens[:-1]))
 
-    def joined_pairs(self, firsts: Container[str] | None = None) -> list[tuple[int, str]]:
+    def joined_pairs(self, firsts: Collection[str] | None = None) -> list[tuple[int, str]]:
         """(index, stem) of neighbouring words read as one, optionally only after `firsts`."""
         if firsts is None:
             return list(self._joined)
         tokens = self.tokens
-        return [
-            (i, stem(first + tokens[i + 1]))
-            for i, first in enumerate(tokens[:-1])
-            if first in firsts
-        ]
+        last = len(tokens) - 1
+        found = []
+        for first in firsts:
+            at = tokens.index(first) if first in tokens else last
+            while at < last:
+                found.append((at, stem(first + tokens[at + 1])))
+                at = tokens.index(first, at + 1) if first in tokens[at + 1 : last] else last
+        return sorted(found)
 
     @cached_property
     def _positions(self) -> dict[str, list[int]]:
@@ -305,7 +309,7 @@ def _sentence(raw: str) -> Sentence:
     if _ABBREVIATION_KEYS.isdisjoint(found) and not _HAS_APOSTROPHE.search(raw):
         tokens = tuple(found)
     else:
-        tokens = tuple(token for word in found for token, _ in _expand(word))
+        tokens = tuple(chain.from_iterable(map(_expand_tokens, found)))
     stems = tuple(map(stem, tokens))
     return Sentence(text=raw, tokens=tokens, stems=stems, word_stems=frozenset(stems), form=form)
 
@@ -348,6 +352,12 @@ def offset_of(sentence: Sentence, index: int) -> int:
     guess = len(text) * index // max(1, len(sentence.tokens))
     found = text.lower().find(sentence.tokens[index], max(0, guess - 60))
     return found if found >= 0 else guess
+
+
+@lru_cache(maxsize=65536)
+def _expand_tokens(word: str) -> tuple[str, ...]:
+    """Return the tokens one written word stands for, without their stems."""
+    return tuple(token for token, _ in _expand(word))
 
 
 @lru_cache(maxsize=65536)
