@@ -105,6 +105,8 @@ _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
     "examiner assessor marker override 忽略 满分 评分 阅卷 打分 高分 最高分"
 )
+# Words the looser pre-checks look for: an English answer without any skips them.
+_LOOSE_WORDS = ("covered", "satisfied", "answer")
 _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
 _IDS_TO_GRADER = 2
@@ -263,14 +265,21 @@ def addresses_grader(sentence: Sentence, question: Question) -> bool:
     return named >= _IDS_TO_GRADER
 
 
-def _may_address_grader(sentence: Sentence) -> bool:
-    """Cheap pre-check: could this sentence match the grader-instruction patterns at all?"""
+def _may_address_grader(sentence: Sentence, loose: bool = True) -> bool:
+    """Cheap pre-check: could this sentence match the grader-instruction patterns at all?
+
+    `loose` False says the whole answer holds none of the words the looser checks look for.
+    """
     if not sentence.word_stems.isdisjoint(_GRADER_STEMS):
         return True
     if bool(sentence.stems) and sentence.stems[0] in _GRADER_OPENERS:
         return True
     form = sentence.form or sentence.text.lower()
-    if "covered" in form[-12:] or "satisfied" in form[-12:] or "met" in form[-5:]:
+    if "met" in form[-5:]:
+        return True
+    if not loose:
+        return False
+    if "covered" in form[-12:] or "satisfied" in form[-12:]:
         return True
     if "answer" in form:
         return "this answer" in form or "my answer" in form
@@ -282,7 +291,8 @@ def to_grader(sentences: Sequence[Sentence], text: str, question: Question) -> l
     lowered = text.lower()
     if any("-" in c.id and c.id in lowered for c in question.rubric):
         return [s for s in sentences if addresses_grader(s, question)]
-    return [s for s in sentences if _may_address_grader(s) and addresses_grader(s, question)]
+    loose = not lowered.isascii() or any(word in lowered for word in _LOOSE_WORDS)
+    return [s for s in sentences if _may_address_grader(s, loose) and addresses_grader(s, question)]
 
 
 def answer_addresses_grader(question: Question, text: str) -> bool:
@@ -347,9 +357,11 @@ def is_copied(sentence: Sentence, question: Question) -> bool:
         return len(stems) >= _COPY_SHORT_WORDS and _content(stems) in _given_short(question)
     words_given, given = _given_pairs(question)
     # Most sentences fail at once: a copy shares its first, middle and last word pairs too.
-    ends = len(stems) - 2
-    probes = (stems[0], stems[1]), (stems[ends // 2], stems[ends // 2 + 1]), (stems[-2], stems[-1])
-    if sum(map(given.__contains__, probes)) < 2:
+    middle = (len(stems) - 2) // 2
+    first, last = (stems[0], stems[1]) in given, (stems[-2], stems[-1]) in given
+    if not (first or last):
+        return False
+    if not (first and last) and (stems[middle], stems[middle + 1]) not in given:
         return False
     content = sentence.word_stems - FUNCTION_WORDS
     if len(content & words_given) < _COPY_SHARE * len(content):
