@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scalebot.bank.loader import shipped_files
 
@@ -100,6 +101,17 @@ def test_questions_lint_accepts_the_bank_and_names_a_broken_file(tmp_path: Path)
     assert result.returncode == 1
     assert "broken.yaml" in result.stderr
     assert "difficulty" in result.stderr
+
+
+def test_questions_lint_checks_the_chinese_fields_too(tmp_path: Path) -> None:
+    source = shipped_files()[0]
+    english_only = tmp_path / source.name
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    del data["rubric"][0]["zh"]
+    english_only.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = scalebot("questions", "lint", str(english_only))
+    assert result.returncode == 1
+    assert f"missing Chinese: rubric.{data['rubric'][0]['id']}.zh" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,8 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset(
 # Third-party packages the pure layers may use besides the standard library.
 PURE_THIRD_PARTY = {
     "ops": frozenset({"aiohttp", "prometheus_client", "pythonjsonlogger"}),
-    "domain": frozenset({"pydantic"}),
+    # regex: Unicode grapheme clusters (\X), so display cuts never split a character.
+    "domain": frozenset({"pydantic", "regex"}),
     # gettext catalogs are standard library; Babel formats numbers and dates.
     "locales": frozenset({"babel"}),
     # The imaging library draws the stats picture.

@@ -219,6 +219,6 @@ async def test_post_now_on_a_skipped_date_says_so(ctx: AppContext) -> None:
 
 async def test_skip_replies_read_in_the_readers_language(ctx: AppContext) -> None:
     await enrolled(ctx)
-    chinese = replace(ADMIN, locale="zh-CN")
+    chinese = replace(ADMIN, user=replace(ADMIN.user, locale="zh-CN"))
     reply = await run_command(ctx, chinese, "admin skip 2026-12-25")
     assert translator(Language.ZH).date(date(2026, 12, 25)) in reply.title

@@ -86,4 +86,4 @@ async def test_history_command_parses_its_page(ctx: AppContext) -> None:
     bad = await run_command(ctx, invocation, "history soon")
     assert bad.title.startswith("'soon' is not a page number")
     too_many = await run_command(ctx, invocation, "history 1 2")
-    assert too_many.title == history.USAGE
+    assert too_many.title == str(history.USAGE)

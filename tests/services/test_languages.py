@@ -54,7 +54,7 @@ async def test_a_member_reads_the_channels_language_until_they_choose(ctx: AppCo
     await run_command(ctx, MEMBER, "language en")
     assert (await languages.reader(ctx, channel=CHANNEL, user=BOB)).language is Language.EN
     await run_command(ctx, MEMBER, "language auto")
-    reader = await languages.reader(ctx, channel=CHANNEL, user=BOB, locale="en-US")
+    reader = await languages.reader(ctx, channel=CHANNEL, user=replace(BOB, locale="en-US"))
     assert reader.language is Language.EN
 
 
@@ -63,15 +63,17 @@ async def test_an_unsupported_platform_locale_reads_the_channels_language(
 ) -> None:
     await enrolled(ctx)
     await run_command(ctx, ADMIN, "admin language zh")
-    reply = await run_command(ctx, replace(MEMBER, locale="pt-BR"), "frobnicate")
+    reply = await run_command(ctx, replace(MEMBER, user=replace(BOB, locale="pt-BR")), "frobnicate")
     assert reply.title == "未知命令“frobnicate”：试试 /scale help。"
 
 
 async def test_the_platform_locale_decides_when_the_member_chose_nothing(ctx: AppContext) -> None:
     await enrolled(ctx)
-    reply = await run_command(ctx, replace(MEMBER, locale="zh-CN"), "frobnicate")
+    reply = await run_command(ctx, replace(MEMBER, user=replace(BOB, locale="zh-CN")), "frobnicate")
     assert reply.title.startswith("未知命令")
-    english = await run_command(ctx, replace(MEMBER, locale="en-US"), "frobnicate")
+    english = await run_command(
+        ctx, replace(MEMBER, user=replace(BOB, locale="en-US")), "frobnicate"
+    )
     assert english.title.startswith("Unknown command")
 
 
@@ -105,7 +107,10 @@ async def test_the_channel_language_needs_an_enrolled_channel_and_an_admin(
     member = await run_command(ctx, MEMBER, "admin language zh")
     assert member.title.startswith("Only channel admins")
     done = await run_command(ctx, ADMIN, "admin language 中文")
-    assert done.title == "本频道的语言已设为中文。"
+    assert done.title == "This channel now speaks Chinese."  # in the admin's own language
+    # Now the channel speaks Chinese, so does an admin who chose nothing.
+    again = await run_command(ctx, ADMIN, "admin language zh")
+    assert again.title == "本频道的语言已设为中文。"
 
 
 async def test_new_channels_take_the_configured_language(ctx: AppContext) -> None:

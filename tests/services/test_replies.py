@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from scalebot.bank.loader import load_bank
+from scalebot.domain.questions import Question
 from scalebot.grading.evaluation import default_data_dir, load_labelled
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.rubric import RubricGrader
+from scalebot.locales import ENGLISH, Language, translator
 from scalebot.services.replies import FEEDBACK_CHARS, feedback_reply, rendered_size
 
 SLACK_SECTION = 3000
@@ -50,13 +52,22 @@ def _worst_feedback(*, met: bool) -> Feedback:
     )
 
 
+def _question(feedback: Feedback) -> Question:
+    """The bank question the feedback is for (any one for made-up feedback)."""
+    return load_bank().get(feedback.question_id) or load_bank().questions[0]
+
+
 def _check_fits(feedback: Feedback) -> None:
-    """Assert the rendered reply fits every limit, escaped for each platform."""
-    reply = feedback_reply(feedback, streak=123, late=False, revision=9)
-    text = reply.plain_text()
-    assert rendered_size(reply) <= FEEDBACK_CHARS
-    assert len(_slack_escaped(text)) <= SLACK_SECTION
-    assert len(_discord_escaped(text)) <= DISCORD_DESCRIPTION <= DISCORD_EMBED
+    """Assert the rendered reply fits every limit, escaped for each platform, in each language."""
+    for language in Language:
+        t = translator(language)
+        reply = feedback_reply(
+            feedback, _question(feedback), t=t, streak=123, late=False, revision=9
+        )
+        text = reply.plain_text()
+        assert rendered_size(reply) <= FEEDBACK_CHARS
+        assert len(_slack_escaped(text)) <= SLACK_SECTION
+        assert len(_discord_escaped(text)) <= DISCORD_DESCRIPTION <= DISCORD_EMBED
 
 
 def test_worst_case_covered_feedback_fits() -> None:
@@ -78,7 +89,9 @@ def test_ordinary_feedback_is_shown_in_full() -> None:
     question = load_bank().get("scale-ml-model")
     assert question is not None
     feedback = RubricGrader().grade(question, question.model_answer)
-    text = feedback_reply(feedback, streak=1, late=False, revision=1).plain_text()
+    text = feedback_reply(
+        feedback, _question(feedback), t=ENGLISH, streak=1, late=False, revision=1
+    ).plain_text()
     for result in feedback.covered:
         assert f"“{result.evidence}”" in text
 
@@ -88,7 +101,9 @@ def test_only_three_cues_are_shown_per_criterion() -> None:
         "a", "Label", 1, True, "evidence", tuple(f"cue {n}" for n in range(20)), None
     )
     feedback = Feedback("q", 100, (many,), "Next?", (), "test")
-    text = feedback_reply(feedback, streak=0, late=False, revision=1).plain_text()
+    text = feedback_reply(
+        feedback, _question(feedback), t=ENGLISH, streak=0, late=False, revision=1
+    ).plain_text()
     assert "(cue 0, cue 1, cue 2 +17 more)" in text
 
 
@@ -96,9 +111,8 @@ def test_a_criterion_added_without_cues_shows_no_empty_brackets() -> None:
     feedback = _worst_feedback(met=True)
     first = feedback.criteria[0]
     bare = CriterionResult(first.id, "Label", 1, True, "quoted words", (), None)
-    reply = feedback_reply(
-        Feedback("q", 50, (bare,), "Next?", (), "test"), streak=0, late=False, revision=1
-    )
+    lone = Feedback("q", 50, (bare,), "Next?", (), "test")
+    reply = feedback_reply(lone, _question(lone), t=ENGLISH, streak=0, late=False, revision=1)
     assert "✅ Label: “quoted words”" in reply.plain_text()
     assert "()" not in reply.plain_text()
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Tone
 from scalebot.domain.schedule import Days, Schedule, parse_time
+from scalebot.locales import ENGLISH
 from scalebot.services import answers, channels, rounds
 from scalebot.services.commands import Invocation, run_command
 from scalebot.services.context import AppContext, reply_of
@@ -105,11 +106,12 @@ async def test_bad_input_becomes_the_error_reply(ctx: AppContext) -> None:
             author=_alice,
             text="   ",
             now=NOW,
-        )
+        ),
+        ENGLISH,
     )
     assert reply is not None
     assert reply.tone is Tone.ERROR
-    assert reply.title == answers.EMPTY_ANSWER
+    assert reply.title == str(answers.EMPTY_ANSWER)
 
 
 async def test_a_reply_under_a_post_not_yet_confirmed_is_graded(

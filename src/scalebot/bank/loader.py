@@ -42,6 +42,10 @@ def parse_question(text: str, source: str) -> Question:
     stem = Path(source).stem
     if stem != question.id:
         raise QuestionBankError(f"{source}: file name must match the id ({question.id}.yaml)")
+    missing = question.missing_chinese()
+    if missing:
+        # The bot speaks both languages: a question it cannot show in Chinese is incomplete.
+        raise QuestionBankError(f"{source}: missing Chinese: {'; '.join(missing)}")
     return question
 
 

@@ -105,7 +105,7 @@ def _graded(fake: FakeSlackApi) -> int:
     return sum(
         1
         for replies in fake.responses.values()
-        if any(SOMETHING_WENT_WRONG not in json.dumps(reply) for reply in replies)
+        if any(str(SOMETHING_WENT_WRONG) not in json.dumps(reply) for reply in replies)
     )
 
 

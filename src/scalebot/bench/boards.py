@@ -14,6 +14,7 @@ from scalebot.bench.timing import bench_context, summary_ms, timed
 from scalebot.db.models import Round
 from scalebot.domain.leaderboard import Period
 from scalebot.domain.rounds import RoundStatus
+from scalebot.locales import ENGLISH
 from scalebot.services import rounds, standings
 
 BOARDS: dict[str, Period | None] = {
@@ -42,6 +43,7 @@ async def bench_leaderboard(
                     viewer=community.member(rng.randrange(users)),
                     now=community.now,
                     period=period,
+                    t=ENGLISH,
                 )
                 elapsed, _ = await timed(read)
                 if sample >= 5:  # the first few warm the caches

@@ -319,11 +319,13 @@ def grade(
             raise _fail("the answer is empty: pass --file or pipe the text on stdin")
         from rich.console import Console
 
+        from scalebot.locales import ENGLISH
         from scalebot.platforms.console import render
         from scalebot.services.replies import feedback_reply
 
         feedback = grader.grade(question, source)
-        Console().print(render(feedback_reply(feedback, streak=0, late=False, revision=1)))
+        reply = feedback_reply(feedback, question, streak=0, late=False, revision=1, t=ENGLISH)
+        Console().print(render(reply))
         return
     for number, line in enumerate(source.splitlines(), start=1):
         if not line.strip():

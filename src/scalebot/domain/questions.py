@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from scalebot.locales import Language
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -69,6 +71,14 @@ class Criterion(BaseModel):
         """Short human name: the title, or the id made readable."""
         return self.title or self.id.replace("-", " ").capitalize()
 
+    def label_in(self, language: Language) -> str:
+        """The criterion's name in a language (English where it has no Chinese)."""
+        return self.zh.title if language is Language.ZH and self.zh else self.label
+
+    def hint_in(self, language: Language) -> str:
+        """The hint for a member who missed it, in a language."""
+        return self.zh.hint if language is Language.ZH and self.zh else self.hint
+
     @field_validator("cues")
     @classmethod
     def _cues_have_words(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
@@ -102,6 +112,40 @@ class Question(BaseModel):
         if duplicates:
             raise ValueError(f"rubric repeats criterion ids: {', '.join(duplicates)}")
         return self
+
+    def title_in(self, language: Language) -> str:
+        """The title in a language (English where the question has no Chinese)."""
+        return self.zh.title if language is Language.ZH and self.zh else self.title
+
+    def prompt_in(self, language: Language) -> str:
+        """The prompt in a language."""
+        return self.zh.prompt if language is Language.ZH and self.zh else self.prompt
+
+    def model_answer_in(self, language: Language) -> str:
+        """The model answer in a language."""
+        return self.zh.model_answer if language is Language.ZH and self.zh else self.model_answer
+
+    def follow_up_in(self, follow_up: str, language: Language) -> str:
+        """A follow-up (as the grader chose it, in English) in a language."""
+        if language is not Language.ZH or not self.zh or follow_up not in self.follow_ups:
+            return follow_up
+        index = self.follow_ups.index(follow_up)
+        return self.zh.follow_ups[min(index, len(self.zh.follow_ups) - 1)]
+
+    def missing_chinese(self) -> list[str]:
+        """Every Chinese field the question lacks ('zh', 'rubric.ID.zh', 'zh.follow_ups')."""
+        missing = [] if self.zh else ["zh (title, prompt, model_answer, follow_ups)"]
+        if self.zh and len(self.zh.follow_ups) != len(self.follow_ups):
+            missing.append(
+                f"zh.follow_ups: {len(self.zh.follow_ups)}, "
+                f"want one per follow-up ({len(self.follow_ups)})"
+            )
+        missing.extend(
+            f"rubric.{criterion.id}.zh (title, hint, cues)"
+            for criterion in self.rubric
+            if criterion.zh is None
+        )
+        return missing
 
     @property
     def total_weight(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -22,3 +22,5 @@ class UserRef:
     workspace_id: str
     user_id: str
     display_name: str
+    # The member's app language as the platform reports it ('zh-CN'), when it does.
+    locale: str | None = field(default=None, compare=False)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from scalebot.locales import Language
+
 JSON = "application/json"
 CSV = "text/csv"
 PNG = "image/png"
@@ -72,6 +74,9 @@ class Reply:
     footer: str = ""
     tone: Tone = Tone.INFO
     private: bool = True
+    # The language its text is in (None: not stated, read as English); renderers write their
+    # own words (buttons, markers) in it.
+    language: Language | None = None
     # Files to deliver with the message (platforms upload or attach them; the console saves them).
     attachments: tuple[Attachment, ...] = ()
     # Buttons (the console shows the commands they run instead).

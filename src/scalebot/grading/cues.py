@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from scalebot.domain.questions import Criterion, Question
+from scalebot.domain.text import is_boundary
 from scalebot.grading.chinese import has_cjk
 from scalebot.grading.guards import FUNCTION_WORDS
 from scalebot.grading.memo import per_object
@@ -342,6 +343,8 @@ def _cuttable(text: str, i: int) -> bool:
     """Tell whether text may be cut before index i without splitting a word."""
     if i <= 0 or i >= len(text):
         return True
+    if not is_boundary(text, i):  # inside one character: an accent, an emoji sequence
+        return False
     before, after = text[i - 1], text[i]
     if before.isspace() or after.isspace():
         return True

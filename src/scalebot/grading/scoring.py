@@ -12,6 +12,7 @@ from scalebot.grading.feedback import CriterionResult
 from scalebot.grading.guards import FUNCTION_WORDS, question_vocabulary
 from scalebot.grading.memo import per_object
 from scalebot.grading.text import Sentence, stem, stem_all, words
+from scalebot.locales import Language, Localized, Message, Phrase, _, n_
 
 # Loose markers: an answer with none of them anywhere is a list of keywords.
 _LINKING_WORDS = stem_all(
@@ -38,20 +39,20 @@ _STOPWORDS = FUNCTION_WORDS | stem_all(
     "and or not no also just very more most some any all each every 和 与 或 的 很 更 最"
 )
 
-NOTE_TO_GRADER = "Instructions to the grader were ignored: only your answer to the question counts."
-NOTE_COPIED = "Sentences copied from a hint or the model answer earn nothing: use your own words."
-_NOTE_NOTHING = "No rubric point was covered: check the hints below and try again."
-_NOTE_OFF_TOPIC = "This seems to answer a different question: reread the prompt and try again."
-_NOTE_ECHO = "The answer mostly repeats the question: say what you would do and why."
-_NOTE_SHORT = "Very short answer ({words} words): explain how and why, not only what."
-NOTE_KEYWORDS = "Keywords without reasoning: add why each choice helps and what it costs."
-_NOTE_BARE = (
-    "You named {count} without saying why ({labels}): pick {pick} and explain the trade-off "
-    "(up to {points} more points)."
+# Notes are Phrases: English strings to the grader and its tests, translated where shown.
+NOTE_TO_GRADER = Phrase(
+    _("Instructions to the grader were ignored: only your answer to the question counts.")
 )
-_NOTE_DEPTH = (
-    "Many points in few words (about {per} words each): fewer points, each with its reason, "
-    "score higher."
+NOTE_COPIED = Phrase(
+    _("Sentences copied from a hint or the model answer earn nothing: use your own words.")
+)
+_NOTE_NOTHING = Phrase(_("No rubric point was covered: check the hints below and try again."))
+_NOTE_OFF_TOPIC = Phrase(
+    _("This seems to answer a different question: reread the prompt and try again.")
+)
+_NOTE_ECHO = Phrase(_("The answer mostly repeats the question: say what you would do and why."))
+NOTE_KEYWORDS = Phrase(
+    _("Keywords without reasoning: add why each choice helps and what it costs.")
 )
 _OFF_TOPIC_SHARE = 0.3
 _OFF_TOPIC_MIN_WORDS = 8
@@ -61,7 +62,6 @@ BARE_CREDIT = 0.75
 # Words per covered point below which an answer reads as a list; its score shrinks to the floor.
 _DEPTH_WORDS = 12
 _DEPTH_FLOOR = 0.7
-_NUMBERS = ("no ideas", "one idea", "two ideas", "three ideas", "four ideas", "five ideas")
 
 
 @dataclass(frozen=True)
@@ -109,16 +109,16 @@ def score(
         notes.append(_NOTE_ECHO)
         factor = 0.3
     elif len(all_stems) < _SHORT_WORDS:
-        notes.append(_NOTE_SHORT.format(words=len(all_stems)))
+        notes.append(_short_note(len(all_stems)))
         factor = 0.6
     if listed:
         notes.append(NOTE_KEYWORDS)
         factor = min(factor, 0.7)
     else:
-        notes.extend(_bare_note(met, total))
+        notes.extend(_bare_note(question, met, total))
     depth = _depth(len(all_stems), len(met))
     if depth < factor and depth < 1.0:
-        notes.append(_NOTE_DEPTH.format(per=len(all_stems) // len(met)))
+        notes.append(_depth_note(len(all_stems) // len(met)))
     return Score(round(100 * credit * min(factor, depth)), tuple(notes))
 
 
@@ -129,16 +129,80 @@ def _is_echo(question: Question, all_stems: Sequence[str]) -> bool:
     return new_words < max(3, len(all_stems) // 3)
 
 
-def _bare_note(met: Sequence[tuple[CriterionResult, bool]], total: int) -> list[str]:
+def _short_note(word_count: int) -> Phrase:
+    """The note on a very short answer."""
+    return Phrase(
+        n_(
+            "Very short answer ({count} word): explain how and why, not only what.",
+            "Very short answer ({count} words): explain how and why, not only what.",
+            word_count,
+            count=word_count,
+        )
+    )
+
+
+def _depth_note(per_point: int) -> Phrase:
+    """The note on many points made in few words."""
+    return Phrase(
+        _(
+            "Many points in few words (about {per} words each): fewer points, each with its "
+            "reason, score higher.",
+            per=per_point,
+        )
+    )
+
+
+def _bare_note(
+    question: Question, met: Sequence[tuple[CriterionResult, bool]], total: int
+) -> list[str]:
     """Explain the points lost to covered points that give no reason."""
     bare = [r for r, why in met if not why]
     if not bare:
         return []
-    lost = round(100 * sum(r.weight for r in bare) * (1 - BARE_CREDIT) / total)
-    count = _NUMBERS[len(bare)] if len(bare) < len(_NUMBERS) else f"{len(bare)} ideas"
-    labels = ", ".join(r.label.lower() for r in bare[:3]) + (" …" if len(bare) > 3 else "")
-    pick = "it" if len(bare) == 1 else "two" if len(bare) > 2 else "them"
-    return [_NOTE_BARE.format(count=count, labels=labels, pick=pick, points=max(1, lost))]
+    lost = max(1, round(100 * sum(r.weight for r in bare) * (1 - BARE_CREDIT) / total))
+    labels = _labels(question, bare)
+    if len(bare) == 1:
+        note = _(
+            "You named one idea without saying why ({labels}): pick it and explain the "
+            "trade-off (up to {points} more points).",
+            labels=labels,
+            points=lost,
+        )
+    elif len(bare) == 2:
+        note = _(
+            "You named two ideas without saying why ({labels}): pick them and explain the "
+            "trade-off (up to {points} more points).",
+            labels=labels,
+            points=lost,
+        )
+    else:
+        note = _(
+            "You named {count} ideas without saying why ({labels}): pick two and explain the "
+            "trade-off (up to {points} more points).",
+            count=_COUNT_WORDS.get(len(bare), len(bare)),
+            labels=labels,
+            points=lost,
+        )
+    return [Phrase(note)]
+
+
+# English spells small counts out; other languages read the Message's own wording.
+_COUNT_WORDS: dict[int, Message | int] = {3: _("three"), 4: _("four"), 5: _("five")}
+
+
+def _labels(question: Question, results: Sequence[CriterionResult]) -> Localized:
+    """Up to three criterion titles in each language, for a note."""
+    shown, more = results[:3], len(results) > 3
+    english = ", ".join(r.label.lower() for r in shown) + (" …" if more else "")
+    chinese = []
+    for result in shown:
+        try:
+            chinese.append(question.criterion(result.id).label_in(Language.ZH))
+        except KeyError:
+            chinese.append(result.label)
+    return Localized(
+        {Language.EN: english, Language.ZH: "、".join(chinese) + ("……" if more else "")}
+    )
 
 
 def _why_nothing(

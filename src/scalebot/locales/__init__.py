@@ -92,6 +92,33 @@ def n_(singular: str, plural: str, count: int, /, **params: Any) -> Message:
 Text = Message | str  # what a reply field holds before it is rendered for a reader
 
 
+class Phrase(str):
+    """A message's English text that keeps the message, for values typed as plain `str`.
+
+    Grading notes are strings to the grader and its tests; a renderer that gets one through
+    a Translator still reads it in the member's language.
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Phrase:
+        """The English text of `message`, remembering the message."""
+        phrase = super().__new__(cls, ENGLISH(message))
+        phrase.message = message
+        return phrase
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A parameter that comes in each language from content (the bank), not from the catalogs."""
+
+    texts: dict[Language, str]
+
+    def text(self, language: Language) -> str:
+        """The text in a language, English where it has none."""
+        return self.texts.get(language) or self.texts.get(Language.EN, "")
+
+
 @dataclass(frozen=True)
 class Translator:
     """Renders messages, numbers and dates for one language."""
@@ -102,7 +129,7 @@ class Translator:
     def __call__(self, message: Message | str) -> str:
         """The message in this language with its parameters filled in."""
         if isinstance(message, str):
-            return message
+            return self(message.message) if isinstance(message, Phrase) else message
         if message.plural is None:
             text = self._catalog.gettext(message.msgid)
         else:
@@ -113,8 +140,10 @@ class Translator:
 
     def _value(self, value: Any) -> Any:
         """A parameter as this reader sees it: messages translated, dates and integers localised."""
-        if isinstance(value, Message):
+        if isinstance(value, Message | Phrase):
             return self(value)
+        if isinstance(value, Localized):
+            return value.text(self.language)
         if isinstance(value, date):
             return self.date(value)
         if isinstance(value, int) and not isinstance(value, bool):
@@ -136,6 +165,12 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.language.catalog)
 
+    def percent(self, share: float) -> str:
+        """A share as a percentage the way this language writes it ('40%')."""
+        from babel.numbers import format_percent
+
+        return format_percent(share, locale=self.language.catalog)
+
     def date(self, value: date | datetime, *, style: str = "medium") -> str:
         """A date the way this language writes it ('Dec 1, 2026' / '2026年12月1日')."""
         from babel.dates import format_date
@@ -144,7 +179,7 @@ class Translator:
 
 
 @cache
-def translator(language: Language | str = Language.EN) -> Translator:
+def translator(language: Language | str | None = Language.EN) -> Translator:
     """The translator for a language (unknown codes read English), loaded once."""
     chosen = Language(language) if language in SUPPORTED else Language.EN
     catalog = _gettext.translation(

@@ -23,7 +23,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Action, Reply, Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
-from scalebot.locales import Translator, _
+from scalebot.locales import Translator, _, translator
 from scalebot.platforms.console_input import LineReader, group_commands, not_a_command
 from scalebot.services import channels, languages, rounds
 from scalebot.services.commands import Invocation, run_command
@@ -43,7 +43,9 @@ _STYLES = {
     Tone.FEEDBACK: "green",
     Tone.SUMMARY: "blue",
 }
-CONSOLE_HELP = (
+# Translators: a Babel date pattern (CLDR symbols), not text: EEE weekday, yyyy year.
+CLOCK_PATTERN = _("EEE dd MMM yyyy")
+CONSOLE_HELP = _(
     "Console only: /as NAME (act as another member), /advance 1d (move the clock; "
     "also 12h, 30m), /quit."
 )
@@ -56,7 +58,8 @@ def render(reply: Reply) -> Panel | Text:
         parts.append(Text(reply.body))
     for item in reply.fields:
         inline = len(item.value) <= 40 and "\n" not in item.value
-        parts.append(Text.assemble((item.name, "bold"), ": " if inline else "\n", item.value))
+        colon = translator(reply.language)(_(": "))
+        parts.append(Text.assemble((item.name, "bold"), colon if inline else "\n", item.value))
     if reply.footer:
         parts.append(Text(reply.footer, style="dim"))
     parts.extend(_typed(action) for action in reply.actions)
@@ -116,7 +119,8 @@ class ConsoleMessenger:
 
     async def post_question(self, channel: ChannelRef, reply: Reply, round_id: int) -> str:
         """Show the daily post."""
-        self.console.print(Text(f"#{channel.channel_id} · new round", style="dim"))
+        label = translator(reply.language)(_("new round"))
+        self.console.print(Text(f"#{channel.channel_id} · {label}", style="dim"))
         self.console.print(render(reply))
         self.posted.add(round_id)
         return f"console-{round_id}"
@@ -129,7 +133,8 @@ class ConsoleMessenger:
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
         """Show a thread reply (the round summary)."""
-        self.console.print(Text(f"#{channel.channel_id} · thread", style="dim"))
+        label = translator(reply.language)(_("thread"))
+        self.console.print(Text(f"#{channel.channel_id} · {label}", style="dim"))
         self.console.print(render(reply))
 
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
@@ -160,6 +165,8 @@ class ConsoleSession:
         """Prepare a session; call start() before handling lines."""
         self.ctx = ctx
         self.files_dir = files_dir
+        # The member's language for the console's own lines; start() and each reply update it.
+        self.t = translator(ctx.language)
         self.console = console
         self.clock = clock
         self.scheduler = jobs
@@ -183,10 +190,16 @@ class ConsoleSession:
         latest = await rounds.latest_post_time(self.ctx, channel=CONSOLE_CHANNEL)
         first_post = info.schedule.post_instant(info.schedule.local_date(self.clock.now))
         self.clock.now = max(self.clock.now, latest or first_post)
-        self._say(
-            f"scalebot console · #{CONSOLE_CHANNEL.channel_id} · you are {self.user.display_name}"
-            f" · {self._local_time()}\nType /scale help for commands. {CONSOLE_HELP}"
+        self.t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
+        banner = _(
+            "scalebot console · #{channel} · you are {name} · {now}\n"
+            "Type /scale help for commands. {help}",
+            channel=CONSOLE_CHANNEL.channel_id,
+            name=self.user.display_name,
+            now=self._local_time(),
+            help=CONSOLE_HELP,
         )
+        self._say(self.t(banner))
         if latest is None:
             await rounds.post_round(self.ctx, channel_id=info.id, now=self.clock(), manual=True)
         elif info.active and info.schedule.is_due(self.clock.now):
@@ -208,8 +221,7 @@ class ConsoleSession:
         elif line == "/scale" or line.startswith("/scale "):
             await self._show(line)
         else:
-            t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
-            self._error(t(not_a_command(line)))
+            self._error(self.t(not_a_command(line)))
         return True
 
     async def _show(self, line: str) -> None:
@@ -221,32 +233,38 @@ class ConsoleSession:
             now=self.clock(),
         )
         reply = await run_command(self.ctx, invocation, line[len("/scale") :])
+        if reply.private:  # in the member's language: the console speaks it from now on
+            self.t = translator(reply.language)
         self.console.print(render(reply))
         if not reply.attachments:
             return
-        t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
-        for saved in save_files(reply, self.files_dir, t):
+        for saved in save_files(reply, self.files_dir, self.t):
             # Unwrapped and outside the panel, so the path can be copied as it is.
             self.console.print(saved, soft_wrap=True)
 
     def _switch_user(self, name: str) -> None:
         """Act as another member (only the console's owner is an admin)."""
         if not name.strip() or not re.fullmatch(r"[\w .'-]{1,40}", name.strip()):
-            self._error("Usage: /as NAME, with letters, digits, spaces, . ' or - (up to 40).")
+            self._error(
+                self.t(_("Usage: /as NAME, with letters, digits, spaces, . ' or - (up to 40)."))
+            )
             return
         self.user = self._user(name)
-        role = "admin" if self.user == self.owner else "member"
-        self._say(f"You are now {self.user.display_name} ({role}).")
+        if self.user == self.owner:
+            said = _("You are now {name} (admin).", name=self.user.display_name)
+        else:
+            said = _("You are now {name} (member).", name=self.user.display_name)
+        self._say(self.t(said))
 
     async def _advance(self, amount: str) -> None:
         """Move the clock; rounds due on the way are posted and closed as the scheduler would."""
         match = _ADVANCE.match(amount)
         if not match:
-            self._error("Usage: /advance 1d (or 12h, 30m): how far to move the clock.")
+            self._error(self.t(_("Usage: /advance 1d (or 12h, 30m): how far to move the clock.")))
             return
         delta = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
         if delta > MAX_ADVANCE or delta <= timedelta(0):
-            self._error("Advance between 1 minute and 366 days at a time.")
+            self._error(self.t(_("Advance between 1 minute and 366 days at a time.")))
             return
         target = self.clock.now + delta
         info = await channels.get_channel(self.ctx, channel=CONSOLE_CHANNEL)
@@ -255,7 +273,6 @@ class ConsoleSession:
                 self.clock.now = moment
                 await self.scheduler.fire(info.id)
         self.clock.now = target
-        t = await languages.reader(self.ctx, channel=CONSOLE_CHANNEL, user=self.user)
         if info is not None and not info.active:
             moved = _(
                 "The clock is now {time} (paused: no rounds until /scale admin resume).",
@@ -263,12 +280,13 @@ class ConsoleSession:
             )
         else:
             moved = _("The clock is now {time}.", time=self._local_time())
-        self._say(t(moved))
+        self._say(self.t(moved))
 
     def _local_time(self) -> str:
         """The simulated time in the channel's zone."""
         zone = self.default_schedule.zone
-        return f"{self.clock.now.astimezone(zone):%a %d %b %Y %H:%M} {zone.key}"
+        local = self.clock.now.astimezone(zone)
+        return f"{self.t.date(local, style=self.t(CLOCK_PATTERN))} {local:%H:%M} {zone.key}"
 
     def _say(self, message: str) -> None:
         self.console.print(Text(message, style="dim"))

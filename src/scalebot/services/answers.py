@@ -15,9 +15,9 @@ from scalebot.domain.replies import Reply
 from scalebot.domain.streaks import StreakState
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import AsyncGrader, Feedback, Grader
-from scalebot.locales import ENGLISH, Translator, _
+from scalebot.locales import Translator, _
 from scalebot.ops import metrics
-from scalebot.services import events, freezes, rounds
+from scalebot.services import events, freezes, languages, rounds
 from scalebot.services.channels import NOT_ENROLLED
 from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
 from scalebot.services.questions import question_of
@@ -25,11 +25,11 @@ from scalebot.services.replies import feedback_reply
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3
-KEPT_EARLIER = (
+KEPT_EARLIER = _(
     "Your earlier answer to this round stands; this reply got feedback only. "
     "Use /scale answer to replace your answer."
 )
-EMPTY_ANSWER = "Your answer is empty: write how you would scale it after /scale answer."
+EMPTY_ANSWER = _("Your answer is empty: write how you would scale it after /scale answer.")
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,12 @@ def validate_answer(text: str) -> None:
         raise UserError(EMPTY_ANSWER)
     if len(text) > MAX_ANSWER_CHARS:
         raise UserError(
-            f"Your answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
-            "Shorten it and send it again."
+            _(
+                "Your answer is {length} characters; the limit is {limit}. "
+                "Shorten it and send it again.",
+                length=len(text),
+                limit=MAX_ANSWER_CHARS,
+            )
         )
 
 
@@ -65,14 +69,15 @@ async def submit_answer(
     now: datetime,
     round_id: int | None = None,
     replace_existing: bool = True,
-    t: Translator = ENGLISH,
+    t: Translator | None = None,
 ) -> AnswerOutcome:
     """Grade an answer to the channel's open round (or a given round) and store it.
 
     Answering again replaces the stored answer when the new one scores at least as much: the
     best answer counts, and a lower one gets feedback only. With `replace_existing=False` (a
     reply in the question's thread, which may be discussion) an answer the member already gave
-    is kept, and the new text only gets feedback.
+    is kept, and the new text only gets feedback. The feedback reads in `t`'s language, else
+    in the member's (languages.reader).
     """
     text = clean_text(text)  # PostgreSQL refuses NUL; no control character is worth keeping
     user = replace(user, display_name=public_name(user.display_name))
@@ -80,7 +85,9 @@ async def submit_answer(
     question, target = await _question_to_answer(ctx, channel, round_id, now)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)
-    answer = _Submission(user, text, now, target, feedback, replace_existing, t)
+    if t is None:
+        t = await languages.reader(ctx, channel=channel, user=user)
+    answer = _Submission(user, text, now, target, feedback, replace_existing, question, t)
     for _attempt in range(CONFLICT_RETRIES):
         try:
             return await _submit(ctx, answer)
@@ -178,7 +185,7 @@ async def _answer_target(
 
 @dataclass(frozen=True)
 class _Submission:
-    """A graded answer on its way to being stored."""
+    """A graded answer on its way to being stored, and the translator its reply reads in."""
 
     user: UserRef
     text: str
@@ -186,7 +193,8 @@ class _Submission:
     round_id: int
     feedback: Feedback
     replace_existing: bool
-    t: Translator = ENGLISH
+    question: Question
+    t: Translator
 
 
 @dataclass(frozen=True)
@@ -241,9 +249,16 @@ def _outcome(
     after: StreakRecord,
 ) -> AnswerOutcome:
     """The reply and result of a stored (or kept-earlier) answer."""
-    late = round_.closed
+    late, t = round_.closed, answer.t
     current = _state(after).effective(round_.round_count)
-    reply = feedback_reply(answer.feedback, streak=current, late=late, revision=stored.revision)
+    reply = feedback_reply(
+        answer.feedback,
+        answer.question,
+        streak=current,
+        late=late,
+        revision=stored.revision,
+        t=t,
+    )
     if stored.kept_score is not None:
         kept = _(
             "Your earlier answer scored {earlier}/100 and still counts: your best answer to a "
@@ -251,10 +266,10 @@ def _outcome(
             earlier=stored.kept_score,
             score=answer.feedback.score,
         )
-        reply = replace(reply, footer=answer.t(kept))
+        reply = replace(reply, footer=t(kept))
     elif not stored.stored and not late:
-        reply = replace(reply, footer=KEPT_EARLIER)
-    reply = freezes.with_notice(reply, streak.freezes_unseen, after.freezes)
+        reply = replace(reply, footer=t(KEPT_EARLIER))
+    reply = freezes.with_notice(reply, streak.freezes_unseen, after.freezes, t)
     result = "late" if late else ("stored" if stored.stored else "kept-earlier")
     if stored.kept_score is not None:
         result = "kept-better"

@@ -35,6 +35,7 @@ class ChannelInfo:
     state: str
     state_reason: str | None
     round_count: int
+    language: str = "en"  # of its public posts
 
     @property
     def active(self) -> bool:
@@ -51,6 +52,7 @@ def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
         state=channel.state,
         state_reason=channel.state_reason,
         round_count=channel.round_count,
+        language=channel.language,
     )
 
 

@@ -68,10 +68,8 @@ class Invocation:
     is_admin: bool
     now: datetime
     # The reader's translator: private replies render through it (public posts use the channel's).
-    # run_command resolves it from `locale` and the stored choices before any handler runs.
+    # run_command resolves it (user.locale, the stored choices) before any handler runs.
     t: Translator = ENGLISH
-    # The platform's locale of the member ('zh-CN' on Discord, Slack's users.info), if known.
-    locale: str | None = None
 
 
 Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
@@ -79,10 +77,19 @@ Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
 
 async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
     """Run the text after `/scale` and return the reply; bad input gets a one-line message."""
-    t = await languages.reader(
-        ctx, channel=invocation.channel, user=invocation.user, locale=invocation.locale
-    )
-    invocation = replace(invocation, t=t)
+    t = await languages.reader(ctx, channel=invocation.channel, user=invocation.user)
+    reply = await _run(ctx, replace(invocation, t=t), text)
+    if reply.language is None:  # built with the reader's translator
+        reply = replace(reply, language=t.language)
+    if not reply.private:
+        return reply
+    spent, held = await freezes.take_notice(ctx, channel=invocation.channel, user=invocation.user)
+    return freezes.with_notice(reply, spent, held, t)
+
+
+async def _run(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
+    """Parse the command and run its handler; bad input becomes the error that explains it."""
+    t = invocation.t
     if len(text) > MAX_COMMAND_CHARS:  # before any parsing: shlex is slow on huge text
         return error(t(too_long(text)))
     name, rest = _split_first(text)
@@ -90,13 +97,9 @@ async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Rep
     if handler is None:
         return error(t(unknown_command(name, rest)))
     try:
-        reply = await handler(ctx, invocation, _words(rest), rest)
+        return await handler(ctx, invocation, _words(rest), rest)
     except (UserError, ScheduleError) as exc:
         return error(t(exc.message))
-    if not reply.private:
-        return reply
-    spent, held = await freezes.take_notice(ctx, channel=invocation.channel, user=invocation.user)
-    return freezes.with_notice(reply, spent, held)
 
 
 def too_long(text: str) -> Message:
@@ -137,12 +140,13 @@ def _words(text: str) -> list[str]:
 
 
 async def _help(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    return help_reply(is_admin=inv.is_admin)
+    return help_reply(is_admin=inv.is_admin, t=inv.t)
 
 
 async def _today(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
     # Shown to the member who asked, not reposted to the whole channel.
-    return replace((await rounds.current_round(ctx, channel=inv.channel)).reply, private=True)
+    current = await rounds.current_round(ctx, channel=inv.channel, t=inv.t)
+    return replace(current.reply, private=True)
 
 
 async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -153,7 +157,7 @@ async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) 
 
 
 async def _streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    return (await standings.read_streak(ctx, channel=inv.channel, user=inv.user)).reply
+    return (await standings.read_streak(ctx, channel=inv.channel, user=inv.user, t=inv.t)).reply
 
 
 async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -175,12 +179,13 @@ async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: 
         period=period,
         longest=longest,
         everyone=inv.is_admin,
+        t=inv.t,
     )
     return board.reply
 
 
 async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    reply = (await standings.member_stats(ctx, channel=inv.channel, user=inv.user)).reply
+    reply = (await standings.member_stats(ctx, channel=inv.channel, user=inv.user, t=inv.t)).reply
     picture = await stats.stats_picture(
         ctx, channel=inv.channel, user=inv.user, now=inv.now, t=inv.t
     )
@@ -191,7 +196,7 @@ async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str)
     if len(args) > 1:
         return error(inv.t(history.USAGE))
     page = history.parse_page(args[0] if args else "")
-    view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page)
+    view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page, t=inv.t)
     return view.reply
 
 
@@ -299,6 +304,10 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
     period, longest = (
         standings.parse_board(options[0]) if options else (standings.Period.ALL, False)
     )
+    t = inv.t
+    if public:  # posted to the channel: in the channel's language
+        found = await channels.get_channel(ctx, channel=inv.channel)
+        t = languages.channel_reader(ctx, found.language if found else None)
     board = await standings.leaderboard(
         ctx,
         channel=inv.channel,
@@ -309,6 +318,7 @@ async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], 
         longest=longest,
         # Posted to the channel, the board respects who chose to be hidden.
         everyone=not public,
+        t=t,
     )
     return replace(board.reply, private=not public)
 
@@ -317,7 +327,7 @@ async def _admin_streak(ctx: AppContext, inv: Invocation, args: list[str], rest:
     # The reason is free text: take it as typed, after "streak @member N".
     text = rest.strip().split(maxsplit=1)[1] if len(rest.split()) > 1 else ""
     return await corrections.correct_streak(
-        ctx, channel=inv.channel, admin=inv.user, text=text, now=inv.now
+        ctx, channel=inv.channel, admin=inv.user, text=text, now=inv.now, t=inv.t
     )
 
 
@@ -341,7 +351,9 @@ async def _admin_undo(ctx: AppContext, inv: Invocation, args: list[str], rest: s
         return error(
             inv.t(_("Usage: /scale admin undo (it reverts the newest streak correction)."))
         )
-    return await corrections.undo_correction(ctx, channel=inv.channel, admin=inv.user, now=inv.now)
+    return await corrections.undo_correction(
+        ctx, channel=inv.channel, admin=inv.user, now=inv.now, t=inv.t
+    )
 
 
 async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -349,8 +361,8 @@ async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str
         return error(inv.t(LANGUAGE_USAGE))
     chosen = await languages.set_member_language(ctx, user=inv.user, code=args[0], now=inv.now)
     if chosen is None:
-        t = await languages.reader(ctx, channel=inv.channel, user=inv.user, locale=inv.locale)
-        return info(
+        t = await languages.reader(ctx, channel=inv.channel, user=inv.user)
+        said = info(
             t(
                 _(
                     "Your replies follow your app's language again, else this channel's "
@@ -359,11 +371,13 @@ async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str
                 )
             )
         )
+        return replace(said, language=t.language)
     t = translator(chosen)
-    return info(
+    said = info(
         t(_("Your private replies are now in {language}.", language=LANGUAGE_NAMES[chosen])),
         t(_("/scale language auto goes back to your app's language.")),
     )
+    return replace(said, language=chosen)
 
 
 async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
@@ -372,7 +386,7 @@ async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], res
     chosen = await languages.set_channel_language(
         ctx, channel=inv.channel, code=args[0], now=inv.now
     )
-    t = translator(chosen)
+    t = inv.t  # a private reply: in the admin's own language
     return info(
         t(_("This channel now speaks {language}.", language=LANGUAGE_NAMES[chosen])),
         t(

@@ -17,7 +17,7 @@ from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply, error
 from scalebot.domain.schedule import ScheduleError
 from scalebot.grading.feedback import Grader
-from scalebot.locales import Language, Text
+from scalebot.locales import Language, Text, Translator, _
 from scalebot.services.batching import WriteBatcher
 
 MAX_ANSWER_CHARS = 4000
@@ -43,15 +43,15 @@ class HasReply(Protocol):
 
 
 @overload
-async def reply_of(call: Awaitable[HasReply]) -> Reply: ...
+async def reply_of(call: Awaitable[HasReply], t: Translator) -> Reply: ...
 @overload
-async def reply_of(call: Awaitable[HasReply | None]) -> Reply | None: ...
-async def reply_of(call: Awaitable[HasReply | None]) -> Reply | None:
+async def reply_of(call: Awaitable[HasReply | None], t: Translator) -> Reply | None: ...
+async def reply_of(call: Awaitable[HasReply | None], t: Translator) -> Reply | None:
     """Await one use case for its reply; bad input becomes the error reply that explains it."""
     try:
         result = await call
     except (UserError, ScheduleError) as exc:
-        return error(str(exc))
+        return error(t(exc.message))
     return None if result is None else result.reply
 
 
@@ -59,7 +59,7 @@ class ChannelUnavailable(Exception):
     """The platform refuses posts to a channel for good (deleted, archived, bot removed)."""
 
 
-RESTARTING = (
+RESTARTING = _(
     "scalebot is restarting and could not finish this: nothing was saved. "
     "Send it again in a minute."
 )

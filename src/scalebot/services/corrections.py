@@ -10,10 +10,13 @@ from scalebot.db.repository import Repository
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, info
 from scalebot.domain.streaks import StreakState
+from scalebot.locales import ENGLISH, Translator, _
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
 
-USAGE = "Usage: /scale admin streak @member N reason, e.g. /scale admin streak @sam 12 bot outage."
+USAGE = _(
+    "Usage: /scale admin streak @member N reason, e.g. /scale admin streak @sam 12 bot outage."
+)
 MAX_STREAK = 10_000
 MAX_REASON = 500
 # <@U123>, <@U123|name> (Slack), <@123>, <@!123> (Discord); otherwise @name or a bare name.
@@ -27,9 +30,21 @@ def parse_correction(text: str) -> tuple[str, int, str]:
         raise UserError(USAGE)
     member, count, reason = parts
     if not count.isdecimal() or int(count) > MAX_STREAK:
-        raise UserError(f"'{count}' is not a streak: use a whole number from 0 to {MAX_STREAK}.")
+        raise UserError(
+            _(
+                "'{count}' is not a streak: use a whole number from 0 to {most}.",
+                count=count,
+                most=MAX_STREAK,
+            )
+        )
     if len(reason) > MAX_REASON:
-        raise UserError(f"The reason is {len(reason)} characters: keep it under {MAX_REASON}.")
+        raise UserError(
+            _(
+                "The reason is {length} characters: keep it under {limit}.",
+                length=len(reason),
+                limit=MAX_REASON,
+            )
+        )
     return member, int(count), reason.strip()
 
 
@@ -41,14 +56,22 @@ async def _member(repo: Repository, workspace_id: int, token: str) -> tuple[int,
     if mention:
         found = [user for user in found if user.external_id == name]
     if not found:
-        raise UserError(f"No member '{token}' has used scalebot here: check the name.")
+        raise UserError(_("No member '{name}' has used scalebot here: check the name.", name=token))
     if len(found) > 1:
-        raise UserError(f"Several members are called '{token}': mention the one you mean.")
+        raise UserError(
+            _("Several members are called '{name}': mention the one you mean.", name=token)
+        )
     return found[0].id, found[0].display_name
 
 
 async def correct_streak(
-    ctx: AppContext, *, channel: ChannelRef, admin: UserRef, text: str, now: datetime
+    ctx: AppContext,
+    *,
+    channel: ChannelRef,
+    admin: UserRef,
+    text: str,
+    now: datetime,
+    t: Translator = ENGLISH,
 ) -> Reply:
     """Set a member's streak to N, recording who, when, why and the values it replaced."""
     token, count, reason = parse_correction(text)
@@ -74,20 +97,27 @@ async def correct_streak(
             created_at=now,
         )
     return info(
-        f"{name}'s streak is now {after.current} (was {before.current}).",
-        f"Recorded with your reason: {reason}. /scale admin undo reverts it.",
+        t(
+            _(
+                "{name}'s streak is now {current} (was {before}).",
+                name=name,
+                current=after.current,
+                before=before.current,
+            )
+        ),
+        t(_("Recorded with your reason: {reason}. /scale admin undo reverts it.", reason=reason)),
     )
 
 
 async def undo_correction(
-    ctx: AppContext, *, channel: ChannelRef, admin: UserRef, now: datetime
+    ctx: AppContext, *, channel: ChannelRef, admin: UserRef, now: datetime, t: Translator = ENGLISH
 ) -> Reply:
     """Revert the channel's newest correction not yet undone; the audit row is kept."""
     async with ctx.writing() as repo:
         row = await require_channel(repo, channel, lock=True)
         correction = await repo.last_correction(channel_id=row.id)
         if correction is None:
-            raise UserError("There is no streak correction to undo in this channel.")
+            raise UserError(_("There is no streak correction to undo in this channel."))
         streak = await repo.ensure_streak(channel_id=row.id, user_id=correction.user_id, now=now)
         before = StreakState(
             correction.old_current, correction.old_longest, correction.old_last_round_seq
@@ -100,11 +130,24 @@ async def undo_correction(
         _store(streak, reverted, now)
         correction.undone_at, correction.undone_by = now, admin.user_id
         user = await repo.get_user(user_id=correction.user_id)
-        name = user.display_name if user else "the member"
+        name = user.display_name if user else t(_("the member"))
     return info(
-        f"Undid the correction of {name}'s streak: it is {reverted.current} again.",
-        f"That correction ({correction.old_current} → {correction.new_current}, by "
-        f"{correction.admin_name}: {correction.reason}) stays in the audit trail.",
+        t(
+            _(
+                "Undid the correction of {name}'s streak: it is {current} again.",
+                name=name,
+                current=reverted.current,
+            )
+        ),
+        t(
+            _(
+                "That correction ({old} → {new}, by {admin}: {reason}) stays in the audit trail.",
+                old=correction.old_current,
+                new=correction.new_current,
+                admin=correction.admin_name,
+                reason=correction.reason,
+            )
+        ),
     )
 
 

@@ -12,37 +12,51 @@ from dataclasses import replace
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import FREEZE_EVERY, MAX_FREEZES
+from scalebot.locales import Message, Translator, _, n_
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext
 
-NOTICE = "Streak freeze"
+NOTICE = _("Streak freeze")
 
 
-def notice_text(spent: int, held: int) -> str:
+def notice_text(spent: int, held: int) -> Message:
     """What a member reads after freezes kept their streak alive."""
-    rounds = "a round" if spent == 1 else f"{spent} rounds"
-    used = "A streak freeze" if spent == 1 else f"{spent} streak freezes"
-    left = f"{held} freeze{'s' if held != 1 else ''} left"
-    return f"❄️ You missed {rounds}: {used} kept your streak alive. {left}."
+    left = n_("{count} freeze left", "{count} freezes left", held, count=held)
+    if spent == 1:
+        return _("❄️ You missed a round: A streak freeze kept your streak alive. {left}.", left=left)
+    return _(
+        "❄️ You missed {count} rounds: {count} streak freezes kept your streak alive. {left}.",
+        count=spent,
+        left=left,
+    )
 
 
-def with_notice(reply: Reply, spent: int, held: int) -> Reply:
+def with_notice(reply: Reply, spent: int, held: int, t: Translator) -> Reply:
     """Add the freeze notice to a private reply (public replies are left alone)."""
     if not spent or not reply.private:
         return reply
-    return replace(reply, fields=(*reply.fields, Field(NOTICE, notice_text(spent, held))))
+    notice = Field(t(NOTICE), t(notice_text(spent, held)))
+    return replace(reply, fields=(*reply.fields, notice))
 
 
-def holdings_text(*, held: int, current: int, enabled: bool) -> str:
+def holdings_text(*, held: int, current: int, enabled: bool) -> Message:
     """The freeze line of /scale streak."""
     if not enabled:
-        return f"Off in this channel ({held} held, kept for when they are back on)."
+        return _("Off in this channel ({held} held, kept for when they are back on).", held=held)
     if held >= MAX_FREEZES:
-        return f"{held} of {MAX_FREEZES}: a missed round spends one instead of your streak."
+        return _(
+            "{held} of {most}: a missed round spends one instead of your streak.",
+            held=held,
+            most=MAX_FREEZES,
+        )
     to_next = FREEZE_EVERY - current % FREEZE_EVERY
-    return (
-        f"{held} of {MAX_FREEZES}: one more after {to_next} more round"
-        f"{'s' if to_next != 1 else ''} in a row."
+    return n_(
+        "{held} of {most}: one more after {count} more round in a row.",
+        "{held} of {most}: one more after {count} more rounds in a row.",
+        to_next,
+        held=held,
+        most=MAX_FREEZES,
+        count=to_next,
     )
 
 

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from scalebot.db.repository import PastAnswer, Repository
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
+from scalebot.locales import ENGLISH, Translator, _, n_
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
 from scalebot.services.questions import criterion_title, question_of
+from scalebot.services.standings import ANSWER_FIRST, NO_ANSWERS
 
+# Translators: a Babel date pattern (CLDR symbols), not text: EEE weekday, yyyy year.
+DATE_PATTERN = _("EEE dd MMM yyyy")
 PAGE_SIZE = 5
 MAX_PAGE = 10_000
-USAGE = "Usage: /scale history [PAGE], e.g. /scale history 2 for older answers."
+USAGE = _("Usage: /scale history [PAGE], e.g. /scale history 2 for older answers.")
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,12 @@ def parse_page(text: str) -> int:
     if not word:
         return 1
     if not word.isdecimal() or not 1 <= int(word) <= MAX_PAGE:
-        raise UserError(f"'{word}' is not a page number. {USAGE}")
+        raise UserError(_("'{word}' is not a page number. {usage}", word=word, usage=USAGE))
     return int(word)
 
 
 async def member_history(
-    ctx: AppContext, *, channel: ChannelRef, user: UserRef, page: int = 1
+    ctx: AppContext, *, channel: ChannelRef, user: UserRef, t: Translator = ENGLISH, page: int = 1
 ) -> HistoryView:
     """Return one page of the member's answers in this channel, newest first."""
     async with ctx.reading() as repo:
@@ -65,41 +69,59 @@ async def member_history(
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
             )
-        entries = tuple([await _entry(ctx, repo, past) for past in rows])
+        entries = tuple([await _entry(ctx, repo, past, t) for past in rows])
     pages = max(1, -(-total // PAGE_SIZE))
-    return HistoryView(page, pages, total, entries, history_reply(entries, page, pages, total))
+    reply = history_reply(entries, (page, pages, total), t)
+    return HistoryView(page, pages, total, entries, reply)
 
 
-async def _entry(ctx: AppContext, repo: Repository, past: PastAnswer) -> HistoryEntry:
+async def _entry(
+    ctx: AppContext, repo: Repository, past: PastAnswer, t: Translator
+) -> HistoryEntry:
     """Describe one answer with the titles of its question and missed criteria."""
     question = await question_of(ctx, repo, past.question_id)
-    missed = tuple(criterion_title(question, cid) for cid in past.missed)
-    day = f"{past.round_date:%a %d %b %Y}"
-    return HistoryEntry(day, question.title, past.score, missed, past.late)
+    missed = tuple(criterion_title(question, cid, t.language) for cid in past.missed)
+    day = t.date(past.round_date, style=t(DATE_PATTERN))
+    return HistoryEntry(day, question.title_in(t.language), past.score, missed, past.late)
 
 
-def history_reply(entries: tuple[HistoryEntry, ...], page: int, pages: int, total: int) -> Reply:
-    """The page as a reply: one field per answer, and how to see older ones."""
+def history_reply(
+    entries: tuple[HistoryEntry, ...], where: tuple[int, int, int], t: Translator
+) -> Reply:
+    """The page as a reply: one field per answer, and how to see older ones.
+
+    `where` is (page, pages, total answers).
+    """
+    page, pages, total = where
     if total == 0:
-        return Reply(title="No answers yet", body="Answer the current round with /scale answer.")
+        return Reply(title=t(NO_ANSWERS), body=t(ANSWER_FIRST))
     if not entries:
         return Reply(
-            title=f"Page {page} is empty",
-            body=f"You have {pages} page{'s' if pages != 1 else ''} of answers: "
-            f"try /scale history {pages}.",
+            title=t(_("Page {page} is empty", page=page)),
+            body=t(
+                n_(
+                    "You have {count} page of answers: try /scale history {count}.",
+                    "You have {count} pages of answers: try /scale history {count}.",
+                    pages,
+                    count=pages,
+                )
+            ),
         )
-    fields = tuple(Field(f"{e.round_date} · {e.question}", _entry_line(e)) for e in entries)
-    footer = f"Page {page} of {pages} · {total} answer{'s' if total != 1 else ''}"
+    fields = tuple(Field(f"{e.round_date} · {e.question}", _entry_line(e, t)) for e in entries)
+    answers = n_("{count} answer", "{count} answers", total, count=total)
+    footer = t(_("Page {page} of {pages} · {answers}", page=page, pages=pages, answers=answers))
     if page < pages:
-        footer += f" · older: /scale history {page + 1}"
-    return Reply(title="Your recent answers", fields=fields, footer=footer)
+        footer += t(_(" · older: /scale history {page}", page=page + 1))
+    return Reply(title=t(_("Your recent answers")), fields=fields, footer=footer)
 
 
-def _entry_line(entry: HistoryEntry) -> str:
+def _entry_line(entry: HistoryEntry, t: Translator) -> str:
     """Score, what was missed, and whether it was late."""
-    line = f"Score {entry.score}/100"
     if entry.late:
-        line += " (late: no streak or points)"
+        line = t(_("Score {score}/100 (late: no streak or points)", score=entry.score))
+    else:
+        line = t(_("Score {score}/100", score=entry.score))
     if entry.missed:
-        return f"{line}\nMissed: {', '.join(entry.missed)}"
-    return f"{line}\nMissed nothing"
+        missed = t(_(", ")).join(entry.missed)
+        return line + "\n" + t(_("Missed: {criteria}", criteria=missed))
+    return line + "\n" + t(_("Missed nothing"))

@@ -41,10 +41,12 @@ def choose(
     )
 
 
-async def reader(
-    ctx: AppContext, *, channel: ChannelRef, user: UserRef, locale: str | None = None
-) -> Translator:
-    """The translator for a member's private replies in a channel (one read)."""
+async def reader(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -> Translator:
+    """The translator for a member's private replies in a channel (one read).
+
+    Their own choice (/scale language), else their app's language (`user.locale`, from the
+    platform), else the channel's, else SCALEBOT_LANGUAGE.
+    """
     async with ctx.reading() as repo:
         channel_language, member_language = await repo.languages(
             channel=channel, user_id=user.user_id
@@ -52,7 +54,7 @@ async def reader(
     return translator(
         choose(
             member=member_language,
-            locale=locale,
+            locale=user.locale,
             channel=channel_language,
             default=ctx.language,
         )

@@ -162,7 +162,7 @@ async def submit_practice(
     next_review = min(card.memory.due for card in cards)
     metrics.ANSWERS.labels(result="practice").inc()
     return PracticeOutcome(
-        feedback, next_review, practice_feedback_reply(feedback, next_review, now, t)
+        feedback, next_review, practice_feedback_reply(feedback, question, (next_review, now), t)
     )
 
 
@@ -349,10 +349,14 @@ def _why(question: Question, pick: Pick, t: Translator) -> Message:
 
 
 def practice_feedback_reply(
-    feedback: Feedback, next_review: datetime, now: datetime, t: Translator
+    feedback: Feedback, question: Question, times: tuple[datetime, datetime], t: Translator
 ) -> Reply:
-    """Full rubric feedback, with the practice footer instead of the streak."""
-    reply = feedback_reply(feedback, streak=0, late=False, revision=1)
+    """Full rubric feedback, with the practice footer instead of the streak.
+
+    `times` is (next review, now).
+    """
+    next_review, now = times
+    reply = feedback_reply(feedback, question, streak=0, late=False, revision=1, t=t)
     footer = _(
         "Practice: no streak or points. This question comes back for review {when}.",
         when=when(next_review, now, t),

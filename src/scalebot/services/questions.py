@@ -10,6 +10,7 @@ from datetime import datetime
 from scalebot.db.models import StoredQuestion
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, Question, QuestionBank
+from scalebot.locales import Language
 from scalebot.services.context import AppContext
 
 
@@ -89,9 +90,9 @@ async def question_of(ctx: AppContext, repo: Repository, question_id: str) -> Qu
     return Question.model_validate(stored.content)
 
 
-def criterion_title(question: Question, criterion_id: str) -> str:
+def criterion_title(question: Question, criterion_id: str, language: Language = Language.EN) -> str:
     """The title a member reads for a criterion id (a readable id once it left the rubric)."""
     try:
-        return question.criterion(criterion_id).label
+        return question.criterion(criterion_id).label_in(language)
     except KeyError:
         return criterion_id.replace("-", " ").capitalize()

@@ -1,4 +1,8 @@
-"""Build the neutral replies the bot sends: questions, feedback, standings, help."""
+"""Build the neutral replies the bot sends: questions, feedback, standings, help.
+
+Every builder takes the reader's translator: the member's for private replies, the channel's
+for public posts. Question content comes from the bank in that language.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +10,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scalebot.domain.questions import Question
+from scalebot.domain.questions import Difficulty, Question
 from scalebot.domain.replies import Field, Reply, Tone
 from scalebot.domain.rounds import RoundSummary
+from scalebot.domain.text import clip
+from scalebot.domain.topics import topic_title
 from scalebot.domain.untrusted import public_name
 from scalebot.grading.cues import trim
 from scalebot.grading.feedback import CriterionResult, Feedback
-from scalebot.locales import _
+from scalebot.locales import Message, Translator, _, n_
 
-HOW_TO_ANSWER = "Answer privately with /scale answer: you get instant rubric feedback."
+# Translators: a Babel date pattern (CLDR symbols), not text: EEE weekday, dd day, MMM month.
+DAY_PATTERN = _("EEE dd MMM")
+HOW_TO_ANSWER = _("Answer privately with /scale answer: you get instant rubric feedback.")
+DIFFICULTIES = {
+    Difficulty.EASY: _("easy"),
+    Difficulty.MEDIUM: _("medium"),
+    Difficulty.HARD: _("hard"),
+}
 
 
-def question_reply(question: Question, *, round_date: date) -> Reply:
+def question_reply(question: Question, *, round_date: date, t: Translator) -> Reply:
     """The daily post: question, topic, difficulty and how to answer."""
     return Reply(
-        title=f"{round_date:%a %d %b}: {question.title}",
-        body=question.prompt,
-        fields=(
-            Field("Topic", question.topic.replace("-", " ")),
-            Field("Difficulty", question.difficulty.value),
+        title=t(
+            _(
+                "{date}: {title}",
+                date=t.date(round_date, style=t(DAY_PATTERN)),
+                title=question.title_in(t.language),
+            )
         ),
-        footer=HOW_TO_ANSWER,
+        body=question.prompt_in(t.language),
+        fields=(
+            Field(t(_("Topic")), t(topic_title(question.topic))),
+            Field(t(_("Difficulty")), t(DIFFICULTIES[question.difficulty])),
+        ),
+        footer=t(HOW_TO_ANSWER),
         tone=Tone.QUESTION,
         private=False,
+        language=t.language,
     )
 
 
@@ -39,60 +59,117 @@ FEEDBACK_CHARS = 3000
 _FEEDBACK_STEPS = ((200, 300, 3), (140, 300, 3), (90, 200, 2), (50, 120, 1), (30, 80, 0))
 
 
-def feedback_reply(feedback: Feedback, *, streak: int, late: bool, revision: int) -> Reply:
-    """Private feedback: score, covered criteria with evidence, missed ones with hints."""
+def feedback_status(*, streak: int, late: bool, revision: int) -> Message:
+    """The feedback's footer: the streak, or why the answer does not count."""
     if late:
-        status = "This round has closed: feedback only, no streak or points."
-    else:
-        status = f"Streak: {streak} round{'s' if streak != 1 else ''}"
-        if revision > 1:
-            status += f" · revision {revision} replaces your earlier answer"
+        return _("This round has closed: feedback only, no streak or points.")
+    if revision > 1:
+        return n_(
+            "Streak: {count} round · revision {revision} replaces your earlier answer",
+            "Streak: {count} rounds · revision {revision} replaces your earlier answer",
+            streak,
+            count=streak,
+            revision=revision,
+        )
+    return n_("Streak: {count} round", "Streak: {count} rounds", streak, count=streak)
+
+
+def feedback_reply(
+    feedback: Feedback,
+    question: Question,
+    *,
+    streak: int,
+    late: bool,
+    revision: int,
+    t: Translator,
+) -> Reply:
+    """Private feedback: score, covered criteria with evidence, missed ones with hints."""
+    status = t(feedback_status(streak=streak, late=late, revision=revision))
     for evidence_chars, hint_chars, cues in _FEEDBACK_STEPS:
-        reply = _feedback(feedback, status, evidence_chars, hint_chars, cues)
+        reply = _feedback(feedback, question, status, (evidence_chars, hint_chars, cues), t)
         if rendered_size(reply) <= FEEDBACK_CHARS:
             return reply
     return _squeezed(reply)
 
 
 def _feedback(
-    feedback: Feedback, status: str, evidence_chars: int, hint_chars: int, cues: int
+    feedback: Feedback,
+    question: Question,
+    status: str,
+    sizes: tuple[int, int, int],
+    t: Translator,
 ) -> Reply:
     """Build the feedback reply with evidence, hints and cue lists cut to the given sizes."""
-    labels = {r.id: r.label for r in feedback.criteria}
+    evidence_chars, hint_chars, cues = sizes
+    labels = {r.id: _label(question, r, t) for r in feedback.criteria}
     covered = "\n".join(
-        _covered_line(r, evidence_chars, cues, labels.get(r.same_as or ""))
+        _covered_line(r, labels[r.id], (evidence_chars, cues), labels.get(r.same_as or ""), t)
         for r in feedback.covered
     )
-    missed = "\n".join(f"❌ {r.label}: {_clip(r.hint or '', hint_chars)}" for r in feedback.missed)
+    missed = "\n".join(
+        t(_("❌ {label}: {hint}", label=labels[r.id], hint=clip(_hint(question, r, t), hint_chars)))
+        for r in feedback.missed
+    )
     fields = []
     if covered:
-        fields.append(Field("Covered", covered))
+        fields.append(Field(t(_("Covered")), covered))
     if missed:
-        fields.append(Field("Missed", missed))
+        fields.append(Field(t(_("Missed")), missed))
     if feedback.notes:
-        fields.append(Field("Notes", "\n".join(feedback.notes)))
-    fields.append(Field("Follow-up", _clip(feedback.follow_up, 2 * hint_chars)))
-    met = len(feedback.covered)
+        fields.append(Field(t(_("Notes")), "\n".join(t(note) for note in feedback.notes)))
+    follow_up = question.follow_up_in(feedback.follow_up, t.language)
+    fields.append(Field(t(_("Follow-up")), clip(follow_up, 2 * hint_chars)))
+    title = _(
+        "Score {score}/100 · {met} of {total} criteria covered",
+        score=feedback.score,
+        met=len(feedback.covered),
+        total=len(feedback.criteria),
+    )
     return Reply(
-        title=f"Score {feedback.score}/100 · {met} of {len(feedback.criteria)} criteria covered",
+        title=t(title),
         fields=tuple(fields),
         footer=status,
         tone=Tone.FEEDBACK,
+        language=t.language,
     )
 
 
+def _label(question: Question, result: CriterionResult, t: Translator) -> str:
+    """A criterion's title in the reader's language (the grader's label once it left the rubric)."""
+    try:
+        return question.criterion(result.id).label_in(t.language)
+    except KeyError:
+        return result.label
+
+
+def _hint(question: Question, result: CriterionResult, t: Translator) -> str:
+    """The hint of a missed criterion in the reader's language."""
+    try:
+        return question.criterion(result.id).hint_in(t.language)
+    except KeyError:
+        return result.hint or ""
+
+
 def _covered_line(
-    result: CriterionResult, evidence_chars: int, cues: int, same_as: str | None
+    result: CriterionResult,
+    label: str,
+    sizes: tuple[int, int],
+    same_as: str | None,
+    t: Translator,
 ) -> str:
     """One covered criterion: its evidence (each sentence quoted once) and the cues shown."""
+    evidence_chars, cues = sizes
     if same_as:
-        line = f"✅ {result.label}: the same sentence as {same_as}"
+        line = t(_("✅ {label}: the same sentence as {other}", label=label, other=same_as))
     else:
-        line = f"✅ {result.label}: “{trim(result.evidence or '', evidence_chars)}”"
+        quote = trim(result.evidence or "", evidence_chars)
+        line = t(_("✅ {label}: “{quote}”", label=label, quote=quote))
     if result.matched and cues:
-        shown = ", ".join(result.matched[:cues])
+        shown = t(_(", ")).join(result.matched[:cues])
         more = len(result.matched) - cues
-        line += f" ({shown}{f' +{more} more' if more > 0 else ''})"
+        if more > 0:
+            shown = t(_("{cues} +{count} more", cues=shown, count=more))
+        line += t(_(" ({cues})", cues=shown))
     return line
 
 
@@ -104,13 +181,8 @@ def _squeezed(reply: Reply) -> Reply:
         value = fields[longest].value
         if len(value) <= 1:
             break
-        fields[longest] = Field(fields[longest].name, _clip(value, len(value) * 9 // 10))
+        fields[longest] = Field(fields[longest].name, clip(value, len(value) * 9 // 10))
     return replace(reply, fields=tuple(fields))
-
-
-def _clip(text: str, limit: int) -> str:
-    """Cut text to a limit, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def rendered_size(reply: Reply) -> int:
@@ -120,26 +192,48 @@ def rendered_size(reply: Reply) -> int:
     return len(text) + grows + sum(text.count(mark) for mark in "*_`~|\\")
 
 
-def summary_reply(question: Question, summary: RoundSummary) -> Reply:
+def summary_reply(question: Question, summary: RoundSummary, *, t: Translator) -> Reply:
     """Posted under a closed round: the model answer and how the group did."""
     if summary.answers == 0:
-        group = "Nobody answered this round."
+        group = t(_("Nobody answered this round."))
     else:
-        group = (
-            f"{summary.answers} answer{'s' if summary.answers != 1 else ''}, "
-            f"average score {summary.average_score:.0f}/100."
-        )
-        if summary.most_missed:
-            group += (
-                f" Most missed: {summary.most_missed} ({summary.most_missed_share:.0%} of answers)."
+        group = t(
+            n_(
+                "{count} answer, average score {average}/100.",
+                "{count} answers, average score {average}/100.",
+                summary.answers,
+                count=summary.answers,
+                average=round(summary.average_score or 0),
             )
+        )
+        missed = _most_missed(question, summary, t)
+        if missed:
+            share = t.percent(summary.most_missed_share)
+            group += t(_(" Most missed: {title} ({share} of answers).", title=missed, share=share))
     return Reply(
-        title=f"Round {summary.seq} closed: {question.title}",
+        title=t(
+            _(
+                "Round {seq} closed: {title}",
+                seq=summary.seq,
+                title=question.title_in(t.language),
+            )
+        ),
         body=group,
-        fields=(Field("Model answer", question.model_answer),),
+        fields=(Field(t(_("Model answer")), question.model_answer_in(t.language)),),
         tone=Tone.SUMMARY,
         private=False,
+        language=t.language,
     )
+
+
+def _most_missed(question: Question, summary: RoundSummary, t: Translator) -> str | None:
+    """The title of the criterion most answers missed, in the reader's language."""
+    if summary.most_missed is None:
+        return None
+    for criterion in question.rubric:
+        if summary.most_missed in (criterion.id, criterion.label):
+            return criterion.label_in(t.language)
+    return summary.most_missed
 
 
 @dataclass(frozen=True)
@@ -160,73 +254,104 @@ def leaderboard_reply(
     *,
     by_points: bool,
     viewer: Standing | None,
+    t: Translator,
     longest: bool = False,
 ) -> Reply:
     """A ranked list, with the viewer's own rank when it falls outside the list."""
     if not rows and viewer is None:
-        return Reply(title=title, body="No answers yet: be the first with /scale answer.")
-    lines = [_standing_line(row, by_points=by_points, longest=longest) for row in rows]
+        body = t(_("No answers yet: be the first with /scale answer."))
+        return Reply(title=title, body=body, language=t.language)
+    lines = [_standing_line(row, by_points=by_points, longest=longest, t=t) for row in rows]
     if viewer is not None and all(not row.is_viewer for row in rows):
         lines.extend(["…"] if lines else [])
-        lines.append(_standing_line(viewer, by_points=by_points, longest=longest))
-    return Reply(title=title, body="\n".join(lines))
+        lines.append(_standing_line(viewer, by_points=by_points, longest=longest, t=t))
+    return Reply(title=title, body="\n".join(lines), language=t.language)
 
 
-def _standing_line(row: Standing, *, by_points: bool, longest: bool = False) -> str:
+def _standing_line(row: Standing, *, by_points: bool, longest: bool, t: Translator) -> str:
     """Format one leaderboard line."""
-    marks = [word for word, on in (("you", row.is_viewer), ("hidden", row.hidden)) if on]
-    name = public_name(row.name) + (f" ({', '.join(marks)})" if marks else "")
+    marks = [t(word) for word, on in ((_("you"), row.is_viewer), (_("hidden"), row.hidden)) if on]
+    name = public_name(row.name)
+    if marks:
+        name = t(_("{name} ({marks})", name=name, marks=t(_(", ")).join(marks)))
+    points = n_("{count} point", "{count} points", row.points, count=row.points)
     if by_points:
-        return f"{row.rank}. {name}: {row.points} points"
-    if longest:
-        return f"{row.rank}. {name}: longest streak {row.streak} · {row.points} points"
-    return f"{row.rank}. {name}: {row.streak}-round streak · {row.points} points"
+        line = _("{rank}. {name}: {points}", rank=row.rank, name=name, points=points)
+    elif longest:
+        line = _(
+            "{rank}. {name}: longest streak {streak} · {points}",
+            rank=row.rank,
+            name=name,
+            streak=row.streak,
+            points=points,
+        )
+    else:
+        line = _(
+            "{rank}. {name}: {streak}-round streak · {points}",
+            rank=row.rank,
+            name=name,
+            streak=row.streak,
+            points=points,
+        )
+    return t(line)
 
 
-def streak_reply(*, current: int, longest: int, answered_open_round: bool) -> Reply:
+def streak_reply(*, current: int, longest: int, answered_open_round: bool, t: Translator) -> Reply:
     """A member's own streak."""
     if answered_open_round:
-        nudge = "You have answered the current round."
+        nudge = _("You have answered the current round.")
     elif current:
-        nudge = "Answer the current round to keep it going."
+        nudge = _("Answer the current round to keep it going.")
     else:
-        nudge = "Answer the current round to start one."
-    return Reply(title=f"Your streak: {current} (longest {longest})", body=nudge)
+        nudge = _("Answer the current round to start one.")
+    title = _("Your streak: {current} (longest {longest})", current=current, longest=longest)
+    return Reply(title=t(title), body=t(nudge))
 
 
 COMMANDS = (
-    ("/scale today", "show the current question again"),
+    ("/scale today", _("show the current question again")),
     (
         "/scale answer TEXT",
-        "answer it; you get private feedback at once (answer again: your best answer counts)",
+        _("answer it; you get private feedback at once (answer again: your best answer counts)"),
     ),
-    ("/scale streak", "your streak in this channel, and your streak freezes"),
-    ("/scale leaderboard [streak|longest|week|month|all]", "top 10, plus your rank"),
-    ("/scale leaderboard hide | show", "leave the boards (you still see your rank), or come back"),
-    ("/scale stats", "your practice history"),
-    ("/scale history [PAGE]", "your recent answers: score and what you missed, newest first"),
+    ("/scale streak", _("your streak in this channel, and your streak freezes")),
+    ("/scale leaderboard [streak|longest|week|month|all]", _("top 10, plus your rank")),
+    (
+        "/scale leaderboard hide | show",
+        _("leave the boards (you still see your rank), or come back"),
+    ),
+    ("/scale stats", _("your practice history")),
+    ("/scale history [PAGE]", _("your recent answers: score and what you missed, newest first")),
     (
         "/scale practice [skip] · /scale practice answer TEXT",
-        "a question just for you, from what you score lowest on; no streak or points",
+        _("a question just for you, from what you score lowest on; no streak or points"),
     ),
+    ("/scale language zh | en | auto", _("the language of your replies (auto: your app's)")),
     (
         "/scale forget-me",
-        "delete everything stored about you here (asks first; /scale forget-me confirm at once)",
+        _("delete everything stored about you here (asks first; /scale forget-me confirm at once)"),
     ),
-    ("/scale export-me", "everything stored about you, as JSON"),
+    ("/scale export-me", _("everything stored about you, as a JSON file")),
 )
 ADMIN_COMMANDS = (
-    ("/scale admin setup HH:MM ZONE [daily|weekdays]", "enroll this channel"),
-    ("/scale admin pause | resume", "stop or restart the daily post"),
-    ("/scale admin post-now", "post today's round now"),
+    ("/scale admin setup HH:MM ZONE [daily|weekdays]", _("enroll this channel")),
+    ("/scale admin pause | resume", _("stop or restart the daily post")),
+    ("/scale admin post-now", _("post today's round now")),
     (
         "/scale admin leaderboard [streak|longest|week|month|all] [public]",
-        "the full board (hidden members too, unless posted)",
+        _("the full board (hidden members too, unless posted)"),
     ),
-    ("/scale admin streak @member N reason", "correct a member's streak (kept in an audit trail)"),
-    ("/scale admin undo", "revert the newest streak correction in this channel"),
-    ("/scale admin freezes on | off", "let missed rounds spend earned streak freezes, or not"),
-    ("/scale admin export", "this channel's answers, scores and streaks as a CSV file"),
+    (
+        "/scale admin streak @member N reason",
+        _("correct a member's streak (kept in an audit trail)"),
+    ),
+    ("/scale admin undo", _("revert the newest streak correction in this channel")),
+    (
+        "/scale admin freezes on | off",
+        _("let missed rounds spend earned streak freezes, or not"),
+    ),
+    ("/scale admin language zh | en", _("the channel's language for its public posts")),
+    ("/scale admin export", _("this channel's answers, scores and streaks as a CSV file")),
     ("/scale admin topics [TOPIC,TOPIC | all]", _("ask only these topics; no topic shows them")),
     ("/scale admin difficulty [easy,medium,hard | all]", _("ask only these difficulties")),
     (
@@ -236,14 +361,18 @@ ADMIN_COMMANDS = (
 )
 
 
-def help_reply(*, is_admin: bool) -> Reply:
+def help_reply(*, is_admin: bool, t: Translator) -> Reply:
     """Every command a member (and an admin) can use."""
-    fields = [Field("Commands", "\n".join(f"{c} — {d}" for c, d in COMMANDS))]
+    fields = [Field(t(_("Commands")), "\n".join(f"{c} — {t(d)}" for c, d in COMMANDS))]
     if is_admin:
-        fields.append(Field("Admin", "\n".join(f"{c} — {d}" for c, d in ADMIN_COMMANDS)))
+        fields.append(Field(t(_("Admin")), "\n".join(f"{c} — {t(d)}" for c, d in ADMIN_COMMANDS)))
     return Reply(
-        title="scalebot: a daily 'How would you scale it?' question",
-        body="A question is posted here on the channel's schedule. Answer it privately, "
-        "get rubric feedback, and keep your streak going round after round.",
+        title=t(_("scalebot: a daily 'How would you scale it?' question")),
+        body=t(
+            _(
+                "A question is posted here on the channel's schedule. Answer it privately, "
+                "get rubric feedback, and keep your streak going round after round."
+            )
+        ),
         fields=tuple(fields),
     )

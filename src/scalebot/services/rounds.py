@@ -27,14 +27,16 @@ from scalebot.domain.rounds import (
     RoundSummary,
     may_claim,
 )
+from scalebot.locales import ENGLISH, Text, Translator, _
 from scalebot.ops import metrics
+from scalebot.services import languages
 from scalebot.services.batching import WriteBatcher
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
 from scalebot.services.questions import choose_question, question_of
 from scalebot.services.replies import question_reply, summary_reply
 
-NO_ROUND_YET = (
+NO_ROUND_YET = _(
     "No question has been posted here yet: wait for the first round, "
     "or ask an admin to run /scale admin post-now."
 )
@@ -64,6 +66,7 @@ class _Claim:
     status: RoundStatus
     sent_at: datetime | None
     today: bool
+    t: Translator  # the channel's: its admins read the notices about this round too
     # Older rounds this claim closed: their summaries go out before the new question.
     closing: tuple[int, ...] = ()
 
@@ -146,7 +149,7 @@ async def _send(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome
             )
     except ChannelUnavailable as exc:
         await _record_failure(ctx, claim, now=now, pause_reason=str(exc))
-        await _tell_admins_posting_stopped(ctx, claim.channel, str(exc))
+        await _tell_admins_posting_stopped(ctx, claim, exc.args[0] if exc.args else str(exc))
         return PostOutcome(PostStatus.FAILED, claim.round_id, question_id=claim.question.id)
     except PostRefused as exc:
         log.warning("round %s: the platform refused the post (%s); will retry", claim.round_id, exc)
@@ -193,7 +196,7 @@ async def _post_summaries(ctx: AppContext, round_ids: tuple[int, ...]) -> None:
 async def _retrying(ctx: AppContext, write: Callable[[], Awaitable[T]]) -> T:
     """Retry a write a few times with backoff: the post is out, so its record must follow."""
     delay = 0.5
-    for _ in range(MARK_ATTEMPTS - 1):
+    for _attempt in range(MARK_ATTEMPTS - 1):
         try:
             return await write()
         except TRANSIENT_ERRORS as exc:
@@ -265,7 +268,8 @@ async def _claim_in(
     manual = " by hand" if request.manual else ""
     log.info("claimed round %s (%s) for channel %s%s", round_.id, day, channel.id, manual)
     closing = await _close_older(repo, round_, status, now=now)
-    return await _claim_of(ctx, repo, round_, info.ref, status, today=True, closing=closing)
+    t = languages.channel_reader(ctx, channel.language)
+    return await _claim_of(ctx, repo, round_, (info.ref, t), status, today=True, closing=closing)
 
 
 async def _close_older(
@@ -322,16 +326,20 @@ async def _claim_of(
     ctx: AppContext,
     repo: Repository,
     round_: Round,
-    ref: ChannelRef,
+    where: tuple[ChannelRef, Translator],
     status: RoundStatus,
     *,
     today: bool,
     closing: tuple[int, ...] = (),
 ) -> _Claim:
-    """What settling a claimed round needs, read inside the claiming transaction."""
+    """What settling a claimed round needs, read inside the claiming transaction.
+
+    `where` is the channel and its translator (the daily post reads in its language).
+    """
+    ref, t = where
     question = await question_of(ctx, repo, round_.question_id)
-    reply = question_reply(question, round_date=round_.round_date)
-    return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today, closing)
+    reply = question_reply(question, round_date=round_.round_date, t=t)
+    return _Claim(round_.id, ref, question, reply, status, round_.sent_at, today, t, closing)
 
 
 async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim | PostOutcome:
@@ -362,7 +370,10 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
         round_.status, round_.lease_until = status, now + ctx.delivery.lease
         log.info("round %s: taking over a %s claim whose lease ran out", round_.id, round_.status)
         closing = await _close_older(repo, round_, status, now=now)
-        return await _claim_of(ctx, repo, round_, info.ref, status, today=today, closing=closing)
+        t = languages.channel_reader(ctx, channel.language)
+        return await _claim_of(
+            ctx, repo, round_, (info.ref, t), status, today=today, closing=closing
+        )
 
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
@@ -471,11 +482,17 @@ async def _record_failure(
                 channel.state_reason = pause_reason
 
 
-async def _tell_admins_posting_stopped(ctx: AppContext, channel: ChannelRef, reason: str) -> None:
+async def _tell_admins_posting_stopped(ctx: AppContext, claim: _Claim, reason: Text) -> None:
     """Tell the channel's admins, once, that posting stopped and how to restart it."""
+    channel = claim.channel
     message = error(
-        f"scalebot stopped posting to this channel: {reason}. "
-        "Fix access, then run /scale admin resume."
+        claim.t(
+            _(
+                "scalebot stopped posting to this channel: {reason}. "
+                "Fix access, then run /scale admin resume.",
+                reason=reason,
+            )
+        )
     )
     try:
         await ctx.messenger(channel.platform).notify_admins(channel, message)
@@ -503,12 +520,13 @@ async def post_summary(ctx: AppContext, *, round_id: int) -> RoundSummary | None
         channel = await repo.get_channel(channel_id=round_.channel_id)
         assert channel is not None
         ref = channel_info(channel, await repo.get_workspace(workspace_id=channel.workspace_id)).ref
+        t = languages.channel_reader(ctx, channel.language)  # a public post
         # Counted after the closing write committed, outside the write lock.
         summary = await _summarise(repo, round_id, round_.seq, question)
         thread = round_.message_ref
     try:
         await ctx.messenger(ref.platform).post_in_thread(
-            ref, thread, summary_reply(question, summary)
+            ref, thread, summary_reply(question, summary, t=t)
         )
     except Exception:
         log.exception("could not post the summary of round %s", round_id)
@@ -542,7 +560,7 @@ class OpenRound:
 
 
 async def current_round(
-    ctx: AppContext, *, channel: ChannelRef, now: datetime | None = None
+    ctx: AppContext, *, channel: ChannelRef, t: Translator = ENGLISH, now: datetime | None = None
 ) -> OpenRound:
     """Return the channel's latest posted round, or explain why there is none."""
     await confirm_visible(ctx, channel=channel, now=now or datetime.now(UTC))
@@ -552,7 +570,7 @@ async def current_round(
         if round_ is None or round_.seq is None:
             raise UserError(NO_ROUND_YET)
         question = await question_of(ctx, repo, round_.question_id)
-        reply = question_reply(question, round_date=round_.round_date)
+        reply = question_reply(question, round_date=round_.round_date, t=t)
         return OpenRound(round_.id, round_.seq, question, reply)
 
 

@@ -22,6 +22,7 @@ __all__ = [
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
+from scalebot.locales import ENGLISH, Message, Translator, _
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
 from scalebot.services.freezes import holdings_text
@@ -29,6 +30,8 @@ from scalebot.services.questions import criterion_title, question_of
 from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 
 MEMBER_BOARD_SIZE = 10
+NO_ANSWERS = _("No answers yet")
+ANSWER_FIRST = _("Answer the current round with /scale answer.")
 
 
 def parse_period(text: str) -> Period:
@@ -36,7 +39,7 @@ def parse_period(text: str) -> Period:
     try:
         return Period(text.strip().lower())
     except ValueError:
-        raise UserError(f"'{text}' is not a period: use week, month or all.") from None
+        raise UserError(_("'{text}' is not a period: use week, month or all.", text=text)) from None
 
 
 def parse_board(text: str) -> tuple[Period | None, bool]:
@@ -48,7 +51,7 @@ def parse_board(text: str) -> tuple[Period | None, bool]:
         return Period(word), False
     except ValueError:
         raise UserError(
-            f"'{text}' is not a board: use streak, longest, week, month or all."
+            _("'{text}' is not a board: use streak, longest, week, month or all.", text=text)
         ) from None
 
 
@@ -64,7 +67,9 @@ class StreakView:
     freezes: int = 0
 
 
-async def read_streak(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -> StreakView:
+async def read_streak(
+    ctx: AppContext, *, channel: ChannelRef, user: UserRef, t: Translator = ENGLISH
+) -> StreakView:
     """Return a member's live streak (a missed round counts once it has closed)."""
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
@@ -79,9 +84,10 @@ async def read_streak(ctx: AppContext, *, channel: ChannelRef, user: UserRef) ->
         )
     current = state.effective(row.round_count)
     answered = state.last_round_seq is not None and state.last_round_seq == row.round_count
-    reply = streak_reply(current=current, longest=state.longest, answered_open_round=answered)
+    reply = streak_reply(current=current, longest=state.longest, answered_open_round=answered, t=t)
     freeze_line = holdings_text(held=state.freezes, current=current, enabled=row.freezes_enabled)
-    reply = replace(reply, fields=(*reply.fields, Field("Streak freezes", freeze_line)))
+    freeze_field = Field(t(_("Streak freezes")), t(freeze_line))
+    reply = replace(reply, fields=(*reply.fields, freeze_field))
     return StreakView(current, state.longest, points, answered, reply, state.freezes)
 
 
@@ -104,6 +110,7 @@ async def leaderboard(
     limit: int | None = MEMBER_BOARD_SIZE,
     longest: bool = False,
     everyone: bool = False,
+    t: Translator = ENGLISH,
 ) -> LeaderboardView:
     """Rank by current or longest streak (no period) or by points over a period.
 
@@ -134,7 +141,12 @@ async def leaderboard(
             where = (row.id, row.workspace_id, local_today)
             viewer_line = await _viewer_line(repo, where, viewer, board)
     reply = leaderboard_reply(
-        board.title, standings, by_points=period is not None, viewer=viewer_line, longest=longest
+        t(board.title),
+        standings,
+        by_points=period is not None,
+        viewer=viewer_line,
+        longest=longest,
+        t=t,
     )
     return LeaderboardView(tuple(standings), viewer_line, reply)
 
@@ -148,11 +160,17 @@ class _Board:
     everyone: bool
 
     @property
-    def title(self) -> str:
+    def title(self) -> Message:
         """The board's title."""
+        if self.period is Period.WEEK:
+            return _("Leaderboard by points (this week)")
+        if self.period is Period.MONTH:
+            return _("Leaderboard by points (this month)")
         if self.period is not None:
-            return f"Leaderboard by points ({self.period.label})"
-        return "Leaderboard by longest streak" if self.longest else "Leaderboard by streak"
+            return _("Leaderboard by points (all time)")
+        if self.longest:
+            return _("Leaderboard by longest streak")
+        return _("Leaderboard by streak")
 
 
 async def _viewer_line(
@@ -236,7 +254,9 @@ class StatsView:
     reply: Reply
 
 
-async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -> StatsView:
+async def member_stats(
+    ctx: AppContext, *, channel: ChannelRef, user: UserRef, t: Translator = ENGLISH
+) -> StatsView:
     """Summarise a member's answers in a channel."""
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
@@ -244,33 +264,33 @@ async def member_stats(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -
         history = await repo.user_answers(user_id=member.id) if member else []
         history = [(answer, round_) for answer, round_ in history if round_.channel_id == row.id]
         missed = await _missed_titles(
-            ctx, repo, [(r.question_id, a.covered.get("missed", [])) for a, r in history]
+            ctx, repo, [(r.question_id, a.covered.get("missed", [])) for a, r in history], t
         )
     answers = [answer for answer, _round in history]
     if not answers:
-        reply = Reply(title="No answers yet", body="Answer the current round with /scale answer.")
+        reply = Reply(title=t(NO_ANSWERS), body=t(ANSWER_FIRST))
         return StatsView(0, None, None, None, reply)
     scores = [answer.score for answer in answers]
     most_missed = missed.most_common(1)[0][0] if missed else None
     average = sum(scores) / len(scores)
     fields = [
-        Field("Answers", str(len(answers))),
-        Field("Average score", f"{average:.0f}/100"),
-        Field("Best score", f"{max(scores)}/100"),
-        Field("Recent scores", " ".join(str(s) for s in scores[-10:])),
+        Field(t(_("Answers")), t.number(len(answers))),
+        Field(t(_("Average score")), t(_("{score}/100", score=round(average)))),
+        Field(t(_("Best score")), t(_("{score}/100", score=max(scores)))),
+        Field(t(_("Recent scores")), " ".join(str(s) for s in scores[-10:])),
     ]
     if most_missed:
-        fields.append(Field("Most often missed", most_missed))
-    reply = Reply(title="Your practice so far", fields=tuple(fields))
+        fields.append(Field(t(_("Most often missed")), most_missed))
+    reply = Reply(title=t(_("Your practice so far")), fields=tuple(fields))
     return StatsView(len(answers), average, max(scores), most_missed, reply)
 
 
 async def _missed_titles(
-    ctx: AppContext, repo: Repository, answers: list[tuple[str, list[str]]]
+    ctx: AppContext, repo: Repository, answers: list[tuple[str, list[str]]], t: Translator
 ) -> Counter[str]:
     """Count missed criteria by their titles, from (question id, missed ids) per answer."""
     missed: Counter[str] = Counter()
     for question_id, criterion_ids in answers:
         question = await question_of(ctx, repo, question_id)
-        missed.update(criterion_title(question, cid) for cid in criterion_ids)
+        missed.update(criterion_title(question, cid, t.language) for cid in criterion_ids)
     return missed

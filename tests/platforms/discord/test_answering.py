@@ -180,7 +180,7 @@ async def test_an_unexpected_failure_in_the_form_gets_a_private_apology(bot: Bot
     bot.ctx.grader = BrokenGrader()  # type: ignore[assignment]
     feedback = await submit(bot, "scalebot:answer-form:0", GOOD_ANSWER)
     assert feedback.body["flags"] == EPHEMERAL
-    assert title(feedback) == OOPS
+    assert title(feedback) == str(OOPS)
 
 
 async def test_an_unexpected_failure_in_a_command_gets_a_private_apology(bot: Bot) -> None:
@@ -188,4 +188,4 @@ async def test_an_unexpected_failure_in_a_command_gets_a_private_apology(bot: Bo
     bot.ctx.grader = BrokenGrader()  # type: ignore[assignment]
     sent = await bot.interact(interaction(2, slash("answer", text=GOOD_ANSWER)))
     assert sent[0].body["flags"] == EPHEMERAL
-    assert title(sent[0]) == OOPS
+    assert title(sent[0]) == str(OOPS)

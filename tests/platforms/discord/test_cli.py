@@ -54,7 +54,7 @@ def option(command: dict[str, Any], *path: str) -> dict[str, Any]:
 async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
     assert (code, err) == (0, "")
-    assert out.strip() == "Synced /scale (23 subcommands) globally."
+    assert out.strip() == "Synced /scale (25 subcommands) globally."
     body = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
     assert [c["name"] for c in body] == ["scale"]
     scale = body[0]
@@ -74,6 +74,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
         "practice",
         "forget-me",
         "export-me",
+        "language",
         "admin",
     }
     admin = {o["name"] for o in option(scale, "admin")["options"]}
@@ -91,6 +92,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
         "difficulty",
         "skip",
         "unskip",
+        "language",
     }
     assert option(scale, "admin", "topics", "topics")["autocomplete"] is True
     assert not option(scale, "admin", "topics", "topics")["required"]
@@ -121,12 +123,29 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
     assert {o["name"] for o in board["options"]} == {"period", "public"}
 
 
+async def test_sync_uploads_the_chinese_descriptions(fake: FakeDiscord, tmp_path: Path) -> None:
+    code, _, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
+    assert (code, err) == (0, "")
+    [scale] = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
+    for locale in ("zh-CN", "zh-TW"):
+        assert scale["description_localizations"][locale] == "每日“你会怎么扩展它？”练习"
+        today = option(scale, "today")
+        assert today["description_localizations"][locale] == "再看一遍本轮题目"
+        zone = option(scale, "admin", "setup", "zone")
+        assert zone["description_localizations"][locale].startswith("IANA 时区")
+    # Names are what members type: the same in every language.
+    assert scale["name_localizations"] == {}
+    assert option(scale, "today")["name_localizations"] == {}
+    assert "en-US" not in scale["description_localizations"]
+    assert "fr" not in scale["description_localizations"]
+
+
 async def test_sync_to_one_server(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, _ = await scalebot(
         "discord", "sync", "--guild", str(GUILD_ID), env=env_for(fake, tmp_path), cwd=tmp_path
     )
     assert code == 0
-    assert out.strip() == f"Synced /scale (23 subcommands) in server {GUILD_ID}."
+    assert out.strip() == f"Synced /scale (25 subcommands) in server {GUILD_ID}."
     assert len(fake.find("PUT", rf"^/applications/{APP_ID}/guilds/{GUILD_ID}/commands$")) == 1
     assert fake.find("PUT", rf"^/applications/{APP_ID}/commands$") == []
 

@@ -139,7 +139,7 @@ class FakeSlack:
         self.failures[method].extend(failure for _ in range(times))
 
     def add_user(self, user_id: str, name: str, **flags: Any) -> None:
-        """Make users.info and users.list know a member (flags: is_admin, is_owner, …)."""
+        """Make users.info and users.list know a member (flags: is_admin, is_owner, locale …)."""
         self.users[user_id] = {
             "id": user_id,
             "name": name.lower(),
@@ -257,7 +257,7 @@ class FakeSlack:
             return {"message_ts": self._next_ts()}
         if method == "users.info":
             user_id = str(params.get("user"))
-            return {"user": self.users.get(user_id, _default_user(user_id))}
+            return {"user": _as_listed(self.users.get(user_id, _default_user(user_id)), params)}
         if method == "users.list":
             return {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
         if method == "views.open":
@@ -372,6 +372,14 @@ class FakeSlack:
         async with self._acked:
             await asyncio.wait_for(self._acked.wait_for(acked), timeout=10)
         return next(ack for ack in self.socket_acks if ack.get("envelope_id") == envelope_id)
+
+
+def _as_listed(user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """A member as users.info shows them: `locale` only when asked with include_locale."""
+    shown = {key: value for key, value in user.items() if key != "locale"}
+    if str(params.get("include_locale", "")).lower() in ("1", "true"):
+        shown["locale"] = user.get("locale", "en-US")
+    return shown
 
 
 def _default_user(user_id: str) -> dict[str, Any]:

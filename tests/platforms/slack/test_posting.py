@@ -52,7 +52,7 @@ async def test_scheduled_post_is_block_kit_with_a_fallback(bot: SlackBot) -> Non
     assert "actions" in kinds
     fields = next(b["fields"] for b in post.params["blocks"] if "fields" in b)
     assert [f["text"].split("\n")[0] for f in fields] == ["*Topic*", "*Difficulty*"]
-    assert HOW_TO_ANSWER in str(post.params["blocks"])
+    assert str(HOW_TO_ANSWER) in str(post.params["blocks"])
     assert "reply in this thread" in str(post.params["blocks"])
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from scalebot.domain.replies import Action, Field, Reply, Tone
+from scalebot.locales import ENGLISH
 from scalebot.platforms.slack.render import (
     FALLBACK_CHARS,
     MAX_BLOCKS,
@@ -103,7 +104,7 @@ def test_question_post_has_the_answer_button_and_thread_hint() -> None:
 @pytest.mark.parametrize("round_id", [None, 9])
 def test_modal_metadata_round_trips(round_id: int | None) -> None:
     target = ModalTarget("C1", round_id, "https://hooks.slack.com/x")
-    view = answer_modal(target, question=None, max_chars=4000)
+    view = answer_modal(target, question=None, max_chars=4000, t=ENGLISH)
     assert ModalTarget.load(view["private_metadata"]) == target
     assert len(view["private_metadata"]) <= 3000
     assert len(view["title"]["text"]) <= 24

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from scalebot.domain.refs import UserRef
-from scalebot.domain.replies import Reply
-from scalebot.platforms.discord.identity import Interaction, channel_ref, user_ref
+from scalebot.domain.replies import Reply, error
+from scalebot.locales import ENGLISH, Translator, _, translator
+from scalebot.platforms.discord.identity import Interaction, channel_ref, quick_reader, user_ref
 from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.render import content, render
-from scalebot.services import answers
-from scalebot.services.context import MAX_ANSWER_CHARS, reply_of
+from scalebot.services import answers, languages
+from scalebot.services.context import MAX_ANSWER_CHARS, UserError, reply_of
 
 if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
@@ -26,7 +27,7 @@ FORM_ID = re.compile(r"scalebot:answer-form:(?P<round_id>[0-9]{1,19})")
 ANSWER_FIELD = "answer"
 THREAD_REF = "thread"
 MESSAGE_REF = "message"
-NO_DM = (
+NO_DM = _(
     "I could not send your feedback privately: allow direct messages from this server, "
     "or answer with /scale answer."
 )
@@ -38,11 +39,11 @@ class AnswerButton(
 ):
     """The daily post's Answer button; its custom_id carries the round, so it outlives restarts."""
 
-    def __init__(self, round_id: int) -> None:
-        """A button that opens the answer form for one round."""
+    def __init__(self, round_id: int, t: Translator = ENGLISH) -> None:
+        """A button that opens the answer form for one round (labelled in the post's language)."""
         super().__init__(
             discord.ui.Button(
-                label="Answer",
+                label=t(_("Answer")),
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"scalebot:answer:{round_id}",
@@ -63,7 +64,7 @@ class AnswerButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Open the answer form at once (the modal is the initial response)."""
-        await interaction.response.send_modal(answer_form(self.round_id))
+        await interaction.response.send_modal(answer_form(self.round_id, quick_reader(interaction)))
 
 
 def thread_ref(thread_id: int) -> str:
@@ -71,23 +72,26 @@ def thread_ref(thread_id: int) -> str:
     return f"{THREAD_REF}:{thread_id}"
 
 
-def answer_view(round_id: int) -> discord.ui.View:
+def answer_view(round_id: int, t: Translator = ENGLISH) -> discord.ui.View:
     """A view holding the Answer button of one round."""
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(round_id))
+    view.add_item(AnswerButton(round_id, t))
     return view
 
 
-def answer_form(round_id: int | None) -> discord.ui.Modal:
+def answer_form(round_id: int | None, t: Translator) -> discord.ui.Modal:
     """The answer form: one paragraph of up to 4,000 characters."""
     return text_form(
-        title="How would you scale it?",
+        title=t(_("How would you scale it?")),
         custom_id=f"scalebot:answer-form:{round_id or 0}",
-        label="Your answer (private; you get feedback at once)",
+        label=t(_("Your answer (private; you get feedback at once)")),
+        placeholder=t(_("Where is the bottleneck, what do you change, what does it cost…")),
     )
 
 
-def text_form(*, title: str, custom_id: str, label: str) -> discord.ui.Modal:
+def text_form(
+    *, title: str, custom_id: str, label: str, placeholder: str | None = None
+) -> discord.ui.Modal:
     """A form with one paragraph of up to 4,000 characters (the answer and practice forms)."""
     form = discord.ui.Modal(title=title, custom_id=custom_id)
     form.add_item(
@@ -95,7 +99,7 @@ def text_form(*, title: str, custom_id: str, label: str) -> discord.ui.Modal:
             label=label,
             style=discord.TextStyle.paragraph,
             custom_id=ANSWER_FIELD,
-            placeholder="Where is the bottleneck, what do you change, what does it cost…",
+            placeholder=placeholder,
             min_length=1,
             max_length=MAX_ANSWER_CHARS,
         )
@@ -137,6 +141,7 @@ async def submit_form(interaction: Interaction, round_id: int) -> None:
     client, invoked = started
     data: Mapping[str, Any] = interaction.data or {}
     text = submitted_text(data.get("components", []))
+    t = await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
     reply = await reply_of(
         answers.submit_answer(
             client.ctx,
@@ -145,7 +150,9 @@ async def submit_form(interaction: Interaction, round_id: int) -> None:
             text=text,
             now=invoked.now,
             round_id=round_id or None,
-        )
+            t=t,
+        ),
+        t,
     )
     await send_reply(interaction, reply)
 
@@ -168,8 +175,8 @@ async def answer_in_thread(client: ScaleClient, message: discord.Message) -> boo
     async def author() -> UserRef:
         return user_ref(guild_id, message.author)
 
-    reply = await reply_of(
-        answers.answer_in_thread(
+    try:
+        outcome = await answers.answer_in_thread(
             client.ctx,
             channel=channel,
             message_ref=thread_ref(thread.id),
@@ -178,7 +185,11 @@ async def answer_in_thread(client: ScaleClient, message: discord.Message) -> boo
             text=message.content,
             now=client.clock(),
         )
-    )
+    except UserError as exc:  # empty or too long: in the author's language
+        t = await languages.reader(client.ctx, channel=channel, user=await author())
+        reply: Reply | None = error(t(exc.message))
+    else:
+        reply = outcome.reply if outcome is not None else None
     if reply is None:
         return False
     await send_privately(message, reply)
@@ -192,6 +203,6 @@ async def send_privately(message: discord.Message, reply: Reply) -> None:
     except discord.HTTPException as exc:
         log.info("could not DM feedback to %s: %s", message.author.id, exc.status)
         try:
-            await message.reply(content(NO_DM), mention_author=False)
+            await message.reply(content(translator(reply.language)(NO_DM)), mention_author=False)
         except discord.HTTPException:
             log.warning("could not tell %s that DMs are closed", message.author.id)

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from scalebot.domain.clock import Clock, utc_now
 from scalebot.domain.replies import error
+from scalebot.locales import Message, _
 from scalebot.platforms.discord.answering import (
     AnswerButton,
     answer_in_thread,
@@ -19,6 +20,7 @@ from scalebot.platforms.discord.answering import (
 )
 from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.handlers import build_scale_group
+from scalebot.platforms.discord.identity import quick_reader
 from scalebot.platforms.discord.interactions import CommandButton
 from scalebot.platforms.discord.messenger import DiscordMessenger
 from scalebot.platforms.discord.pacing import discord_pacer
@@ -32,7 +34,7 @@ from scalebot.services.budgets import SharedBudgets
 from scalebot.services.context import RESTARTING, AppContext
 
 log = logging.getLogger(__name__)
-OOPS = "Something went wrong on scalebot's side. Try again in a minute."
+OOPS = _("Something went wrong on scalebot's side. Try again in a minute.")
 
 
 def intents_for(config: DiscordConfig) -> discord.Intents:
@@ -62,9 +64,9 @@ class ScaleTree(app_commands.CommandTree["ScaleClient"]):
         await inflight.run(super()._call(interaction), abandon=tell_restarting)
 
 
-async def apologise(interaction: discord.Interaction[Any], text: str = OOPS) -> None:
+async def apologise(interaction: discord.Interaction[Any], text: Message = OOPS) -> None:
     """Tell the member privately that something failed on our side."""
-    embed = render(error(text)).embed
+    embed = render(error(quick_reader(interaction)(text))).embed
     try:
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=True)

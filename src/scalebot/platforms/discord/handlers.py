@@ -13,12 +13,14 @@ import discord
 from discord import app_commands
 
 from scalebot.domain.replies import error
+from scalebot.locales import Message, _
 from scalebot.platforms.discord.answering import answer_form, answer_view
 from scalebot.platforms.discord.channel_commands import add_channel_commands
-from scalebot.platforms.discord.identity import Interaction
+from scalebot.platforms.discord.identity import Interaction, quick_reader
 from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.practice import practice_subcommand
-from scalebot.services import rounds
+from scalebot.platforms.discord.translation import described
+from scalebot.services import languages, rounds
 from scalebot.services.commands import run_command
 from scalebot.services.context import UserError
 from scalebot.services.corrections import MAX_REASON, MAX_STREAK
@@ -40,18 +42,18 @@ POPULAR_ZONES = (
 )
 # (name, description, text passed to run_command) for commands that take no options.
 MEMBER_COMMANDS = (
-    ("help", "Every command, and how the daily question works", "help"),
-    ("streak", "Your streak in this channel", "streak"),
-    ("stats", "Your practice history in this channel", "stats"),
-    ("forget-me", "Delete everything scalebot stores about you in this server", "forget-me"),
-    ("export-me", "Everything scalebot stores about you, as a JSON file", "export-me"),
+    ("help", _("Every command, and how the daily question works"), "help"),
+    ("streak", _("Your streak in this channel"), "streak"),
+    ("stats", _("Your practice history in this channel"), "stats"),
+    ("forget-me", _("Delete everything scalebot stores about you in this server"), "forget-me"),
+    ("export-me", _("Everything scalebot stores about you, as a JSON file"), "export-me"),
 )
 ADMIN_COMMANDS = (
-    ("pause", "Stop the daily post in this channel", "admin pause"),
-    ("resume", "Restart the daily post in this channel", "admin resume"),
-    ("post-now", "Post today's round now", "admin post-now"),
-    ("undo", "Revert the newest streak correction in this channel", "admin undo"),
-    ("export", "This channel's answers, scores and streaks as a CSV file", "admin export"),
+    ("pause", _("Stop the daily post in this channel"), "admin pause"),
+    ("resume", _("Restart the daily post in this channel"), "admin resume"),
+    ("post-now", _("Post today's round now"), "admin post-now"),
+    ("undo", _("Revert the newest streak correction in this channel"), "admin undo"),
+    ("export", _("This channel's answers, scores and streaks as a CSV file"), "admin export"),
 )
 Callback = Callable[[Interaction], Coroutine[Any, Any, None]]
 
@@ -108,22 +110,23 @@ async def today(interaction: Interaction) -> None:
     if started is None:
         return
     client, invoked = started
+    t = await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
     try:
-        current = await rounds.current_round(client.ctx, channel=invoked.channel)
+        current = await rounds.current_round(client.ctx, channel=invoked.channel, t=t)
     except UserError as exc:
-        await send_reply(interaction, error(str(exc)))
+        await send_reply(interaction, error(t(exc.message)))
         return
     await send_reply(
         interaction,
         replace(current.reply, private=True),
-        view=answer_view(current.round_id),
+        view=answer_view(current.round_id, t),
     )
 
 
 async def answer(interaction: Interaction, text: str | None = None) -> None:
     """Answer at once with `text`, or open the answer form (the form is the first response)."""
     if text is None or not text.strip():
-        await interaction.response.send_modal(answer_form(None))
+        await interaction.response.send_modal(answer_form(None, quick_reader(interaction)))
         return
     await run_text(interaction, f"answer {text}")
 
@@ -177,68 +180,104 @@ async def admin_leaderboard(
     await run_text(interaction, command_text(*words))
 
 
+async def language(interaction: Interaction, code: Literal["zh", "en", "auto"]) -> None:
+    """Choose the language of your replies, or follow your app's again."""
+    await run_text(interaction, command_text("language", code))
+
+
+async def admin_language(interaction: Interaction, code: Literal["zh", "en"]) -> None:
+    """Choose this channel's language for its public posts."""
+    await run_text(interaction, command_text("admin", "language", code))
+
+
 def build_scale_group() -> app_commands.Group:
     """The /scale group with every subcommand and the admin subgroup."""
     scale = app_commands.Group(
         name="scale",
-        description="Daily 'How would you scale it?' practice",
+        description=described(_("Daily 'How would you scale it?' practice")),
         guild_only=True,
         allowed_contexts=app_commands.AppCommandContext(guild=True),
         allowed_installs=app_commands.AppInstallationType(guild=True),
     )
     admin = app_commands.Group(
-        name="admin", description="Channel admin commands (need Manage Server)", parent=scale
+        name="admin",
+        description=described(_("Channel admin commands (need Manage Server)")),
+        parent=scale,
     )
     for name, description, text in MEMBER_COMMANDS:
         scale.add_command(_command(name, description, _text_command(text)))
-    scale.add_command(_command("today", "Show the current question again", today))
-    answer_command = _command("answer", "Answer the current question (private)", answer)
-    app_commands.describe(text="A short answer in one go; leave it out to get the full form")(
-        answer_command
-    )
-    scale.add_command(answer_command)
-    member_board = _command("leaderboard", "Top 10 plus your rank", leaderboard)
-    app_commands.describe(
-        board="Current or longest streak, or points this week, this month, all time",
-        me="Hide yourself from the boards (you still see your rank), or show yourself again",
-    )(member_board)
-    scale.add_command(member_board)
-    history_command = _command("history", "Your recent answers, newest first", history)
-    app_commands.describe(page="Page 1 is the newest; 2 and on go further back")(history_command)
-    scale.add_command(history_command)
+    for command in _member_commands():
+        scale.add_command(command)
     scale.add_command(practice_subcommand())
-    setup_command = _command("setup", "Enroll this channel in the daily question", setup)
-    app_commands.describe(
-        time="Post time, 24-hour HH:MM, e.g. 09:00",
-        zone="IANA time zone, e.g. Europe/Berlin (start typing to search)",
-        days="Every day, or Monday to Friday",
-    )(setup_command)
-    setup_command.autocomplete("zone")(zone_choices)
-    admin.add_command(setup_command)
     for name, description, text in ADMIN_COMMANDS:
         admin.add_command(_command(name, description, _text_command(text)))
-    board = _command("leaderboard", "The full leaderboard, hidden members too", admin_leaderboard)
-    app_commands.describe(
-        period="Points window, or a streak board",
-        public="Post it to the channel (members who hid stay hidden)",
-    )(board)
-    admin.add_command(board)
-    correct = _command("streak", "Correct a member's streak (kept in an audit trail)", admin_streak)
-    app_commands.describe(
-        member="Whose streak", count="The streak it should be", reason="Why: kept with the change"
-    )(correct)
-    admin.add_command(correct)
-    freezes = _command("freezes", "Turn streak freezes on or off in this channel", admin_freezes)
-    app_commands.describe(state="on: a missed round spends a freeze; off: it breaks the streak")(
-        freezes
-    )
-    admin.add_command(freezes)
+    for command in _admin_commands():
+        admin.add_command(command)
     add_channel_commands(admin)
     return scale
 
 
+def _member_commands() -> list[app_commands.Command[Any, ..., None]]:
+    """The member commands that take options (or open a form)."""
+    today_command = _command("today", _("Show the current question again"), today)
+    answer_command = _command("answer", _("Answer the current question (private)"), answer)
+    _describe(answer_command, text=_("A short answer in one go; leave it out to get the full form"))
+    member_board = _command("leaderboard", _("Top 10 plus your rank"), leaderboard)
+    _describe(
+        member_board,
+        board=_("Current or longest streak, or points this week, this month, all time"),
+        me=_("Hide yourself from the boards (you still see your rank), or show yourself again"),
+    )
+    history_command = _command("history", _("Your recent answers, newest first"), history)
+    _describe(history_command, page=_("Page 1 is the newest; 2 and on go further back"))
+    language_command = _command("language", _("The language of your replies"), language)
+    _describe(language_command, code=_("zh: Chinese, en: English, auto: your app's language"))
+    return [today_command, answer_command, member_board, history_command, language_command]
+
+
+def _admin_commands() -> list[app_commands.Command[Any, ..., None]]:
+    """The admin commands that take options."""
+    setup_command = _command("setup", _("Enroll this channel in the daily question"), setup)
+    _describe(
+        setup_command,
+        time=_("Post time, 24-hour HH:MM, e.g. 09:00"),
+        zone=_("IANA time zone, e.g. Europe/Berlin (start typing to search)"),
+        days=_("Every day, or Monday to Friday"),
+    )
+    setup_command.autocomplete("zone")(zone_choices)
+    board = _command(
+        "leaderboard", _("The full leaderboard, hidden members too"), admin_leaderboard
+    )
+    _describe(
+        board,
+        period=_("Points window, or a streak board"),
+        public=_("Post it to the channel (members who hid stay hidden)"),
+    )
+    correct = _command(
+        "streak", _("Correct a member's streak (kept in an audit trail)"), admin_streak
+    )
+    _describe(
+        correct,
+        member=_("Whose streak"),
+        count=_("The streak it should be"),
+        reason=_("Why: kept with the change"),
+    )
+    freezes = _command("freezes", _("Turn streak freezes on or off in this channel"), admin_freezes)
+    _describe(freezes, state=_("on: a missed round spends a freeze; off: it breaks the streak"))
+    channel_language = _command(
+        "language", _("This channel's language for its public posts"), admin_language
+    )
+    _describe(channel_language, code=_("zh: Chinese, en: English"))
+    return [setup_command, board, correct, freezes, channel_language]
+
+
+def _describe(command: app_commands.Command[Any, ..., None], **options: Message) -> None:
+    """Describe a command's options (translatable)."""
+    app_commands.describe(**{name: described(text) for name, text in options.items()})(command)
+
+
 def _command(
-    name: str, description: str, callback: Callable[..., Coroutine[Any, Any, None]]
+    name: str, description: Message, callback: Callable[..., Coroutine[Any, Any, None]]
 ) -> app_commands.Command[Any, ..., None]:
     """One subcommand."""
-    return app_commands.Command(name=name, description=description, callback=callback)
+    return app_commands.Command(name=name, description=described(description), callback=callback)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import discord
 
 from scalebot.domain.refs import ChannelRef, UserRef
+from scalebot.locales import Language, Translator, language_of_locale, translator
 from scalebot.services.commands import Invocation
 
 PLATFORM = "discord"
@@ -23,9 +24,25 @@ def channel_ref(guild_id: int | None, channel: object, channel_id: int | None) -
     return ChannelRef(PLATFORM, str(guild_id), str(channel_id))
 
 
-def user_ref(guild_id: int, user: discord.abc.User) -> UserRef:
-    """A member as services see them, named as the server shows them."""
-    return UserRef(PLATFORM, str(guild_id), str(user.id), user.display_name)
+def user_ref(guild_id: int, user: discord.abc.User, locale: str | None = None) -> UserRef:
+    """A member as services see them, named as the server shows them (and their app language)."""
+    return UserRef(PLATFORM, str(guild_id), str(user.id), user.display_name, locale)
+
+
+def interaction_locale(interaction: discord.Interaction[Any]) -> str | None:
+    """The member's app language as the interaction carries it ('zh-CN', 'en-US')."""
+    locale = getattr(interaction, "locale", None)
+    return str(locale.value) if isinstance(locale, discord.Locale) else None
+
+
+def quick_reader(interaction: discord.Interaction[Any]) -> Translator:
+    """A translator from the interaction's locale alone, for replies that cannot wait on a read."""
+    fallback = Language.EN
+    client = interaction.client
+    ctx = getattr(client, "ctx", None)
+    if ctx is not None:
+        fallback = ctx.language
+    return translator(language_of_locale(interaction_locale(interaction)) or fallback)
 
 
 def is_admin(interaction: Interaction, admin_ids: frozenset[str]) -> bool:
@@ -42,5 +59,5 @@ def invocation(
     channel = channel_ref(interaction.guild_id, interaction.channel, interaction.channel_id)
     if channel is None or interaction.guild_id is None:
         return None
-    user = user_ref(interaction.guild_id, interaction.user)
+    user = user_ref(interaction.guild_id, interaction.user, interaction_locale(interaction))
     return Invocation(channel, user, is_admin(interaction, admin_ids), now)

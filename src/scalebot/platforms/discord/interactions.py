@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from scalebot.domain.replies import Action, Reply, error, info
-from scalebot.locales import ENGLISH, _
-from scalebot.platforms.discord.identity import Interaction, invocation
+from scalebot.locales import _
+from scalebot.platforms.discord.identity import Interaction, invocation, quick_reader
 from scalebot.platforms.discord.render import render
 from scalebot.services import languages
 from scalebot.services.commands import BUTTON_COMMANDS, Invocation, run_command
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
 
 log = logging.getLogger(__name__)
-SERVER_ONLY = "Use /scale in a server channel: it works per channel, not in direct messages."
-POSTED = "Posted to the channel."
+SERVER_ONLY = _("Use /scale in a server channel: it works per channel, not in direct messages.")
+POSTED = _("Posted to the channel.")
 COMMAND_ID = re.compile(r"scalebot:run:(?P<command>[a-z-]{1,40}(?: [a-z-]{1,40}){0,3})")
 BUTTON_LABEL_CHARS = 80
 UNKNOWN_BUTTON = _("This button is out of date: type the command instead (/scale help lists them).")
@@ -62,13 +62,15 @@ async def send_reply(interaction: Interaction, reply: Reply, **extra: Any) -> No
     if reply.private:
         await interaction.followup.send(ephemeral=True, **rendered.send_kwargs(), **extra)
         return
-    await interaction.followup.send(ephemeral=True, embed=render(info(POSTED)).embed)
+    posted = info(quick_reader(interaction)(POSTED))
+    await interaction.followup.send(ephemeral=True, embed=render(posted).embed)
     await interaction.followup.send(**rendered.send_kwargs(), **extra)
 
 
 async def send_server_only(interaction: Interaction) -> None:
     """Tell a member that /scale needs a server channel."""
-    await interaction.followup.send(ephemeral=True, embed=render(error(SERVER_ONLY)).embed)
+    refusal = error(quick_reader(interaction)(SERVER_ONLY))
+    await interaction.followup.send(ephemeral=True, embed=render(refusal).embed)
 
 
 class CommandButton(
@@ -106,7 +108,7 @@ class CommandButton(
 
         async def tell_restarting() -> None:
             await interaction.edit_original_response(
-                embed=render(error(RESTARTING)).embed, view=None
+                embed=render(error(quick_reader(interaction)(RESTARTING))).embed, view=None
             )
 
         ctx = client_of(interaction).ctx
@@ -117,11 +119,9 @@ class CommandButton(
         client = client_of(interaction)
         invoked = invocation(interaction, client.config.admin_ids, client.clock())
         if invoked is None:
-            reply = error(ENGLISH(UNKNOWN_BUTTON))
+            reply = error(quick_reader(interaction)(UNKNOWN_BUTTON))
         elif self.command not in BUTTON_COMMANDS:
-            t = await languages.reader(
-                client.ctx, channel=invoked.channel, user=invoked.user, locale=invoked.locale
-            )
+            t = await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
             reply = error(t(UNKNOWN_BUTTON))
         else:
             reply = await run_command(client.ctx, invoked, self.command)

@@ -11,6 +11,7 @@ import discord
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
+from scalebot.locales import _, translator
 from scalebot.ops import metrics
 from scalebot.platforms.discord.answering import MESSAGE_REF, THREAD_REF, answer_view, thread_ref
 from scalebot.platforms.discord.render import clip, render
@@ -55,7 +56,9 @@ def is_round_post(message: dict[str, Any], round_id: int, bot_id: int | None) ->
 def unavailable(exc: discord.HTTPException) -> ChannelUnavailable:
     """Describe a refusal in one line, for the pause reason and the admins."""
     reason = exc.text.strip().splitlines()[0] if exc.text.strip() else exc.response.reason
-    return ChannelUnavailable(f"Discord answered {exc.status} ({reason})")
+    return ChannelUnavailable(
+        _("Discord answered {status} ({reason})", status=str(exc.status), reason=reason)
+    )
 
 
 def parse_ref(message_ref: str | None) -> tuple[str, int | None]:
@@ -104,7 +107,7 @@ class DiscordMessenger:
             message = await self._to_channel(
                 lambda: target.send(
                     **render(reply).send_kwargs(),
-                    view=answer_view(round_id),
+                    view=answer_view(round_id, translator(reply.language)),
                     nonce=round_nonce(round_id),  # discord.py adds enforce_nonce
                 )
             )

@@ -14,6 +14,7 @@ from scalebot.locales import ENGLISH, Language, Translator, _, language_of_local
 from scalebot.platforms.discord.answering import submitted_text, text_form
 from scalebot.platforms.discord.identity import Interaction
 from scalebot.platforms.discord.interactions import begin, client_of, send_reply
+from scalebot.platforms.discord.translation import described
 from scalebot.services import languages, practice
 from scalebot.services.commands import Invocation
 from scalebot.services.context import UserError
@@ -83,9 +84,8 @@ def practice_form(question_id: str, t: Translator) -> discord.ui.Modal:
 async def _reader(interaction: Interaction, invoked: Invocation) -> Translator:
     """The member's translator: their choice, else their Discord locale, else the channel's."""
     client = client_of(interaction)
-    return await languages.reader(
-        client.ctx, channel=invoked.channel, user=invoked.user, locale=str(interaction.locale)
-    )
+    # invoked.user carries the interaction's locale (identity.invocation).
+    return await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
 
 
 def form_question(interaction: discord.Interaction[Any]) -> str | None:
@@ -152,11 +152,15 @@ def practice_subcommand() -> app_commands.Command[Any, ..., None]:
     """`/scale practice [answer] [skip]`."""
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name="practice",
-        description="A question just for you, from what you score lowest on (no streak or points)",
+        description=described(
+            _("A question just for you, from what you score lowest on (no streak or points)")
+        ),
         callback=practice_command,
     )
     app_commands.describe(
-        answer="Answer your open practice question in one go (or use the Answer button)",
-        skip="Serve another question instead of the one you have open",
+        answer=described(
+            _("Answer your open practice question in one go (or use the Answer button)")
+        ),
+        skip=described(_("Serve another question instead of the one you have open")),
     )(command)
     return command

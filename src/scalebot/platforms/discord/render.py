@@ -11,6 +11,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from scalebot.domain.replies import Attachment, Reply, Tone
+from scalebot.domain.text import boundary_before
 from scalebot.platforms.chunks import pack_lines
 
 TITLE_LIMIT = 256
@@ -46,7 +47,7 @@ def clip(text: str, limit: int, *, force: bool = False) -> str:
     if force and text.endswith(TRIMMED):
         return text[:limit] if len(text) <= limit else clip(text, limit)
     room = max(limit - len(TRIMMED), 0)
-    cut = text[:room]
+    cut = text[: boundary_before(text, room)]  # never inside a character
     space = cut.rfind(" ", max(room - 40, 0))
     if space > 0 and room < len(text):
         cut = cut[:space]
@@ -65,10 +66,12 @@ def split_value(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
 
 
 def _split_line(line: str, limit: int) -> Iterator[str]:
-    """Cut one long line at spaces where possible, never after an escaping backslash."""
+    """Cut one long line at spaces where possible (Chinese has none: between characters, never
+    inside one), never after an escaping backslash."""
     while len(line) > limit:
         cut = line.rfind(" ", 0, limit)
-        head = _drop_dangling_escape(line[: cut if cut > limit // 2 else limit])
+        cut = cut if cut > limit // 2 else boundary_before(line, limit) or limit
+        head = _drop_dangling_escape(line[:cut])
         yield head
         line = line[len(head) :].lstrip(" ")
     if line:

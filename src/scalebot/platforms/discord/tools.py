@@ -14,6 +14,7 @@ from scalebot.platforms.discord.config import (
     skip_voice_warnings,
 )
 from scalebot.platforms.discord.handlers import build_scale_group
+from scalebot.platforms.discord.translation import CatalogTranslator
 
 SCOPES = ("bot", "applications.commands")
 
@@ -52,6 +53,8 @@ async def sync_commands(config: DiscordConfig, *, guild_id: int | None = None) -
     client = await _login(config)
     try:
         tree = app_commands.CommandTree(client)
+        # Uploads each description's Chinese as description_localizations (zh-CN, zh-TW).
+        await tree.set_translator(CatalogTranslator())
         group = build_scale_group()
         tree.add_command(group)
         guild = discord.Object(guild_id) if guild_id is not None else None

@@ -16,7 +16,7 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
 from scalebot.domain.untrusted import parse_id
-from scalebot.locales import ENGLISH, _
+from scalebot.locales import Translator, _, language_of_locale, translator
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
 from scalebot.platforms.slack.practice import SlackPractice, wants_practice
@@ -49,13 +49,14 @@ from scalebot.services.context import (
 
 log = logging.getLogger(__name__)
 ANSWERED_REACTION = "white_check_mark"
-SOMETHING_WENT_WRONG = (
+SOMETHING_WENT_WRONG = _(
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
 )
-STALE_BUTTON = "This button or form is out of date: use /scale answer instead."
+STALE_BUTTON = _("This button or form is out of date: use /scale answer instead.")
 UNKNOWN_BUTTON = _("This button is out of date: type the command instead (/scale help lists them).")
 FILE_SENT = _("Sent to you as a file in a direct message from scalebot.")
-CANNOT_POST = "I cannot post in this channel ({error}): invite me with /invite, then try again."
+# Members' app languages from users.info, kept for replies sent before (or without) a lookup.
+LOCALES_KEPT = 10_000
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
@@ -90,6 +91,7 @@ class SlackHandlers:
         self.thread_answers = thread_answers
         self.clock = clock
         self.practice = SlackPractice(self)
+        self._locales: dict[str, str | None] = {}
 
     def register(self, app: AsyncApp) -> None:
         """Attach every listener to the Bolt app."""
@@ -110,13 +112,28 @@ class SlackHandlers:
             return  # Bolt runs this for requests that failed verification too
         response_url = body.get("response_url")
         if isinstance(response_url, str) and slack_hosted(response_url, self.response_hosts):
-            apology = message(error_reply(SOMETHING_WENT_WRONG))
+            user = body.get("user_id") or (body.get("user") or {}).get("id")
+            t = self._known_reader(str(user or ""))
+            apology = message(error_reply(t(SOMETHING_WENT_WRONG)))
             await AsyncRespond(response_url=response_url)(
                 response_type="ephemeral", replace_original=False, **apology.as_kwargs()
             )
 
     async def _member(self, client: AsyncWebClient, team_id: str, user_id: str) -> Member:
-        return await identify(client, team_id=team_id, user_id=user_id, admin_ids=self.admin_ids)
+        member = await identify(client, team_id=team_id, user_id=user_id, admin_ids=self.admin_ids)
+        if len(self._locales) >= LOCALES_KEPT:
+            self._locales.clear()
+        self._locales[user_id] = member.ref.locale
+        return member
+
+    def _known_reader(self, user_id: str) -> Translator:
+        """The member's language from their last known app locale, without a lookup."""
+        return translator(language_of_locale(self._locales.get(user_id)) or self.ctx.language)
+
+    async def _reader(self, channel: ChannelRef, user_id: str) -> Translator:
+        """The member's language (their choice, last known locale, the channel's), one read."""
+        ref = UserRef(PLATFORM, channel.workspace_id, user_id, user_id, self._locales.get(user_id))
+        return await languages.reader(self.ctx, channel=channel, user=ref)
 
     # --- /scale ------------------------------------------------------------------------------
 
@@ -131,14 +148,15 @@ class SlackHandlers:
         """Acknowledge at once, then run the subcommand and answer privately."""
         await ack()
         raw = command.get("text") or ""
+        user_id = str(command.get("user_id") or "")
         if len(raw) > MAX_COMMAND_CHARS:  # refused before any parsing or lookup
-            await respond(
-                response_type="ephemeral", **message(error(ENGLISH(too_long(raw)))).as_kwargs()
-            )
+            t = self._known_reader(user_id)
+            await respond(response_type="ephemeral", **message(error(t(too_long(raw)))).as_kwargs())
             return
 
         async def tell_restarting() -> None:
-            await respond(response_type="ephemeral", **message(error(RESTARTING)).as_kwargs())
+            t = self._known_reader(user_id)
+            await respond(response_type="ephemeral", **message(error(t(RESTARTING))).as_kwargs())
 
         await self.ctx.inflight.run(
             self._command(raw, command, client, respond, context), abandon=tell_restarting
@@ -157,7 +175,8 @@ class SlackHandlers:
         channel = ChannelRef(PLATFORM, _team(context, command), command["channel_id"])
         if wants_modal(text):
             target = ModalTarget(channel.channel_id, None, command.get("response_url"))
-            await self._open_modal(client, command["trigger_id"], channel, target, respond)
+            opener = {"user": {"id": command["user_id"]}}
+            await self._open_modal(client, command["trigger_id"], channel, target, respond, opener)
             return
         skip = wants_practice(text)
         if skip is not None:  # shown with its Answer button, so not through run_command
@@ -185,7 +204,16 @@ class SlackHandlers:
         try:
             await client.chat_postMessage(channel=channel.channel_id, **message(reply).as_kwargs())
         except SlackApiError as exc:
-            refusal = error(CANNOT_POST.format(error=api_error(exc)))
+            t = self._known_reader(member.ref.user_id)
+            refusal = error(
+                t(
+                    _(
+                        "I cannot post in this channel ({error}): invite me with /invite, "
+                        "then try again.",
+                        error=api_error(exc),
+                    )
+                )
+            )
             await respond(response_type="ephemeral", **message(refusal).as_kwargs())
 
     async def _send_files(
@@ -224,9 +252,10 @@ class SlackHandlers:
     ) -> None:
         """Run the button's command as the member who pressed it; the result replaces it."""
         await ack()
+        t = self._known_reader(str((body.get("user") or {}).get("id", "")))
 
         async def tell_restarting() -> None:
-            await respond(response_type="ephemeral", **message(error(RESTARTING)).as_kwargs())
+            await respond(response_type="ephemeral", **message(error(t(RESTARTING))).as_kwargs())
 
         await self.ctx.inflight.run(
             self._pressed(action.get("value"), body, client, respond, context),
@@ -267,12 +296,13 @@ class SlackHandlers:
         """The Answer button on a daily post: open the form for that round."""
         await ack()
         round_id = parse_id(action.get("value"))
-        if round_id is None:
-            await respond(response_type="ephemeral", **message(error(STALE_BUTTON)).as_kwargs())
-            return
         channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
+        if round_id is None:
+            t = await self._reader(channel, str(body["user"]["id"]))
+            await respond(response_type="ephemeral", **message(error(t(STALE_BUTTON))).as_kwargs())
+            return
         target = ModalTarget(channel.channel_id, round_id, body.get("response_url"))
-        await self._open_modal(client, body["trigger_id"], channel, target, respond)
+        await self._open_modal(client, body["trigger_id"], channel, target, respond, body)
 
     async def _open_modal(
         self,
@@ -281,15 +311,17 @@ class SlackHandlers:
         channel: ChannelRef,
         target: ModalTarget,
         respond: AsyncRespond,
+        body: dict[str, Any],
     ) -> None:
         """Open the answer form, showing the question when it is the open round's."""
+        t = await self._reader(channel, str(body["user"]["id"]))
         try:
-            current = await rounds.current_round(self.ctx, channel=channel)
+            current = await rounds.current_round(self.ctx, channel=channel, t=t)
         except UserError as exc:
-            await respond(response_type="ephemeral", **message(error(str(exc))).as_kwargs())
+            await respond(response_type="ephemeral", **message(error(t(exc.message))).as_kwargs())
             return
         question = current.reply if target.round_id in (None, current.round_id) else None
-        view = answer_modal(target, question=question, max_chars=MAX_ANSWER_CHARS)
+        view = answer_modal(target, question=question, max_chars=MAX_ANSWER_CHARS, t=t)
         await client.views_open(trigger_id=trigger_id, view=view)
 
     async def on_answer_submitted(
@@ -302,15 +334,16 @@ class SlackHandlers:
     ) -> None:
         """Refuse bad input inside the form; otherwise close it, grade, and answer privately."""
         text = _submitted_text(view)
+        t = self._known_reader(str(body["user"]["id"]))  # within Slack's 3 s: no lookup
         try:
             answers.validate_answer(text)
         except UserError as exc:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: str(exc)})
+            await ack(response_action="errors", errors={ANSWER_BLOCK: t(exc.message)})
             return
         try:
             target = ModalTarget.load(view.get("private_metadata") or "")
         except ValueError:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: STALE_BUTTON})
+            await ack(response_action="errors", errors={ANSWER_BLOCK: t(STALE_BUTTON)})
             return
         await ack()
         channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
@@ -326,7 +359,7 @@ class SlackHandlers:
         self, client: AsyncWebClient, channel: ChannelRef, user_id: str, response_url: str | None
     ) -> None:
         """Tell a member that their answer could not be finished (scalebot is stopping)."""
-        posted = message(error(RESTARTING))
+        posted = message(error(self._known_reader(user_id)(RESTARTING)))
         if response_url:
             await AsyncRespond(response_url=response_url)(
                 response_type="ephemeral", replace_original=False, **posted.as_kwargs()
@@ -346,6 +379,7 @@ class SlackHandlers:
     ) -> None:
         """Grade and store a submitted form, then answer privately."""
         member = await self._member(client, channel.workspace_id, body["user"]["id"])
+        t = await languages.reader(self.ctx, channel=channel, user=member.ref)
         reply = await reply_of(
             answers.submit_answer(
                 self.ctx,
@@ -354,7 +388,9 @@ class SlackHandlers:
                 text=text,
                 now=self.clock(),
                 round_id=target.round_id,
-            )
+                t=t,
+            ),
+            t,
         )
         await self._tell_privately(client, channel, member, reply, target.response_url)
 
@@ -403,8 +439,8 @@ class SlackHandlers:
             members.append(await self._member(client, channel.workspace_id, event["user"]))
             return members[0].ref
 
-        reply = await reply_of(
-            answers.answer_in_thread(
+        try:
+            outcome = await answers.answer_in_thread(
                 self.ctx,
                 channel=channel,
                 message_ref=thread_ts,
@@ -413,7 +449,13 @@ class SlackHandlers:
                 text=unescape(event.get("text") or ""),
                 now=self.clock(),
             )
-        )
+        except UserError as exc:  # empty or too long: in the author's language
+            if not members:
+                members.append(await self._member(client, channel.workspace_id, event["user"]))
+            t = await languages.reader(self.ctx, channel=channel, user=members[0].ref)
+            reply: Reply | None = error(t(exc.message))
+        else:
+            reply = outcome.reply if outcome is not None else None
         if reply is None:
             return
         if reply.tone is not Tone.ERROR:

@@ -50,12 +50,20 @@ async def identify(
     """Look the member up with users.info; on failure, only SCALEBOT_ADMIN_IDS make an admin."""
     configured = user_id in admin_ids
     try:
-        response = await client.users_info(user=user_id)
+        # The same call tells the member's app language (their replies' default).
+        response = await client.users_info(user=user_id, include_locale=True)
     except SlackApiError as exc:
         log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
         return Member(UserRef(PLATFORM, team_id, user_id, user_id), configured)
     user = response.get("user") or {}
-    ref = UserRef(PLATFORM, team_id, user_id, display_name(user))
+    locale = user.get("locale")
+    ref = UserRef(
+        PLATFORM,
+        team_id,
+        user_id,
+        display_name(user),
+        locale=locale if isinstance(locale, str) else None,
+    )
     return Member(ref, configured or is_workspace_admin(user))
 
 

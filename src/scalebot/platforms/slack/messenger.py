@@ -13,6 +13,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
+from scalebot.locales import _
 from scalebot.platforms.slack.clients import Clients, NotInstalled
 from scalebot.platforms.slack.identity import workspace_admins
 from scalebot.platforms.slack.pacing import SlackPacer
@@ -21,16 +22,18 @@ from scalebot.services.context import ChannelUnavailable, PostRefused
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = {
-    "channel_not_found": "Slack cannot find the channel (channel_not_found): "
-    "it was deleted or the bot cannot see it",
-    "not_in_channel": "the bot is not in the channel (not_in_channel): "
-    "invite it with /invite @scalebot",
-    "is_archived": "the channel is archived (is_archived)",
-    "token_revoked": "the app's token was revoked (token_revoked): reinstall scalebot",
-    "account_inactive": "the app was uninstalled (account_inactive): reinstall scalebot",
-    "invalid_auth": "Slack no longer accepts the bot token (invalid_auth): check it",
+    "channel_not_found": _(
+        "Slack cannot find the channel (channel_not_found): it was deleted or the bot cannot see it"
+    ),
+    "not_in_channel": _(
+        "the bot is not in the channel (not_in_channel): invite it with /invite @scalebot"
+    ),
+    "is_archived": _("the channel is archived (is_archived)"),
+    "token_revoked": _("the app's token was revoked (token_revoked): reinstall scalebot"),
+    "account_inactive": _("the app was uninstalled (account_inactive): reinstall scalebot"),
+    "invalid_auth": _("Slack no longer accepts the bot token (invalid_auth): check it"),
 }
-NOT_INSTALLED = "scalebot is not installed in this workspace any more: reinstall it"
+NOT_INSTALLED = _("scalebot is not installed in this workspace any more: reinstall it")
 # Every round post carries this metadata event type and its round id, so it can be found again.
 ROUND_EVENT = "scalebot_round"
 # Our clock and Slack's may disagree a little: search a bit before the first send.
@@ -98,7 +101,7 @@ class SlackMessenger:
         client = await self._client(channel)
         oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
         cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
+        for _page in range(HISTORY_PAGES):
             try:
                 page = await client.conversations_history(
                     channel=channel.channel_id,

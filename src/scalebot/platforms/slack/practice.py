@@ -143,7 +143,11 @@ class SlackPractice:
             channel.channel_id, current.question_id, body.get("response_url"), t.language
         )
         view = answer_modal(
-            target, question=current.reply, max_chars=MAX_ANSWER_CHARS, callback_id=PRACTICE_MODAL
+            target,
+            question=current.reply,
+            max_chars=MAX_ANSWER_CHARS,
+            callback_id=PRACTICE_MODAL,
+            t=t,
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 

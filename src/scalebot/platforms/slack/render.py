@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scalebot.domain.replies import Action, Field, Reply, Tone
+from scalebot.domain.text import boundary_before
 from scalebot.domain.untrusted import parse_id
+from scalebot.locales import Translator, _, translator
 from scalebot.platforms.chunks import pack_lines
 
 Block = dict[str, Any]
@@ -20,7 +22,7 @@ FIELD_CHARS = 2000
 FIELDS_PER_SECTION = 10
 SHORT_FIELD = 60
 FALLBACK_CHARS = 3000
-TRIMMED = "… (trimmed: Slack shows at most 50 blocks per message)"
+TRIMMED = _("… (trimmed: Slack shows at most 50 blocks per message)")
 ANSWER_ACTION = "scalebot_answer"
 # Buttons that run a /scale command; action ids must be unique within a message.
 COMMAND_ACTION = "scalebot_command"
@@ -30,7 +32,9 @@ BUTTON_LABEL_CHARS = 75
 ANSWER_MODAL = "scalebot_answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
-THREAD_HINT = "Or reply in this thread: it is graded the same way and the feedback stays private."
+THREAD_HINT = _(
+    "Or reply in this thread: it is graded the same way and the feedback stays private."
+)
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _TONE_MARKS = {Tone.ERROR: ":warning: ", Tone.QUESTION: ":thinking_face: "}
 
@@ -46,9 +50,10 @@ def chunks(text: str, limit: int) -> list[str]:
 
 
 def _hard_split(escaped: str, limit: int) -> Iterator[str]:
-    """Split one escaped line into pieces of at most `limit`, never inside an entity."""
+    """Split one escaped line into pieces of at most `limit`, never inside an entity or a
+    character (a combining accent, an emoji sequence)."""
     while len(escaped) > limit:
-        cut = limit
+        cut = boundary_before(escaped, limit) or limit
         amp = escaped.rfind("&", cut - 5, cut)
         if amp != -1 and ";" not in escaped[amp:cut]:
             cut = amp
@@ -101,7 +106,7 @@ def reply_blocks(reply: Reply, *, extra: Sequence[Block] = ()) -> list[Block]:
     blocks.extend(_context(piece) for piece in chunks(reply.footer, SECTION_CHARS))
     room = MAX_BLOCKS - len(extra)
     if len(blocks) > room:
-        blocks = [*blocks[: room - 1], _context(TRIMMED)]
+        blocks = [*blocks[: room - 1], _context(translator(reply.language)(TRIMMED))]
     return [*blocks, *extra]
 
 
@@ -110,7 +115,7 @@ def fallback_text(reply: Reply) -> str:
     text = escape(reply.plain_text())
     if len(text) <= FALLBACK_CHARS:
         return text
-    cut = FALLBACK_CHARS - 1
+    cut = boundary_before(text, FALLBACK_CHARS - 1)
     amp = text.rfind("&", cut - 5, cut)
     if amp != -1 and ";" not in text[amp:cut]:
         cut = amp
@@ -153,7 +158,7 @@ def action_buttons(actions: Sequence[Action]) -> Block:
     }
 
 
-def answer_button(round_id: int) -> Block:
+def answer_button(round_id: int, t: Translator) -> Block:
     """The actions block under the daily post: an Answer button that opens the modal."""
     return {
         "type": "actions",
@@ -162,7 +167,7 @@ def answer_button(round_id: int) -> Block:
             {
                 "type": "button",
                 "action_id": ANSWER_ACTION,
-                "text": {"type": "plain_text", "text": "Answer"},
+                "text": {"type": "plain_text", "text": t(_("Answer"))},
                 "style": "primary",
                 "value": str(round_id),
             }
@@ -172,9 +177,10 @@ def answer_button(round_id: int) -> Block:
 
 def question_message(reply: Reply, round_id: int, *, thread_answers: bool) -> Message:
     """The daily post: question, topic, difficulty, how to answer, and the Answer button."""
-    extra = [answer_button(round_id)]
+    t = translator(reply.language)  # the channel's, as the post is
+    extra = [answer_button(round_id, t)]
     if thread_answers:
-        extra.append(_context(THREAD_HINT))
+        extra.append(_context(t(THREAD_HINT)))
     return message(reply, extra=extra)
 
 
@@ -217,6 +223,7 @@ def answer_modal(
     *,
     question: Reply | None,
     max_chars: int,
+    t: Translator,
     callback_id: str = ANSWER_MODAL,
 ) -> Block:
     """The answer form: the question (when known) and one multi-line input."""
@@ -228,7 +235,7 @@ def answer_modal(
         {
             "type": "input",
             "block_id": ANSWER_BLOCK,
-            "label": {"type": "plain_text", "text": "How would you scale it?"},
+            "label": {"type": "plain_text", "text": t(_("How would you scale it?"))},
             "element": {
                 "type": "plain_text_input",
                 "action_id": ANSWER_INPUT,
@@ -240,9 +247,9 @@ def answer_modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": {"type": "plain_text", "text": "Your answer"},
-        "submit": {"type": "plain_text", "text": "Get feedback"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": t(_("Your answer"))},
+        "submit": {"type": "plain_text", "text": t(_("Get feedback"))},
+        "close": {"type": "plain_text", "text": t(_("Cancel"))},
         "private_metadata": target.dump(),
         "blocks": blocks,
     }

@@ -1,0 +1,59 @@
+"""One channel, two languages: each member reads their own (Discord locale or choice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.platforms.discord.conftest import Bot
+from tests.platforms.discord.fake_discord import Recorded
+from tests.platforms.discord.payloads import BOB_ID, form, interaction, slash
+from tests.platforms.discord.test_commands import GOOD_ANSWER, as_admin, title
+
+CHINESE_ANSWER = (
+    "我会按用户分片，缓存热点读请求，因为这样能控制延迟；写入走消息队列，自动扩容工作节点。"
+)
+
+
+def from_locale(payload: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The same interaction from a client set to another language."""
+    return payload | {"locale": locale}
+
+
+async def test_a_chinese_and_an_english_member_each_get_feedback_in_their_own_language(
+    bot: Bot,
+) -> None:
+    await bot.enroll()
+    alice = interaction(2, slash("answer", text=GOOD_ANSWER))
+    (chinese,) = await bot.interact(from_locale(alice, "zh-CN"))
+    bob = interaction(2, slash("answer", text=CHINESE_ANSWER), user_id=BOB_ID, name="Bob")
+    (english,) = await bot.interact(from_locale(bob, "en-GB"))
+    # Feedback follows the reader, whatever language the answer is written in.
+    assert title(chinese).startswith("得分 ")
+    assert "覆盖" in title(chinese)
+    assert title(english).startswith("Score ")
+    assert "criteria covered" in title(english)
+
+
+async def test_the_answer_form_reads_in_the_clients_language(bot: Bot) -> None:
+    await bot.enroll()
+    opened = await bot.respond(from_locale(interaction(2, slash("answer")), "zh-TW"))
+    assert opened.body["data"]["title"] == "你会怎么扩展它？"
+    submitted = interaction(5, form("scalebot:answer-form:0", GOOD_ANSWER))
+    (feedback,) = await bot.interact(from_locale(submitted, "zh-TW"))
+    assert title(feedback).startswith("得分 ")
+
+
+async def test_a_choice_beats_the_locale_and_an_unknown_locale_reads_the_channel(
+    bot: Bot,
+) -> None:
+    await bot.enroll()
+    chose: list[Recorded] = await bot.interact(
+        from_locale(interaction(2, slash("language", code="zh")), "en-US")
+    )
+    assert title(chose[0]) == "今后给你的私信回复将使用中文。"
+    (streak,) = await bot.interact(from_locale(interaction(2, slash("streak")), "en-US"))
+    assert title(streak).startswith("你的连续轮数")
+    await bot.interact(as_admin(slash("admin", "language", code="zh")))
+    bob = interaction(2, slash("streak"), user_id=BOB_ID, name="Bob")
+    (unknown,) = await bot.interact(from_locale(bob, "pt-BR"))
+    assert title(unknown).startswith("你的连续轮数")

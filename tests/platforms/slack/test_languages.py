@@ -1,0 +1,66 @@
+"""One channel, two languages: each member's feedback in their own (Slack locale or choice)."""
+
+from __future__ import annotations
+
+from tests.platforms.slack.conftest import ADMIN, ALICE, BOB, SlackBot
+from tests.platforms.slack.test_threads import question_ts, reply_event
+
+ANSWER = "Shard by user id, cache hot reads, queue writes, autoscale workers, monitor p99 latency."
+CHINESE_ANSWER = "我会按用户分片，缓存热点读请求，因为这样能控制延迟；写入走消息队列。"
+
+
+async def test_a_chinese_and_an_english_member_each_read_their_own_language(
+    slack: SlackBot,
+) -> None:
+    slack.fake.users[ALICE]["locale"] = "zh-CN"
+    slack.fake.users[BOB]["locale"] = "en-US"
+    await slack.enroll()
+    await slack.command(f"answer {ANSWER}", user=ALICE)
+    alice = slack.last_reply()
+    await slack.command(f"answer {CHINESE_ANSWER}", user=BOB)
+    bob = slack.last_reply()
+    # Feedback follows the reader, whatever language the answer is written in.
+    assert alice["text"].startswith("得分 ")
+    assert "覆盖" in alice["text"]
+    assert bob["text"].startswith("Score ")
+    assert "criteria covered" in bob["text"]
+    # users.info was asked for the locale.
+    asked = slack.fake.calls_to("users.info")
+    assert asked
+    assert all(str(call.params.get("include_locale")).lower() in ("1", "true") for call in asked)
+
+
+async def test_a_members_choice_beats_their_slack_locale(slack: SlackBot) -> None:
+    slack.fake.users[ALICE]["locale"] = "en-US"
+    await slack.enroll()
+    await slack.command("language zh", user=ALICE)
+    assert slack.last_reply()["text"].startswith("今后给你的私信回复将使用中文")
+    await slack.command("streak", user=ALICE)
+    assert slack.last_reply()["text"].startswith("你的连续轮数")
+
+
+async def test_an_unsupported_locale_reads_the_channels_language(slack: SlackBot) -> None:
+    slack.fake.users[ALICE]["locale"] = "fr-FR"
+    await slack.enroll()
+    await slack.command("admin language zh", user=ADMIN)
+    await slack.command("streak", user=ALICE)
+    assert slack.last_reply()["text"].startswith("你的连续轮数")
+
+
+async def test_a_thread_answer_gets_feedback_in_the_authors_language(slack: SlackBot) -> None:
+    slack.fake.users[ALICE]["locale"] = "zh-TW"
+    await slack.enroll()
+    await slack.event(reply_event(question_ts(slack), ANSWER), event_id="Ev-zh")
+    (feedback,) = slack.fake.calls_to("chat.postEphemeral")
+    assert feedback.params["text"].startswith("得分 ")
+
+
+async def test_the_daily_post_speaks_the_channels_language(slack: SlackBot) -> None:
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    await slack.command("admin language zh", user=ADMIN)
+    await slack.command("admin post-now", user=ADMIN)
+    post = slack.fake.calls_to("chat.postMessage")[-1]
+    blocks = str(post.params["blocks"])
+    assert "主题" in blocks
+    assert "作答" in blocks  # the Answer button
+    assert "用 /scale answer 私下作答" in blocks
