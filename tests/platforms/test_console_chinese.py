@@ -74,7 +74,8 @@ async def transcript(ctx: AppContext, lines: list[str]) -> str:
 def command_words() -> set[str]:
     """Every word of the commands' own syntax (/scale leaderboard week, admin setup …)."""
     syntax = [command for command, _ in (*replies.COMMANDS, *replies.ADMIN_COMMANDS)]
-    syntax += ["/as NAME", "/advance 1d 12h 30m", "/quit", "/scale help", "/scale practice skip"]
+    syntax += ["/as NAME", "/advance 1d 12h 30m", "/quit", "/scale help"]
+    syntax += ["/scale forget-me confirm"]
     return {word for line in syntax for word in _WORD.findall(line)}
 
 
