@@ -16,7 +16,7 @@ async def test_topics_filter_the_next_post(slack: SlackBot) -> None:
     assert reply["text"].startswith("Rounds here ask: topics hardware, every difficulty.")
     await slack.command("admin post-now", user=ADMIN)
     (post,) = slack.fake.calls_to("chat.postMessage")
-    assert "hardware" in str(post.params["blocks"])
+    assert "Hardware" in str(post.params["blocks"])  # the topic's title
 
 
 async def test_unknown_topic_lists_the_valid_ones_in_one_line(slack: SlackBot) -> None:
