@@ -6,7 +6,7 @@ count for no streak, no points, no board and no round summary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from scalebot.domain.practice import Attempt, Card, Pick, Reason, Served
 from scalebot.domain.questions import Difficulty, Question, QuestionBank
 from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import Field, Reply, Tone
+from scalebot.domain.topics import topic_title
 from scalebot.domain.untrusted import clean_text, public_name
 from scalebot.grading.feedback import Feedback
 from scalebot.locales import ENGLISH, Language, Message, Translator, _, n_
@@ -312,7 +313,7 @@ def practice_question_reply(question: Question, pick: Pick | None, t: Translator
     """The practice question, in the reader's language, with why it was chosen."""
     chinese = question.zh if t.language is Language.ZH else None
     fields = [
-        Field(t(_("Topic")), question.topic.replace("-", " ")),
+        Field(t(_("Topic")), t(topic_title(question.topic))),
         Field(t(_("Difficulty")), t(_DIFFICULTIES[question.difficulty])),
     ]
     if pick is not None:
@@ -329,7 +330,7 @@ def practice_question_reply(question: Question, pick: Pick | None, t: Translator
 def _why(question: Question, pick: Pick, t: Translator) -> Message:
     """Why the picker chose this question."""
     if pick.reason is Reason.DUE:
-        labels = ", ".join(criterion_label(question, c, t) for c in pick.due_criteria)
+        labels = _listed((criterion_label(question, c, t) for c in pick.due_criteria), t)
         return _("Due for review: {criteria}", criteria=labels)
     if pick.reason is Reason.UNSEEN and pick.topic_score is None:
         return _("New to you, from a topic you have not answered yet.")
@@ -340,12 +341,17 @@ def _why(question: Question, pick: Pick, t: Translator) -> Message:
         )
     if not pick.due_criteria:
         return _("Nothing is due; you last scored {score}/100 on this one.", score=pick.score)
-    labels = ", ".join(criterion_label(question, c, t) for c in pick.due_criteria)
+    labels = _listed((criterion_label(question, c, t) for c in pick.due_criteria), t)
     return _(
         "Nothing is due; you last scored {score}/100 on this one, missing {criteria}.",
         score=pick.score,
         criteria=labels,
     )
+
+
+def _listed(labels: Iterable[str], t: Translator) -> str:
+    """Criterion titles as a list the reader's language writes ("a, b" / "甲、乙")."""
+    return ("、" if t.language is Language.ZH else ", ").join(labels)
 
 
 def practice_feedback_reply(
