@@ -22,6 +22,7 @@ BOARDS: dict[str, Period | None] = {
     "week": Period.WEEK,
     "month": Period.MONTH,
     "all": Period.ALL,
+    "season": Period.SEASON,
 }
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from scalebot.db.engine import Database
 from scalebot.db.models import Answer, Channel, PointTotal, Round, Streak, User, Workspace
-from scalebot.domain.leaderboard import Period
+from scalebot.domain.leaderboard import WINDOWS, Period
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.rounds import ChannelState, RoundStatus
 from scalebot.services.context import AppContext
@@ -27,6 +27,14 @@ WORKSPACE = "W-bench"
 CHANNEL = "C-bench"
 BATCH = 20_000
 FIRST_DAY = date(2026, 1, 5)
+
+
+def season_start(rounds: int) -> tuple[date, int]:
+    """The bench season's first day and the round count when it began (half way through)."""
+    half = rounds // 2
+    return FIRST_DAY + timedelta(days=half), half
+
+
 POST_TIME = time(9)
 
 
@@ -106,6 +114,9 @@ async def _seed_channel(
             timezone="UTC",
             state=ChannelState.ACTIVE,
             round_count=rounds,
+            season_name="Bench season",
+            season_started_on=season_start(rounds)[0],
+            season_start_seq=season_start(rounds)[1],
             enrolled_at=now,
             updated_at=now,
         )
@@ -179,8 +190,11 @@ def _answers(
             at = _posted_at(seq) + timedelta(seconds=rng.randint(0, 80_000))
             met = [c for c in criteria if rng.random() < score / 100]
             _count(members[user_id], seq, score, at)
-            for period in Period:
-                key = (period.value, period.start(round_date), user_id)
+            season_on, start_seq = season_start(len(round_ids))
+            starts = [(period, period.start(round_date)) for period in WINDOWS]
+            starts += [(Period.SEASON, season_on)] if seq > start_seq else []
+            for period, starts_on in starts:
+                key = (period.value, starts_on, user_id)
                 total = totals.setdefault(key, [0, at])
                 total[0] += score
                 total[1] = min(total[1], at)

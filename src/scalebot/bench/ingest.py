@@ -23,7 +23,7 @@ from scalebot.bench.timing import (
 )
 from scalebot.db.engine import Database
 from scalebot.db.models import Answer, PointTotal, Streak, User
-from scalebot.domain.leaderboard import Period
+from scalebot.domain.leaderboard import WINDOWS
 from scalebot.services.answers import submit_answer
 from scalebot.services.context import AppContext
 
@@ -150,7 +150,7 @@ async def _raw_answer(database: Database, community: Community, number: int) -> 
                         "points": 60,
                         "first_at": now,
                     }
-                    for period in Period
+                    for period in WINDOWS
                 ]
             )
         )

@@ -104,6 +104,11 @@ class Channel(Base):
     # Which questions its rounds ask: comma-separated topics and difficulties (NULL = all).
     topics: Mapped[str | None] = mapped_column(Text)
     difficulties: Mapped[str | None] = mapped_column(String(32))
+    # The points season an admin started: its name, its first local day (the key of its
+    # point_totals rows) and the round count then (later rounds count for it).
+    season_name: Mapped[str | None] = mapped_column(String(80))
+    season_started_on: Mapped[date | None] = mapped_column(Date)
+    season_start_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class SkippedDate(Base):

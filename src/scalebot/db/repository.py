@@ -41,7 +41,7 @@ from scalebot.db.models import (
 )
 from scalebot.db.practice import PracticeQueries
 from scalebot.db.skips import SkipQueries
-from scalebot.domain.leaderboard import Period
+from scalebot.domain.leaderboard import WINDOWS, Period
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.rounds import RoundStatus
 
@@ -112,6 +112,8 @@ class RoundToAnswer:
     workspace_id: int
     round_count: int
     freezes_enabled: bool
+    # The running season's first day, when this round counts for it.
+    season_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -598,6 +600,8 @@ class Repository:
                 Channel.workspace_id,
                 Channel.round_count,
                 Channel.freezes_enabled,
+                Channel.season_started_on,
+                Channel.season_start_seq,
             )
             .join(Channel, Channel.id == Round.channel_id)
             .where(Round.id == round_id, Round.seq.is_not(None))
@@ -605,11 +609,21 @@ class Repository:
         found = (await self.session.execute(query)).one_or_none()
         if found is None:
             return None
-        round_id_, day, seq, status, channel_id, workspace_id, count, freezes_on = found
+        round_id_, day, seq, status, channel_id, workspace_id, count, freezes_on, *season = found
         assert seq is not None  # only posted rounds are selected
         closed = status == RoundStatus.CLOSED
+        season_on, start_seq = season
+        counts = season_on is not None and start_seq is not None and seq > start_seq
         return RoundToAnswer(
-            round_id_, day, seq, closed, channel_id, workspace_id, count, bool(freezes_on)
+            round_id_,
+            day,
+            seq,
+            closed,
+            channel_id,
+            workspace_id,
+            count,
+            bool(freezes_on),
+            season_on if counts else None,
         )
 
     async def upsert_member(
@@ -965,19 +979,23 @@ class Repository:
         points: int,
         now: datetime,
         hidden: bool = False,
+        season_on: date | None = None,
     ) -> None:
-        """Add on-time points to the member's week, month and all-time totals (one statement)."""
+        """Add on-time points to the week, month, all-time (and season) totals, in one statement."""
+        starts = [(period, period.start(round_date)) for period in WINDOWS]
+        if season_on is not None:
+            starts.append((Period.SEASON, season_on))
         rows = [
             {
                 "channel_id": channel_id,
                 "period": period.value,
-                "starts_on": period.start(round_date),
+                "starts_on": starts_on,
                 "user_id": user_id,
                 "points": points,
                 "first_at": now,
                 "hidden": hidden,
             }
-            for period in Period
+            for period, starts_on in starts
         ]
         statement = self._insert(PointTotal).values(rows)
         statement = statement.on_conflict_do_update(

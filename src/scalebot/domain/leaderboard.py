@@ -15,9 +15,11 @@ class Period(StrEnum):
     WEEK = "week"
     MONTH = "month"
     ALL = "all"
+    # An admin's season: its totals start on the day it began (the channel keeps that date).
+    SEASON = "season"
 
     def start(self, local_date: date) -> date:
-        """First local date of the period that contains `local_date`."""
+        """First local date of the calendar period that contains `local_date` (not a season)."""
         if self is Period.WEEK:
             return local_date - timedelta(days=local_date.weekday())
         if self is Period.MONTH:
@@ -27,7 +29,12 @@ class Period(StrEnum):
     @property
     def label(self) -> str:
         """Words for the period in a board's title."""
-        return {"week": "this week", "month": "this month", "all": "all time"}[self.value]
+        labels = {"week": "this week", "month": "this month", "all": "all time"}
+        return labels.get(self.value, "this season")
+
+
+# The calendar periods every on-time answer adds to (a season only while one runs).
+WINDOWS = (Period.WEEK, Period.MONTH, Period.ALL)
 
 
 def shared_ranks(keys: list[tuple[int, int]], first_rank: int = 1) -> list[int]:

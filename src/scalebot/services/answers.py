@@ -232,6 +232,7 @@ async def _submit(ctx: AppContext, answer: _Submission) -> AnswerOutcome:
                 points=stored.gained,
                 now=answer.now,
                 hidden=streak.hidden,
+                season_on=round_.season_on,
             )
         after = _next_streak(streak, round_, stored, answer.now)
         if before is None or after != before:

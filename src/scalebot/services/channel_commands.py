@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scalebot.domain.replies import Reply, error
-from scalebot.services import filters, skips
+from scalebot.services import filters, seasons, skips
 from scalebot.services.context import AppContext
 
 if TYPE_CHECKING:
@@ -44,3 +44,14 @@ async def admin_unskip(ctx: AppContext, inv: Invocation, args: list[str], rest: 
     if len(args) != 1:
         return error(inv.t(skips.SKIP_USAGE))
     return await skips.unskip_date(ctx, channel=inv.channel, text=args[0], t=inv.t)
+
+
+async def admin_season(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    """Start a points season, or show the running one."""
+    if not args:
+        return await seasons.show_season(ctx, channel=inv.channel, t=inv.t)
+    if args[0].lower() != "start":
+        return error(inv.t(seasons.SEASON_USAGE))
+    # The name is free text: take it as typed, after "season start".
+    name = rest.strip().split(maxsplit=2)[2] if len(rest.split()) > 2 else ""
+    return await seasons.start_season(ctx, channel=inv.channel, name=name, now=inv.now, t=inv.t)

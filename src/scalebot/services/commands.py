@@ -433,4 +433,5 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "difficulty": channel_commands.admin_difficulty,
     "skip": channel_commands.admin_skip,
     "unskip": channel_commands.admin_unskip,
+    "season": channel_commands.admin_season,
 }

@@ -315,7 +315,7 @@ COMMANDS = (
         _("answer it; you get private feedback at once (answer again: your best answer counts)"),
     ),
     ("/scale streak", _("your streak in this channel, and your streak freezes")),
-    ("/scale leaderboard [streak|longest|week|month|all]", _("top 10, plus your rank")),
+    ("/scale leaderboard [streak|longest|week|month|all|season]", _("top 10, plus your rank")),
     (
         "/scale leaderboard hide | show",
         _("leave the boards (you still see your rank), or come back"),
@@ -338,7 +338,7 @@ ADMIN_COMMANDS = (
     ("/scale admin pause | resume", _("stop or restart the daily post")),
     ("/scale admin post-now", _("post today's round now")),
     (
-        "/scale admin leaderboard [streak|longest|week|month|all] [public]",
+        "/scale admin leaderboard [streak|longest|week|month|all|season] [public]",
         _("the full board (hidden members too, unless posted)"),
     ),
     (
@@ -357,6 +357,10 @@ ADMIN_COMMANDS = (
     (
         "/scale admin skip YYYY-MM-DD | list · /scale admin unskip YYYY-MM-DD",
         _("no round on a date (a holiday), the dates skipped, or a date back"),
+    ),
+    (
+        "/scale admin season start NAME",
+        _("a fresh points board from the next round on; all-time history stays"),
     ),
 )
 

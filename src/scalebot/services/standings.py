@@ -22,6 +22,7 @@ __all__ = [
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Field, Reply
 from scalebot.domain.streaks import StreakState
+from scalebot.domain.untrusted import public_name
 from scalebot.locales import ENGLISH, Message, Translator, _
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
@@ -32,6 +33,7 @@ from scalebot.services.replies import Standing, leaderboard_reply, streak_reply
 MEMBER_BOARD_SIZE = 10
 NO_ANSWERS = _("No answers yet")
 ANSWER_FIRST = _("Answer the current round with /scale answer.")
+NO_SEASON = _("No season is running here: an admin starts one with /scale admin season start NAME.")
 
 
 def parse_period(text: str) -> Period:
@@ -51,7 +53,10 @@ def parse_board(text: str) -> tuple[Period | None, bool]:
         return Period(word), False
     except ValueError:
         raise UserError(
-            _("'{text}' is not a board: use streak, longest, week, month or all.", text=text)
+            _(
+                "'{text}' is not a board: use streak, longest, week, month, all or season.",
+                text=text,
+            )
         ) from None
 
 
@@ -123,6 +128,7 @@ async def leaderboard(
     async with ctx.reading() as repo:
         row = await require_channel(repo, channel)
         local_today = now.astimezone(ZoneInfo(row.timezone)).date()
+        starts_on = season_start(row.season_started_on, local_today, period)
         if period is None:
             ranked = await repo.streak_board(
                 channel_id=row.id, limit=limit, everyone=everyone, longest=longest
@@ -131,14 +137,14 @@ async def leaderboard(
             ranked = await repo.points_board(
                 channel_id=row.id,
                 period=period,
-                starts_on=period.start(local_today),
+                starts_on=starts_on,
                 limit=limit,
                 everyone=everyone,
             )
         standings = _standings(ranked, viewer)
         viewer_line = next((s for s in standings if s.is_viewer), None)
         if viewer_line is None and viewer is not None:
-            where = (row.id, row.workspace_id, local_today)
+            where = (row.id, row.workspace_id, starts_on)
             viewer_line = await _viewer_line(repo, where, viewer, board)
     reply = leaderboard_reply(
         t(board.title),
@@ -148,7 +154,18 @@ async def leaderboard(
         longest=longest,
         t=t,
     )
+    if period is Period.SEASON and row.season_name:
+        reply = replace(reply, title=f"{reply.title}: {public_name(row.season_name)}")
     return LeaderboardView(tuple(standings), viewer_line, reply)
+
+
+def season_start(started_on: date | None, local_today: date, period: Period | None) -> date:
+    """The first day of the board's totals: the season's, or the calendar period's."""
+    if period is not Period.SEASON:
+        return period.start(local_today) if period is not None else local_today
+    if started_on is None:
+        raise UserError(NO_SEASON)
+    return started_on
 
 
 @dataclass(frozen=True)
@@ -166,6 +183,8 @@ class _Board:
             return _("Leaderboard by points (this week)")
         if self.period is Period.MONTH:
             return _("Leaderboard by points (this month)")
+        if self.period is Period.SEASON:
+            return _("Leaderboard by points (this season)")
         if self.period is not None:
             return _("Leaderboard by points (all time)")
         if self.longest:
@@ -178,9 +197,9 @@ async def _viewer_line(
 ) -> Standing | None:
     """The viewer's own line when they are below the shown rows, or None when not on the board.
 
-    `where` is the channel id, its workspace id and the channel's local date today.
+    `where` is the channel id, its workspace id and the first day of the board's totals.
     """
-    channel_id, workspace_id, local_today = where
+    channel_id, workspace_id, starts_on = where
     if board.period is None:
         found = await repo.viewer_on_streak_board(
             channel_id=channel_id,
@@ -193,7 +212,7 @@ async def _viewer_line(
         found = await repo.viewer_on_points_board(
             channel_id=channel_id,
             period=board.period,
-            starts_on=board.period.start(local_today),
+            starts_on=starts_on,
             workspace_id=workspace_id,
             external_id=viewer.user_id,
             everyone=board.everyone,

@@ -48,6 +48,11 @@ async def _run(interaction: Interaction, *words: str) -> None:
     await send_reply(interaction, await run_command(client.ctx, invoked, text))
 
 
+async def admin_season(interaction: Interaction, start: str | None = None) -> None:
+    """Start a points season named `start`, or show the running one."""
+    await _run(interaction, "admin", "season", *(["start", start] if start else []))
+
+
 def topic_suggestions(typed: str, topics: list[str]) -> list[str]:
     """Complete the last of the comma-separated topics typed so far."""
     done, _sep, last = typed.rpartition(",")
@@ -82,7 +87,9 @@ def add_channel_commands(admin: app_commands.Group) -> None:
     app_commands.describe(date="YYYY-MM-DD, e.g. 2026-12-25, or list")(skip)
     unskip = _command("unskip", "Post on a skipped date after all", admin_unskip)
     app_commands.describe(date="YYYY-MM-DD, as skipped")(unskip)
-    for command in (topics, difficulty, skip, unskip):
+    season = _command("season", "Start a fresh points board, or see the season", admin_season)
+    app_commands.describe(start="The new season's name; leave out to see the running one")(season)
+    for command in (topics, difficulty, skip, unskip, season):
         admin.add_command(command)
 
 

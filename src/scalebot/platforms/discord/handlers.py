@@ -148,7 +148,7 @@ async def setup(
 
 async def leaderboard(
     interaction: Interaction,
-    board: Literal["streak", "longest", "week", "month", "all"] = "streak",
+    board: Literal["streak", "longest", "week", "month", "all", "season"] = "streak",
     me: Literal["hide", "show"] | None = None,
 ) -> None:
     """Top 10 plus the member's rank; or hide them from the boards, or show them again."""
@@ -172,7 +172,7 @@ async def admin_freezes(interaction: Interaction, state: Literal["on", "off"]) -
 
 async def admin_leaderboard(
     interaction: Interaction,
-    period: Literal["streak", "longest", "week", "month", "all"] = "all",
+    period: Literal["streak", "longest", "week", "month", "all", "season"] = "all",
     public: bool = False,
 ) -> None:
     """The full leaderboard by points, privately or posted to the channel."""
