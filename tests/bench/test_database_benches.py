@@ -29,7 +29,7 @@ def test_leaderboard_bench_times_every_board(bench_url: str | None) -> None:
     assert result["backend"] == ("postgresql" if bench_url else "sqlite")
     assert result["users"] == 300
     assert 1500 < result["answers"] < 2500
-    assert set(result["boards"]) == {"streak", "week", "month", "all"}
+    assert set(result["boards"]) == {"streak", "week", "month", "all", "season"}
     for figures in result["boards"].values():
         assert 0 < figures["p50_ms"] <= figures["p99_ms"]
 

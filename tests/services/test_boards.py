@@ -143,7 +143,7 @@ async def test_leaderboard_commands(ctx: AppContext) -> None:
     assert (await run_command(ctx, admin, "leaderboard show")).title.startswith("You are back")
     assert "Alice" in (await run_command(ctx, member, "leaderboard")).body
     bad = await run_command(ctx, member, "leaderboard fastest")
-    assert bad.title == "'fastest' is not a board: use streak, longest, week, month or all."
+    assert bad.title == "'fastest' is not a board: use streak, longest, week, month, all or season."
 
 
 def test_parse_board() -> None:
