@@ -106,7 +106,14 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
     assert (count["type"], count["min_value"], count["max_value"]) == (4, 0, 10_000)
     assert option(scale, "admin", "streak", "reason")["max_length"] == 500
     board_choices = option(scale, "leaderboard", "board")["choices"]
-    assert [c["value"] for c in board_choices] == ["streak", "longest", "week", "month", "all"]
+    assert [c["value"] for c in board_choices] == [
+        "streak",
+        "longest",
+        "week",
+        "month",
+        "all",
+        "season",
+    ]
     assert [c["value"] for c in option(scale, "leaderboard", "me")["choices"]] == ["hide", "show"]
     assert option(scale, "admin", "setup", "zone")["autocomplete"] is True
     assert not option(scale, "answer", "text")["required"]
