@@ -98,6 +98,9 @@ class AnswerTarget:
     question_id: str | None
     # The channel's newest round when it was sent but not confirmed yet: its id and send time.
     unconfirmed: tuple[int, datetime] | None
+    # The stored languages a reply would read in: the channel's and the member's own choice.
+    channel_language: str | None = None
+    member_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -544,13 +547,21 @@ class Repository:
             select(Answer).where(Answer.round_id == round_id, Answer.user_id == user_id)
         )
 
-    async def answer_target(self, ref: ChannelRef, *, round_id: int | None) -> AnswerTarget | None:
+    async def answer_target(
+        self, ref: ChannelRef, *, round_id: int | None, user_id: str = ""
+    ) -> AnswerTarget | None:
         """The channel, the round to answer (the given one or the open one) and its newest round.
 
         None when the channel is not enrolled; the round fields are None when there is no
-        such posted round in it.
+        such posted round in it. The channel's and the member's (`user_id`) stored languages
+        come with it, so the reply's language costs no read of its own.
         """
         target, newest = aliased(Round), aliased(Round)
+        member_language = (
+            select(User.language)
+            .where(User.workspace_id == Channel.workspace_id, User.external_id == user_id)
+            .scalar_subquery()
+        )
         wanted = (
             target.id == round_id
             if round_id is not None
@@ -558,7 +569,14 @@ class Repository:
         )
         query = (
             select(
-                Channel.id, target.id, target.question_id, newest.id, newest.status, newest.sent_at
+                Channel.id,
+                target.id,
+                target.question_id,
+                newest.id,
+                newest.status,
+                newest.sent_at,
+                Channel.language,
+                member_language,
             )
             .join(Workspace, Workspace.id == Channel.workspace_id)
             .outerjoin(
@@ -575,10 +593,10 @@ class Repository:
         found = (await self.session.execute(query)).one_or_none()
         if found is None:
             return None
-        channel_id, target_id, question_id, newest_id, status, sent_at = found
+        channel_id, target_id, question_id, newest_id, status, sent_at, language, mine = found
         unsettled = status in (RoundStatus.SENDING, RoundStatus.UNKNOWN)
         confirm = (newest_id, sent_at) if unsettled and sent_at is not None else None
-        return AnswerTarget(channel_id, target_id, question_id, confirm)
+        return AnswerTarget(channel_id, target_id, question_id, confirm, language, mine)
 
     @staticmethod
     def _newest_round_id(condition: ColumnElement[bool] | None, order: Any) -> ScalarSelect[int]:

@@ -82,12 +82,14 @@ async def submit_answer(
     text = clean_text(text)  # PostgreSQL refuses NUL; no control character is worth keeping
     user = replace(user, display_name=public_name(user.display_name))
     validate_answer(text)
-    question, target = await _question_to_answer(ctx, channel, round_id, now)
+    question, round_id, target = await _question_to_answer(ctx, channel, user, round_id, now)
     # Grading happens outside the write transaction: an LLM grader may take seconds.
     feedback = await grade_answer(ctx.grader, question, text)
     if t is None:
-        t = await languages.reader(ctx, channel=channel, user=user)
-    answer = _Submission(user, text, now, target, feedback, replace_existing, question, t)
+        t = languages.stored_reader(
+            ctx, user=user, channel=target.channel_language, member=target.member_language
+        )
+    answer = _Submission(user, text, now, round_id, feedback, replace_existing, question, t)
     for _attempt in range(CONFLICT_RETRIES):
         try:
             return await _submit(ctx, answer)
@@ -152,32 +154,32 @@ async def grade_answer(grader: Grader, question: Question, text: str) -> Feedbac
 
 
 async def _question_to_answer(
-    ctx: AppContext, channel: ChannelRef, round_id: int | None, now: datetime
-) -> tuple[Question, int]:
-    """Find the round being answered and its question, in one short read."""
-    target = await _answer_target(ctx, channel, round_id)
+    ctx: AppContext, channel: ChannelRef, user: UserRef, round_id: int | None, now: datetime
+) -> tuple[Question, int, AnswerTarget]:
+    """Find the round being answered (its id) and its question, in one short read."""
+    target = await _answer_target(ctx, channel, user, round_id)
     if target.unconfirmed is not None:
         # A question members see may still await its confirmation: ask the platform first.
         unconfirmed, sent_at = target.unconfirmed
         await rounds.confirm_sent(
             ctx, channel=channel, round_id=unconfirmed, sent_at=sent_at, now=now
         )
-        target = await _answer_target(ctx, channel, round_id)
+        target = await _answer_target(ctx, channel, user, round_id)
     if target.round_id is None or target.question_id is None:
         raise UserError(rounds.NO_ROUND_YET)
     question = ctx.bank.get(target.question_id)
     if question is None:  # the question left the bank: read its stored copy
         async with ctx.reading() as repo:
             question = await question_of(ctx, repo, target.question_id)
-    return question, target.round_id
+    return question, target.round_id, target
 
 
 async def _answer_target(
-    ctx: AppContext, channel: ChannelRef, round_id: int | None
+    ctx: AppContext, channel: ChannelRef, user: UserRef, round_id: int | None
 ) -> AnswerTarget:
     """The channel's round to answer, in one query; refuse a channel that is not enrolled."""
     async with ctx.reading() as repo:
-        target = await repo.answer_target(channel, round_id=round_id)
+        target = await repo.answer_target(channel, round_id=round_id, user_id=user.user_id)
     if target is None:
         raise UserError(NOT_ENROLLED)
     return target

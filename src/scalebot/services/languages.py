@@ -51,13 +51,15 @@ async def reader(ctx: AppContext, *, channel: ChannelRef, user: UserRef) -> Tran
         channel_language, member_language = await repo.languages(
             channel=channel, user_id=user.user_id
         )
+    return stored_reader(ctx, user=user, channel=channel_language, member=member_language)
+
+
+def stored_reader(
+    ctx: AppContext, *, user: UserRef, channel: str | None, member: str | None
+) -> Translator:
+    """The translator `reader` picks, from stored languages already read."""
     return translator(
-        choose(
-            member=member_language,
-            locale=user.locale,
-            channel=channel_language,
-            default=ctx.language,
-        )
+        choose(member=member, locale=user.locale, channel=channel, default=ctx.language)
     )
 
 
