@@ -281,16 +281,7 @@ class Repository:
         self, *, workspace_id: int, external_id: str, display_name: str, now: datetime
     ) -> User:
         """Return the user, creating it or refreshing its display name, in one statement."""
-        statement = self._insert(User).values(
-            workspace_id=workspace_id,
-            external_id=external_id,
-            display_name=display_name,
-            created_at=now,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["workspace_id", "external_id"],
-            set_={"display_name": statement.excluded.display_name},
-        ).returning(User)
+        statement = self._user_upsert(workspace_id, external_id, display_name, now).returning(User)
         user = await self.session.scalar(statement, execution_options={"populate_existing": True})
         assert isinstance(user, User)
         return user
@@ -648,17 +639,23 @@ class Repository:
         self, *, workspace_id: int, external_id: str, display_name: str, now: datetime
     ) -> int:
         """Create the user or refresh its display name; return its id, in one statement."""
+        statement = self._user_upsert(workspace_id, external_id, display_name, now)
+        return int(await self.session.scalar(statement.returning(User.id)))
+
+    def _user_upsert(
+        self, workspace_id: int, external_id: str, display_name: str, now: datetime
+    ) -> Any:
+        """INSERT a user, or on its (workspace, id) refresh the display name (either dialect)."""
         statement = self._insert(User).values(
             workspace_id=workspace_id,
             external_id=external_id,
             display_name=display_name,
             created_at=now,
         )
-        statement = statement.on_conflict_do_update(
+        return statement.on_conflict_do_update(
             index_elements=["workspace_id", "external_id"],
             set_={"display_name": statement.excluded.display_name},
-        ).returning(User.id)
-        return int(await self.session.scalar(statement))
+        )
 
     async def locked_streak(self, *, channel_id: int, user_id: int) -> StreakRecord | None:
         """A member's streak values, with the row locked until the transaction ends."""
