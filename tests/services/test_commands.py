@@ -148,7 +148,8 @@ async def test_admin_leaderboard_public_and_periods(ctx: AppContext) -> None:
     assert "(you)" not in public.plain_text()
     bad = await run_command(ctx, ADMIN, "admin leaderboard fortnight")
     assert bad.tone is Tone.ERROR
-    assert "week, month or all" in bad.title
+    assert "'fortnight' is not a board" in bad.title
+    assert "week, month, all or season" in bad.title
 
 
 async def test_forget_me_command(ctx: AppContext) -> None:
