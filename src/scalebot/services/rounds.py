@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -485,15 +485,14 @@ async def _record_failure(
 async def _tell_admins_posting_stopped(ctx: AppContext, claim: _Claim, reason: Text) -> None:
     """Tell the channel's admins, once, that posting stopped and how to restart it."""
     channel = claim.channel
-    message = error(
-        claim.t(
-            _(
-                "scalebot stopped posting to this channel: {reason}. "
-                "Fix access, then run /scale admin resume.",
-                reason=reason,
-            )
+    said = claim.t(
+        _(
+            "scalebot stopped posting to this channel: {reason}. "
+            "Fix access, then run /scale admin resume.",
+            reason=reason,
         )
     )
+    message = replace(error(said), language=claim.t.language)
     try:
         await ctx.messenger(channel.platform).notify_admins(channel, message)
     except Exception:

@@ -11,7 +11,7 @@ from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.platforms.discord.pacing import discord_pacer
 from scalebot.scheduling.scheduler import RoundScheduler
-from scalebot.services import channels, rounds
+from scalebot.services import channels, languages, rounds
 from scalebot.services.budgets import SharedBudgets
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
 from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID, OWNER_ID
@@ -123,6 +123,25 @@ async def check_refusal_pauses_and_tells_the_owner_once(bot: Bot, status: int) -
     assert again.status is PostStatus.PAUSED
     assert len(bot.fake.find("POST", CHANNEL_POSTS)) == 1
     assert len(bot.fake.find("POST", r"^/users/@me/channels$")) == 1
+
+
+async def test_a_chinese_channel_gets_its_thread_and_owner_notice_in_chinese(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    await languages.set_channel_language(
+        bot.ctx, channel=DISCORD_CHANNEL, code="zh", now=bot.clock()
+    )
+    await bot.post_today()
+    post = bot.fake.find("POST", CHANNEL_POSTS)[0]
+    thread = bot.fake.find("POST", THREADS)[0]
+    assert thread.body["name"] == f"讨论：{post.embeds[0]['title']}"[:100]
+    bot.fake.fail("POST", CHANNEL_POSTS, 403, times=5)
+    bot.clock.now += timedelta(days=1)
+    await RoundScheduler(bot.ctx, bot.clock).fire(await channel_id(bot))
+    notice = [
+        r for r in bot.fake.find("POST", r"^/channels/\d+/messages$") if r.body.get("content")
+    ]
+    assert notice[0].body["content"] == f"关于 <#{CHANNEL_ID}>："
+    assert notice[0].embeds[0]["title"].startswith("scalebot 已停止")
 
 
 async def test_a_403_channel_is_paused_and_its_owner_told_once(bot: Bot) -> None:

@@ -6,6 +6,7 @@ import discord
 import pytest
 
 from scalebot.domain.replies import JSON, PNG, Attachment, Field, Reply, Tone
+from scalebot.locales import ENGLISH, Language
 from scalebot.platforms.discord.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -13,13 +14,15 @@ from scalebot.platforms.discord.render import (
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
     TITLE_LIMIT,
-    TRIMMED,
     clip,
     content,
     escape,
     render,
     split_value,
 )
+from scalebot.platforms.discord.render import TRIMMED as TRIMMED_MESSAGE
+
+TRIMMED = ENGLISH(TRIMMED_MESSAGE)
 
 
 def embed_size(embed: discord.Embed) -> int:
@@ -150,3 +153,22 @@ def test_a_picture_shows_inside_the_embed() -> None:
 def test_content_is_escaped_and_within_2000() -> None:
     assert content("@everyone " + "z" * 3000).startswith("@\u200beveryone")
     assert len(content("z" * 3000)) == CONTENT_LIMIT
+
+
+def test_a_chinese_reply_is_trimmed_and_continued_in_chinese() -> None:
+    text = "\n".join(f"第 {n} 行" + "扩展" * 60 for n in range(40))
+    fields = (Field("参考答案", text), *(Field(f"字段 {n}", "值" * 900) for n in range(8)))
+    reply = Reply("标题", "正文" * 3000, fields, language=Language.ZH)
+    embed = render(reply).embed
+    check_limits(embed)
+    shown = [embed.description or ""] + [f"{f.name} {f.value}" for f in embed.fields]
+    assert (embed.description or "").endswith("…（已截断）")
+    assert embed.fields[1].name == "参考答案（续）"
+    assert not any("trimmed" in part or "continued" in part for part in shown)
+
+
+def test_an_english_reply_keeps_english_markers() -> None:
+    text = "\n".join(f"line {n} " + "x" * 80 for n in range(30))
+    embed = render(Reply("T", "word " * 2000, (Field("Model answer", text),))).embed
+    assert (embed.description or "").endswith("… (trimmed)")
+    assert embed.fields[1].name == "Model answer (continued)"

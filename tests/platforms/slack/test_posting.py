@@ -127,6 +127,18 @@ async def test_refused_channel_is_paused_and_admins_told_once(bot: SlackBot, err
     assert len(bot.fake.calls_to("chat.postMessage")) == 1 + len(dms)
 
 
+async def test_a_chinese_channels_admins_are_told_in_chinese(bot: SlackBot) -> None:
+    scheduler, channel_id = await enrolled(bot)
+    await bot.command("admin language zh", user=ADMIN)
+    bot.fake.fail("chat.postMessage", "channel_not_found")
+    assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
+    dms = [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] != CHANNEL]
+    assert dms
+    assert all(c.params["text"].startswith("scalebot 已停止在本频道发布") for c in dms)
+    context = dms[0].params["blocks"][-1]["elements"][0]["text"]
+    assert context == f"频道：<#{CHANNEL}>"
+
+
 async def test_not_in_a_public_channel_joins_and_posts(bot: SlackBot) -> None:
     scheduler, channel_id = await enrolled(bot)
     bot.fake.fail("chat.postMessage", "not_in_channel")

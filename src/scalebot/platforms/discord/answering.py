@@ -203,6 +203,7 @@ async def send_privately(message: discord.Message, reply: Reply) -> None:
     except discord.HTTPException as exc:
         log.info("could not DM feedback to %s: %s", message.author.id, exc.status)
         try:
-            await message.reply(content(translator(reply.language)(NO_DM)), mention_author=False)
+            t = translator(reply.language)
+            await message.reply(content(t(NO_DM), t), mention_author=False)
         except discord.HTTPException:
             log.warning("could not tell %s that DMs are closed", message.author.id)

@@ -53,6 +53,13 @@ def is_round_post(message: dict[str, Any], round_id: int, bot_id: int | None) ->
     )
 
 
+def _post_title(message: dict[str, Any]) -> str:
+    """The question's title on a post the bot made (its first embed's title), if any."""
+    embeds = message.get("embeds") or [{}]
+    title = embeds[0].get("title") if isinstance(embeds[0], dict) else None
+    return title if isinstance(title, str) else ""
+
+
 def unavailable(exc: discord.HTTPException) -> ChannelUnavailable:
     """Describe a refusal in one line, for the pause reason and the admins."""
     reason = exc.text.strip().splitlines()[0] if exc.text.strip() else exc.response.reason
@@ -115,11 +122,12 @@ class DiscordMessenger:
             if exc.status < 500:
                 raise PostRefused(f"Discord answered {exc.status}") from exc
             raise  # a 5xx may have posted: the delivery looks before sending again
-        return await self._thread_for(channel, message.id, reply.title)
+        name = translator(reply.language)(_("Discuss: {title}", title=reply.title))
+        return await self._thread_for(channel, message.id, name)
 
-    async def _thread_for(self, channel: ChannelRef, message_id: int, title: str) -> str:
+    async def _thread_for(self, channel: ChannelRef, message_id: int, name: str) -> str:
         """Open the discussion thread on a post; the reference to store for the round."""
-        thread_id = await self._open_thread(channel, message_id, title)
+        thread_id = await self._open_thread(channel, message_id, name)
         if thread_id is None:
             return f"{MESSAGE_REF}:{message_id}"
         return thread_ref(thread_id)
@@ -139,7 +147,8 @@ class DiscordMessenger:
             if is_round_post(dict(found), round_id, bot_id):
                 if found.get("thread"):
                     return thread_ref(int(found["id"]))
-                return await self._thread_for(channel, int(found["id"]), "the daily question")
+                name = _post_title(dict(found)) or round_nonce(round_id)
+                return await self._thread_for(channel, int(found["id"]), name)
         if len(recent) >= RECENT_MESSAGES:
             oldest = discord.utils.snowflake_time(int(recent[-1]["id"]))
             if oldest > since - CLOCK_SKEW:
@@ -154,7 +163,7 @@ class DiscordMessenger:
             return me is not None and cached.permissions_for(me).create_public_threads
         return cached is None
 
-    async def _open_thread(self, channel: ChannelRef, message_id: int, title: str) -> int | None:
+    async def _open_thread(self, channel: ChannelRef, message_id: int, name: str) -> int | None:
         """Start a thread on the post; None when threads are not allowed there."""
         if not self._may_open_threads(channel):
             return None
@@ -163,7 +172,7 @@ class DiscordMessenger:
                 lambda: self.client.http.start_thread_with_message(
                     int(channel.channel_id),
                     message_id,
-                    name=clip(f"Discuss: {title}", THREAD_NAME_LIMIT),
+                    name=clip(name, THREAD_NAME_LIMIT),
                     auto_archive_duration=ARCHIVE_AFTER_MINUTES,
                     reason="scalebot: discussion of the daily question",
                 )
@@ -197,14 +206,12 @@ class DiscordMessenger:
 
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Send the notice to the server owner by DM, naming the channel."""
+        where = f"<#{int(channel.channel_id)}>"
+        about = translator(reply.language)(_("About {channel}:", channel=where))
         try:
             owner_id = await self._owner_id(int(channel.workspace_id))
             dm = await self._paced(lambda: self.client.create_dm(discord.Object(owner_id)))
-            await self._paced(
-                lambda: dm.send(
-                    content=f"About <#{int(channel.channel_id)}>:", **render(reply).send_kwargs()
-                )
-            )
+            await self._paced(lambda: dm.send(content=about, **render(reply).send_kwargs()))
         except discord.HTTPException as exc:
             log.warning(
                 "could not notify the admins of %s: Discord answered %s", channel, exc.status

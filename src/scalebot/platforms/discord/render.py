@@ -12,6 +12,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from scalebot.domain.replies import Attachment, Reply, Tone
 from scalebot.domain.text import boundary_before
+from scalebot.locales import ENGLISH, Translator, _, translator
 from scalebot.platforms.chunks import pack_lines
 
 TITLE_LIMIT = 256
@@ -22,8 +23,8 @@ FOOTER_LIMIT = 2048
 FIELD_COUNT_LIMIT = 25
 EMBED_TOTAL_LIMIT = 6000
 CONTENT_LIMIT = 2000
-TRIMMED = "… (trimmed)"
-CONTINUED = " (continued)"
+# The markers readers see where text was cut or continues, written in the reply's language.
+TRIMMED = _("… (trimmed)")
 ZERO_WIDTH = "\u200b"
 MIN_FIELD_ROOM = 40
 _COLOURS = {
@@ -40,18 +41,20 @@ def escape(text: str) -> str:
     return escape_mentions(escape_markdown(text))
 
 
-def clip(text: str, limit: int, *, force: bool = False) -> str:
-    """Cut text to `limit` characters, ending with a clear marker when anything was cut."""
+def clip(text: str, limit: int, *, t: Translator = ENGLISH, force: bool = False) -> str:
+    """Cut text to `limit` characters, ending with a clear marker (in `t`'s language) when
+    anything was cut."""
+    marker = t(TRIMMED)
     if len(text) <= limit and not force:
         return text
-    if force and text.endswith(TRIMMED):
-        return text[:limit] if len(text) <= limit else clip(text, limit)
-    room = max(limit - len(TRIMMED), 0)
+    if force and text.endswith(marker):
+        return text[:limit] if len(text) <= limit else clip(text, limit, t=t)
+    room = max(limit - len(marker), 0)
     cut = text[: boundary_before(text, room)]  # never inside a character
     space = cut.rfind(" ", max(room - 40, 0))
     if space > 0 and room < len(text):
         cut = cut[:space]
-    return (_drop_dangling_escape(cut.rstrip()) + TRIMMED)[:limit]
+    return (_drop_dangling_escape(cut.rstrip()) + marker)[:limit]
 
 
 def _drop_dangling_escape(text: str) -> str:
@@ -107,27 +110,35 @@ class _Field:
     value: str
 
 
-def _fields(reply: Reply) -> list[_Field]:
+def _fields(reply: Reply, t: Translator) -> list[_Field]:
     """Escape fields and split long ones into continuation fields."""
     fields = []
+    room = FIELD_NAME_LIMIT - len(continued("", t))
     for item in reply.fields:
-        name = clip(escape(item.name), FIELD_NAME_LIMIT - len(CONTINUED)) or ZERO_WIDTH
+        name = clip(escape(item.name), room, t=t) or ZERO_WIDTH
         for index, chunk in enumerate(split_value(escape(item.value))):
-            fields.append(_Field(name if index == 0 else name + CONTINUED, chunk))
+            fields.append(_Field(name if index == 0 else continued(name, t), chunk))
     return fields
 
 
+def continued(name: str, t: Translator = ENGLISH) -> str:
+    """The name of a field that goes on from the one before, in `t`'s language."""
+    return t(_("{name} (continued)", name=name))
+
+
 def render(reply: Reply) -> RenderedReply:
-    """Render a reply as one embed within every Discord limit; cut text ends with a marker."""
+    """Render a reply as one embed within every Discord limit; cut text ends with a marker
+    in the reply's language."""
+    t = translator(reply.language)
     left = EMBED_TOTAL_LIMIT
-    title = clip(escape(reply.title), TITLE_LIMIT)
-    footer = clip(reply.footer, FOOTER_LIMIT)
+    title = clip(escape(reply.title), TITLE_LIMIT, t=t)
+    footer = clip(reply.footer, FOOTER_LIMIT, t=t)
     left -= len(title) + len(footer)
-    description = clip(escape(reply.body), min(DESCRIPTION_LIMIT, left))
+    description = clip(escape(reply.body), min(DESCRIPTION_LIMIT, left), t=t)
     left -= len(description)
-    kept, cut, left = _fit_fields(_fields(reply), left)
+    kept, cut, left = _fit_fields(_fields(reply, t), left, t)
     if cut and not kept and description:
-        description = mark(description, min(DESCRIPTION_LIMIT, len(description) + left))
+        description = mark(description, min(DESCRIPTION_LIMIT, len(description) + left), t=t)
     embed = discord.Embed(title=title, description=description or None, colour=_COLOURS[reply.tone])
     for item in kept:
         embed.add_field(name=item.name, value=item.value, inline=False)
@@ -139,23 +150,24 @@ def render(reply: Reply) -> RenderedReply:
     return RenderedReply(embed, reply.attachments)
 
 
-def mark(text: str, room: int) -> str:
-    """End text with the trimmed marker, within `room` characters."""
-    if text.endswith(TRIMMED):
+def mark(text: str, room: int, *, t: Translator = ENGLISH) -> str:
+    """End text with the trimmed marker (in `t`'s language), within `room` characters."""
+    marker = t(TRIMMED)
+    if text.endswith(marker):
         return text
-    if len(text) + len(TRIMMED) <= room:
-        return text + TRIMMED
-    return clip(text, min(room, len(text)), force=True)
+    if len(text) + len(marker) <= room:
+        return text + marker
+    return clip(text, min(room, len(text)), t=t, force=True)
 
 
-def _fit_fields(fields: list[_Field], left: int) -> tuple[list[_Field], bool, int]:
+def _fit_fields(fields: list[_Field], left: int, t: Translator) -> tuple[list[_Field], bool, int]:
     """Keep fields in order while they fit; the last kept one is marked when some were cut."""
     kept: list[_Field] = []
     for position, item in enumerate(fields):
         room = min(FIELD_VALUE_LIMIT, left - len(item.name))
         if position == FIELD_COUNT_LIMIT or room < MIN_FIELD_ROOM:
             break
-        value = clip(item.value, room)
+        value = clip(item.value, room, t=t)
         kept.append(_Field(item.name, value))
         left -= len(item.name) + len(value)
         if value != item.value:
@@ -163,12 +175,12 @@ def _fit_fields(fields: list[_Field], left: int) -> tuple[list[_Field], bool, in
     cut = len(kept) < len(fields)
     if cut and kept:
         last = kept[-1]
-        value = mark(last.value, min(FIELD_VALUE_LIMIT, len(last.value) + left))
+        value = mark(last.value, min(FIELD_VALUE_LIMIT, len(last.value) + left), t=t)
         left -= len(value) - len(last.value)
         kept[-1] = _Field(last.name, value)
     return kept, cut, left
 
 
-def content(text: str) -> str:
+def content(text: str, t: Translator = ENGLISH) -> str:
     """A plain message content line: escaped and within 2,000 characters."""
-    return clip(escape(text), CONTENT_LIMIT)
+    return clip(escape(text), CONTENT_LIMIT, t=t)

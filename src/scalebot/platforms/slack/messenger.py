@@ -13,7 +13,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Reply
-from scalebot.locales import _
+from scalebot.locales import _, translator
 from scalebot.platforms.slack.clients import Clients, NotInstalled
 from scalebot.platforms.slack.identity import workspace_admins
 from scalebot.platforms.slack.pacing import SlackPacer
@@ -135,11 +135,12 @@ class SlackMessenger:
             recipients.update(await workspace_admins(client))
         except SlackApiError as exc:
             log.warning("users.list failed: %s", api_error(exc))
-        where = {
+        t, where = translator(reply.language), f"<#{channel.channel_id}>"
+        where_block = {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": f"Channel: <#{channel.channel_id}>"}],
+            "elements": [{"type": "mrkdwn", "text": t(_("Channel: {channel}", channel=where))}],
         }
-        notice = message(reply, extra=[where])
+        notice = message(reply, extra=[where_block])
         for user_id in sorted(recipients):
             try:
                 await client.chat_postMessage(channel=user_id, **notice.as_kwargs())
