@@ -147,15 +147,13 @@ async def leaderboard(
             where = (row.id, row.workspace_id, starts_on)
             viewer_line = await _viewer_line(repo, where, viewer, board)
     reply = leaderboard_reply(
-        t(board.title),
+        t(board.title(row.season_name)),
         standings,
         by_points=period is not None,
         viewer=viewer_line,
         longest=longest,
         t=t,
     )
-    if period is Period.SEASON and row.season_name:
-        reply = replace(reply, title=f"{reply.title}: {public_name(row.season_name)}")
     return LeaderboardView(tuple(standings), viewer_line, reply)
 
 
@@ -176,9 +174,11 @@ class _Board:
     longest: bool
     everyone: bool
 
-    @property
-    def title(self) -> Message:
-        """The board's title."""
+    def title(self, season: str | None = None) -> Message:
+        """The board's title, with the season's name as the admin typed it."""
+        if self.period is Period.SEASON and season:
+            name = public_name(season)
+            return _("Leaderboard by points (this season): {name}", name=name)
         if self.period is Period.WEEK:
             return _("Leaderboard by points (this week)")
         if self.period is Period.MONTH:
