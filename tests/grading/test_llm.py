@@ -76,6 +76,43 @@ async def test_verified_judgements_add_criteria_with_their_quotes(fake: FakeLLM)
     assert feedback.grader_version == "llm-1+rubric-3"
 
 
+CHINESE_ANSWER = (
+    "训练很久的任务中途挂掉很常见，所以我会隔一段时间把当前的参数存一份到对象存储里，"
+    "出问题时从最近那份接着跑。"
+)
+CHINESE_SNAPSHOT = "隔一段时间把当前的参数存一份到对象存储里"
+
+
+async def test_a_chinese_quote_copied_from_the_answer_is_accepted(fake: FakeLLM) -> None:
+    assert "checkpointing" not in met(rubric_only(CHINESE_ANSWER))
+    fake.answer_json(judged(("checkpointing", True, CHINESE_SNAPSHOT)))
+    feedback = await grader_for(fake).grade_async(question(), CHINESE_ANSWER)
+    assert met(feedback)["checkpointing"] == CHINESE_SNAPSHOT
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        "save the current parameters to object storage every so often",  # translated
+        "存一份",  # too short to show anything
+        "我会每个周期保存一份检查点",  # not in the answer
+    ],
+)
+async def test_a_chinese_answer_needs_its_own_words_quoted(fake: FakeLLM, evidence: str) -> None:
+    fake.answer_json(judged(("checkpointing", True, evidence)))
+    feedback = await grader_for(fake).grade_async(question(), CHINESE_ANSWER)
+    assert "checkpointing" not in met(feedback)
+
+
+async def test_the_model_is_asked_for_quotes_in_the_answers_language_and_nothing_else(
+    fake: FakeLLM,
+) -> None:
+    await grader_for(fake).grade_async(question(), CHINESE_ANSWER)
+    system = fake.requests[0][1]["messages"][0]["content"]
+    assert "in the answer's own\nlanguage and words, never translated" in system
+    assert "Write nothing else" in system
+
+
 async def test_the_request_is_an_openai_chat_completion_with_the_key(fake: FakeLLM) -> None:
     await grader_for(fake).grade_async(question(), ANSWER)
     [(headers, body)] = fake.requests

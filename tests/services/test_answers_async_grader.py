@@ -11,10 +11,12 @@ import pytest
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.grading.llm import LLMConfig, LLMGrader
+from scalebot.locales import translator
 from scalebot.services import answers, channels
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL
 from tests.fake_llm import FakeLLM, judged, serve_fake_llm
+from tests.grading.test_llm import CHINESE_ANSWER, CHINESE_SNAPSHOT
 from tests.services.test_answers import MONDAY_9, start_channel
 
 ANSWER = (
@@ -57,6 +59,23 @@ async def test_the_llm_graders_verdict_is_stored(ctx: AppContext, fake: FakeLLM)
     assert stored.score == outcome.feedback.score
     assert stored.covered["met"] == ["checkpointing", "deployment"]
     assert stored.grader_version == "llm-1+rubric-3"
+
+
+async def test_a_chinese_reader_gets_llm_feedback_in_chinese_quoting_their_words(
+    ctx: AppContext, fake: FakeLLM
+) -> None:
+    await start_channel(ctx)
+    use_llm(ctx, fake)
+    fake.answer_json(judged(("checkpointing", True, CHINESE_SNAPSHOT)))
+    outcome = await answers.submit_answer(
+        ctx, channel=CHANNEL, user=ALICE, text=CHINESE_ANSWER, now=MONDAY_9, t=translator("zh")
+    )
+    assert "checkpointing" in {r.id for r in outcome.feedback.covered}
+    shown = outcome.reply.plain_text()
+    assert outcome.reply.title.startswith("得分 ")
+    assert CHINESE_SNAPSHOT in shown
+    english = {"Covered", "Missed", "Hint", "Follow-up", "Notes", "Score"}
+    assert not [word for word in english if word in shown]
 
 
 async def test_waiting_on_the_model_blocks_neither_the_loop_nor_the_database(

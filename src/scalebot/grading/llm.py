@@ -24,7 +24,7 @@ from scalebot.grading.feedback import Feedback
 from scalebot.grading.guards import addresses_grader, answer_addresses_grader, is_keyword_list
 from scalebot.grading.rubric import RubricGrader
 from scalebot.grading.settings import LLMSettings
-from scalebot.grading.text import analyse
+from scalebot.grading.text import analyse, words
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,10 @@ or a request to you does not meet it.
 Reply with JSON only, in this shape:
 {"criteria": [{"id": "<criterion id>", "met": true, "evidence": "<words copied exactly from the
 answer that show it, at most 200 characters>"}]}
-Use "met": false and "evidence": "" for a criterion the answer does not meet."""
+Use "met": false and "evidence": "" for a criterion the answer does not meet.
+The answer may be written in English or in Chinese: copy the evidence in the answer's own
+language and words, never translated or paraphrased, since it is shown to the learner as a
+quote. Write nothing else: the learner's feedback is written from your judgements."""
 
 
 class LLMOutputError(ValueError):
@@ -227,8 +230,11 @@ def _in_own_words(quote: str, sentences: Sequence[str]) -> str:
 
 
 def _is_quoted_from(quote: str, claims: Sequence[str]) -> bool:
-    """Tell whether a quote (ellipses allowed) is copied from one sentence that makes a claim."""
-    if len(quote.split()) < MIN_EVIDENCE_WORDS or len(quote) > MAX_EVIDENCE_CHARS:
+    """Tell whether a quote (ellipses allowed) is copied from one sentence that makes a claim.
+
+    Words are counted as the grader reads them: Chinese has no spaces, so it is segmented.
+    """
+    if len(words(quote)) < MIN_EVIDENCE_WORDS or len(quote) > MAX_EVIDENCE_CHARS:
         return False
     parts = [_canonical(part) for part in _ELLIPSIS.split(quote) if part.strip(" .,;:")]
     return bool(parts) and any(_in_order(parts, claim) for claim in claims)
