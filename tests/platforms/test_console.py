@@ -283,3 +283,11 @@ async def test_topics_and_skipped_dates_fit_the_rounds(ctx: AppContext) -> None:
     assert "1 date skipped" in out
     assert "Thu 05 Mar" not in out  # skipped
     assert "Fri 06 Mar" in out
+
+
+async def test_the_weekly_digest_shows_before_mondays_question(ctx: AppContext) -> None:
+    out = await transcript(ctx, [STRONG, "/advance 5d", "/scale admin digest off", "/quit"])
+    digest = out.index("Weekly digest: Mar 2, 2026 to Mar 8, 2026")
+    assert out.index("closed:") < digest < out.index("Mon 09 Mar")
+    assert "No streak is running." in out  # Dana answered Wednesday only
+    assert "The weekly digest is off." in out

@@ -109,6 +109,26 @@ class Channel(Base):
     season_name: Mapped[str | None] = mapped_column(String(80))
     season_started_on: Mapped[date | None] = mapped_column(Date)
     season_start_seq: Mapped[int | None] = mapped_column(Integer)
+    # The weekly digest on the first round of each week (admins can turn it off).
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class WeeklyDigest(Base):
+    """A channel's digest of a week, claimed once by the first round of the week after it.
+
+    The primary key makes the claim exactly-once across restarts and processes; the digest
+    itself is posted at most once (a claimer that dies before posting leaves the week without).
+    """
+
+    __tablename__ = "weekly_digests"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The Monday of the week whose first round posts it (the digest reads the week before).
+    week_starts_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime]
 
 
 class SkippedDate(Base):

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from scalebot.db import budgets
+from scalebot.db.digests import DigestQueries
 from scalebot.db.migrate import serialize_startup
 from scalebot.db.models import (
     Answer,
@@ -196,6 +197,7 @@ class Repository:
         self.session = session
         self.practice = PracticeQueries(session)
         self.skips = SkipQueries(session)
+        self.digests = DigestQueries(session)
 
     # --- workspaces, channels, users -------------------------------------------------------
 

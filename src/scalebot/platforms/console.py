@@ -132,8 +132,8 @@ class ConsoleMessenger:
         return f"console-{round_id}" if round_id in self.posted else None
 
     async def post_in_thread(self, channel: ChannelRef, thread: str | None, reply: Reply) -> None:
-        """Show a thread reply (the round summary)."""
-        label = translator(reply.language)(_("thread"))
+        """Show a thread reply (the round summary), or a channel message (the weekly digest)."""
+        label = translator(reply.language)(_("thread") if thread else _("channel"))
         self.console.print(Text(f"#{channel.channel_id} · {label}", style="dim"))
         self.console.print(render(reply))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scalebot.domain.replies import Reply, error
-from scalebot.services import filters, seasons, skips
+from scalebot.services import digests, filters, seasons, skips
 from scalebot.services.context import AppContext
 
 if TYPE_CHECKING:
@@ -55,3 +55,11 @@ async def admin_season(ctx: AppContext, inv: Invocation, args: list[str], rest: 
     # The name is free text: take it as typed, after "season start".
     name = rest.strip().split(maxsplit=2)[2] if len(rest.split()) > 2 else ""
     return await seasons.start_season(ctx, channel=inv.channel, name=name, now=inv.now, t=inv.t)
+
+
+async def admin_digest(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    """Turn the weekly digest on or off."""
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        return error(inv.t(digests.DIGEST_USAGE))
+    enabled = args[0].lower() == "on"
+    return await digests.set_digest(ctx, channel=inv.channel, enabled=enabled, t=inv.t)

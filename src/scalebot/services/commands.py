@@ -434,4 +434,5 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "skip": channel_commands.admin_skip,
     "unskip": channel_commands.admin_unskip,
     "season": channel_commands.admin_season,
+    "digest": channel_commands.admin_digest,
 }

@@ -362,6 +362,10 @@ ADMIN_COMMANDS = (
         "/scale admin season start NAME",
         _("a fresh points board from the next round on; all-time history stays"),
     ),
+    (
+        "/scale admin digest on | off",
+        _("last week's top streaks, most improved and hardest question on each week's first round"),
+    ),
 )
 
 

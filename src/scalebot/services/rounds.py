@@ -29,7 +29,7 @@ from scalebot.domain.rounds import (
 )
 from scalebot.locales import ENGLISH, Text, Translator, _
 from scalebot.ops import metrics
-from scalebot.services import languages
+from scalebot.services import digests, languages
 from scalebot.services.batching import WriteBatcher
 from scalebot.services.channels import channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
@@ -69,6 +69,8 @@ class _Claim:
     t: Translator  # the channel's: its admins read the notices about this round too
     # Older rounds this claim closed: their summaries go out before the new question.
     closing: tuple[int, ...] = ()
+    # (channel id, Monday of the week) of the digest this claim posts after the summaries.
+    digest: tuple[int, date] | None = None
 
 
 async def post_round(
@@ -117,7 +119,7 @@ async def claims_awaiting(ctx: AppContext) -> int:
 
 async def _settle(ctx: AppContext, claim: _Claim, *, now: datetime) -> PostOutcome:
     """Send a claimed round; for one that may have been sent, ask the platform first."""
-    await _post_summaries(ctx, claim.closing)
+    await _post_summaries(ctx, claim)
     if claim.status in (RoundStatus.SENDING, RoundStatus.UNKNOWN):
         assert claim.sent_at is not None
         try:
@@ -177,20 +179,24 @@ async def _posted(
     return PostOutcome(PostStatus.POSTED, claim.round_id, seq, claim.question.id, closed)
 
 
-async def _post_summaries(ctx: AppContext, round_ids: tuple[int, ...]) -> None:
-    """Post the summaries of the rounds a claim closed, within one post's timeout.
+async def _post_summaries(ctx: AppContext, claim: _Claim) -> None:
+    """Post the summaries of the rounds a claim closed, then its weekly digest, in one timeout.
 
     The claim's lease must outlive them and the post that follows, so a slow platform
-    costs a summary, never a second copy of the question.
+    costs a summary or the digest, never a second copy of the question.
     """
-    if not round_ids:
+    round_ids = claim.closing
+    if not round_ids and claim.digest is None:
         return
     try:
         async with asyncio.timeout(ctx.delivery.post_timeout.total_seconds()):
             for round_id in round_ids:
                 await post_summary(ctx, round_id=round_id)
+            if claim.digest is not None:
+                channel_id, week = claim.digest
+                await digests.post_digest(ctx, channel_id=channel_id, week=week)
     except TimeoutError:
-        log.warning("summaries of rounds %s timed out; posting the question", round_ids)
+        log.warning("round %s: summaries or digest timed out; posting the question", claim.round_id)
 
 
 async def _retrying(ctx: AppContext, write: Callable[[], Awaitable[T]]) -> T:
@@ -268,8 +274,27 @@ async def _claim_in(
     manual = " by hand" if request.manual else ""
     log.info("claimed round %s (%s) for channel %s%s", round_.id, day, channel.id, manual)
     closing = await _close_older(repo, round_, status, now=now)
+    week = await _digest_of(repo, channel, round_, status, now=now)
     t = languages.channel_reader(ctx, channel.language)
-    return await _claim_of(ctx, repo, round_, (info.ref, t), status, today=True, closing=closing)
+    claim = await _claim_of(ctx, repo, round_, (info.ref, t), status, today=True, closing=closing)
+    return replace(claim, digest=None if week is None else (channel.id, week))
+
+
+async def _digest_of(
+    repo: Repository, channel: Channel, round_: Round, status: RoundStatus, *, now: datetime
+) -> date | None:
+    """Claim the week's digest for a round nothing of which was sent yet (see digests)."""
+    if status is not RoundStatus.CLAIMED:
+        return None
+    return await digests.claim_digest(
+        repo,
+        channel_id=channel.id,
+        enabled=channel.digest_enabled,
+        rounds_so_far=channel.round_count,
+        round_id=round_.id,
+        round_date=round_.round_date,
+        now=now,
+    )
 
 
 async def _close_older(

@@ -170,6 +170,11 @@ async def admin_freezes(interaction: Interaction, state: Literal["on", "off"]) -
     await run_text(interaction, command_text("admin", "freezes", state))
 
 
+async def admin_digest(interaction: Interaction, state: Literal["on", "off"]) -> None:
+    """Turn the weekly digest on or off in this channel."""
+    await run_text(interaction, command_text("admin", "digest", state))
+
+
 async def admin_leaderboard(
     interaction: Interaction,
     period: Literal["streak", "longest", "week", "month", "all", "season"] = "all",
@@ -268,7 +273,9 @@ def _admin_commands() -> list[app_commands.Command[Any, ..., None]]:
         "language", _("This channel's language for its public posts"), admin_language
     )
     _describe(channel_language, code=_("zh: Chinese, en: English"))
-    return [setup_command, board, correct, freezes, channel_language]
+    digest = _command("digest", _("Last week's digest on each week's first round"), admin_digest)
+    _describe(digest, state=_("on: posted on the first round of each week; off: not posted"))
+    return [setup_command, board, correct, freezes, channel_language, digest]
 
 
 def _describe(command: app_commands.Command[Any, ..., None], **options: Message) -> None:

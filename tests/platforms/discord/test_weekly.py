@@ -1,0 +1,35 @@
+"""The weekly digest and the post's ping on Discord, through discord.py's real REST layer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from scalebot.services import answers
+from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
+from tests.platforms.discord.fake_discord import CHANNEL_ID
+from tests.platforms.discord.payloads import slash
+from tests.platforms.discord.test_commands import ALICE_REF, GOOD_ANSWER, as_admin, title
+
+CHANNEL_POSTS = rf"^/channels/{CHANNEL_ID}/messages$"
+
+
+async def test_the_weeks_first_round_posts_the_digest_before_the_question(bot: Bot) -> None:
+    await bot.enroll()
+    await answers.submit_answer(
+        bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+    )
+    bot.clock.now += timedelta(days=7)
+    await bot.post_today()
+    posts = bot.fake.find("POST", CHANNEL_POSTS)
+    titles = [post.embeds[0]["title"] for post in posts]
+    assert titles[1] == "Weekly digest: Jan 5, 2026 to Jan 11, 2026"
+    assert titles[2].startswith("Mon 12 Jan: ")  # the new question is what people see last
+    fields = {field["name"]: field["value"] for field in posts[1].embeds[0]["fields"]}
+    assert fields["Top streaks"] == "1. Alice: 1 round"
+    assert posts[1].body["allowed_mentions"] == {"parse": []}
+
+
+async def test_the_digest_slash_command_turns_it_off(bot: Bot) -> None:
+    await bot.enroll()
+    sent = await bot.interact(as_admin(slash("admin", "digest", state="off")))
+    assert title(sent[0]) == "The weekly digest is off."
