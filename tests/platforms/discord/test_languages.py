@@ -57,3 +57,15 @@ async def test_a_choice_beats_the_locale_and_an_unknown_locale_reads_the_channel
     bob = interaction(2, slash("streak"), user_id=BOB_ID, name="Bob")
     (unknown,) = await bot.interact(from_locale(bob, "pt-BR"))
     assert title(unknown).startswith("你的连续轮数")
+
+
+async def test_a_lower_form_answer_is_told_in_chinese_that_the_best_one_counts(bot: Bot) -> None:
+    round_id = await bot.enroll()
+    replies = []
+    for text in (GOOD_ANSWER, "缓存。"):
+        submitted = interaction(5, form(f"scalebot:answer-form:{round_id}", text))
+        replies.extend(await bot.interact(from_locale(submitted, "zh-CN")))
+    footer = str(replies[-1].embeds[0]["footer"]["text"])
+    assert footer.startswith("你之前的回答得了 ")
+    assert "仍然有效" in footer
+    assert "earlier" not in str(replies[-1].embeds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.platforms.slack.conftest import ADMIN, ALICE, BOB, SlackBot
+from tests.platforms.slack.test_modal import click_answer, opened_view, posted_round_id, submit
 from tests.platforms.slack.test_threads import question_ts, reply_event
 
 ANSWER = "Shard by user id, cache hot reads, queue writes, autoscale workers, monitor p99 latency."
@@ -64,3 +65,19 @@ async def test_the_daily_post_speaks_the_channels_language(slack: SlackBot) -> N
     assert "主题" in blocks
     assert "作答" in blocks  # the Answer button
     assert "用 /scale answer 私下作答" in blocks
+
+
+async def test_a_lower_form_answer_is_told_in_chinese_that_the_best_one_counts(
+    slack: SlackBot,
+) -> None:
+    slack.fake.users[ALICE]["locale"] = "zh-CN"
+    await slack.enroll()
+    round_id = posted_round_id(slack)
+    for text in (ANSWER, "缓存。"):
+        await slack.interaction(click_answer(slack, round_id))
+        await slack.interaction(submit(opened_view(slack), text))
+    kept = slack.last_reply()
+    footer = kept["blocks"][-1]["elements"][0]["text"]
+    assert footer.startswith("你之前的回答得了 ")
+    assert "仍然有效" in footer
+    assert "earlier" not in str(kept)
