@@ -116,28 +116,37 @@ class FakeDiscordApi(_Served):
         if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._by_nonce:
             return self._by_nonce[(channel_id, nonce)]
         self.messages[channel_id] += 1
-        data = {
-            "id": str(next(self._ids)),
-            "channel_id": channel_id,
-            "type": 0,
-            "content": body.get("content") or "",
-            "author": {**_discord_user(DISCORD_APP_ID, "scalebot"), "bot": True},
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": "2026-01-05T09:00:00+00:00",
-            "edited_timestamp": None,
-            "flags": 0,
-            "components": body.get("components") or [],
-            **({"nonce": nonce} if nonce else {}),
-        }
+        author = {**_discord_user(DISCORD_APP_ID, "scalebot"), "bot": True}
+        data = discord_message(next(self._ids), channel_id, body, author)
         if nonce:
+            data["nonce"] = nonce
             self._by_nonce[(channel_id, nonce)] = data
         return data
+
+
+def discord_message(
+    message_id: int, channel_id: int | str, body: dict[str, Any], author: dict[str, Any]
+) -> dict[str, Any]:
+    """A message as Discord echoes a created one: the sent content, embeds and components
+    (shared by the suite's richer fake)."""
+    return {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "type": 0,
+        "content": body.get("content") or "",
+        "author": author,
+        "attachments": [],
+        "embeds": body.get("embeds") or [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": "2026-01-05T09:00:00+00:00",
+        "edited_timestamp": None,
+        "flags": body.get("flags") or 0,
+        "components": body.get("components") or [],
+    }
 
 
 def _application() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from scalebot.bench.fakes import discord_message
 from scalebot.bench.limits import SlidingWindow
 
 GUILD_ID = 100000000000000001
@@ -236,25 +237,7 @@ class FakeDiscord:
     def message(self, channel_id: int | str, body: dict[str, Any], **extra: Any) -> dict[str, Any]:
         """Store and return a message as Discord would echo it."""
         message_id = self.next_id()
-        data = {
-            "id": str(message_id),
-            "channel_id": str(channel_id),
-            "type": 0,
-            "content": body.get("content") or "",
-            "author": BOT_USER,
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": "2026-01-05T09:00:00+00:00",
-            "edited_timestamp": None,
-            "flags": body.get("flags") or 0,
-            "components": body.get("components") or [],
-            **extra,
-        }
+        data = discord_message(message_id, channel_id, body, BOT_USER) | extra
         self.messages[message_id] = data
         return data
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
@@ -16,13 +16,14 @@ from scalebot.platforms.discord.identity import Interaction, channel_ref, quick_
 from scalebot.platforms.discord.interactions import begin, send_reply
 from scalebot.platforms.discord.render import content, render
 from scalebot.services import answers, languages
-from scalebot.services.context import MAX_ANSWER_CHARS, UserError, reply_of
+from scalebot.services.commands import Invocation
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, HasReply, UserError, reply_of
 
 if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
 
 log = logging.getLogger(__name__)
-BUTTON_ID = re.compile(r"scalebot:answer:(?P<round_id>[0-9]{1,19})")
+BUTTON_ID = re.compile(r"scalebot:answer:(?P<key>[0-9]{1,19})")
 FORM_ID = re.compile(r"scalebot:answer-form:(?P<round_id>[0-9]{1,19})")
 ANSWER_FIELD = "answer"
 THREAD_REF = "thread"
@@ -33,23 +34,26 @@ NO_DM = _(
 )
 
 
-class AnswerButton(
+class FormButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=BUTTON_ID,
+    template=r"(?!)",  # never matched: each kind of button has its own template
 ):
-    """The daily post's Answer button; its custom_id carries the round, so it outlives restarts."""
+    """An Answer button that opens a form; its custom_id carries what the form is for, so it
+    outlives restarts (labelled in the language of the message that holds it)."""
 
-    def __init__(self, round_id: int, t: Translator = ENGLISH) -> None:
-        """A button that opens the answer form for one round (labelled in the post's language)."""
+    prefix: ClassVar[str]
+
+    def __init__(self, key: str, t: Translator = ENGLISH) -> None:
+        """A button that opens the form for `key` (a round id, a question id)."""
         super().__init__(
             discord.ui.Button(
                 label=t(_("Answer")),
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"scalebot:answer:{round_id}",
+                custom_id=f"{self.prefix}:{key}",
             )
         )
-        self.round_id = round_id
+        self.key = key
 
     @classmethod
     async def from_custom_id(
@@ -58,13 +62,32 @@ class AnswerButton(
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
-    ) -> AnswerButton:
-        """Rebuild the button from a click on any earlier post."""
-        return cls(int(match["round_id"]))
+    ) -> Self:
+        """Rebuild the button from a click on any earlier message."""
+        return cls(match["key"])
+
+    def form(self, t: Translator) -> discord.ui.Modal:
+        """The form the button opens, in the reader's language."""
+        raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Open the answer form at once (the modal is the initial response)."""
-        await interaction.response.send_modal(answer_form(self.round_id, quick_reader(interaction)))
+        """Open the form at once (the modal is the initial response)."""
+        await interaction.response.send_modal(self.form(quick_reader(interaction)))
+
+
+class AnswerButton(FormButton, template=BUTTON_ID):
+    """The daily post's Answer button: it opens the answer form for its round."""
+
+    prefix = "scalebot:answer"
+
+    @property
+    def round_id(self) -> int:
+        """The round the button was posted with."""
+        return int(self.key)
+
+    def form(self, t: Translator) -> discord.ui.Modal:
+        """The answer form for the button's round."""
+        return answer_form(self.round_id, t)
 
 
 def thread_ref(thread_id: int) -> str:
@@ -75,7 +98,7 @@ def thread_ref(thread_id: int) -> str:
 def answer_view(round_id: int, t: Translator = ENGLISH) -> discord.ui.View:
     """A view holding the Answer button of one round."""
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(round_id, t))
+    view.add_item(AnswerButton(str(round_id), t))
     return view
 
 
@@ -133,8 +156,13 @@ def form_round(interaction: discord.Interaction[Any]) -> int | None:
     return int(match["round_id"])
 
 
-async def submit_form(interaction: Interaction, round_id: int) -> None:
-    """Defer privately, grade the answer, and send the feedback as an ephemeral embed."""
+# (context, invocation, text typed in, reader) → the use case's outcome, with its reply.
+FormUse = Callable[[AppContext, Invocation, str, Translator], Awaitable[HasReply]]
+
+
+async def submit_text_form(interaction: Interaction, use: FormUse) -> None:
+    """Defer privately, grade what the form holds with its use case, and send the feedback
+    as an ephemeral embed (refusals in the member's language)."""
     started = await begin(interaction)
     if started is None:
         return
@@ -142,19 +170,24 @@ async def submit_form(interaction: Interaction, round_id: int) -> None:
     data: Mapping[str, Any] = interaction.data or {}
     text = submitted_text(data.get("components", []))
     t = await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
-    reply = await reply_of(
-        answers.submit_answer(
-            client.ctx,
+    await send_reply(interaction, await reply_of(use(client.ctx, invoked, text, t), t))
+
+
+async def submit_form(interaction: Interaction, round_id: int) -> None:
+    """Grade an answer-form submit: the round it was opened for (0: the open one)."""
+
+    def use(ctx: AppContext, invoked: Invocation, text: str, t: Translator) -> Awaitable[HasReply]:
+        return answers.submit_answer(
+            ctx,
             channel=invoked.channel,
             user=invoked.user,
             text=text,
             now=invoked.now,
             round_id=round_id or None,
             t=t,
-        ),
-        t,
-    )
-    await send_reply(interaction, reply)
+        )
+
+    await submit_text_form(interaction, use)
 
 
 async def answer_in_thread(client: ScaleClient, message: discord.Message) -> bool:

@@ -9,60 +9,33 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from scalebot.domain.replies import Reply, error
-from scalebot.locales import ENGLISH, Language, Translator, _, language_of_locale, translator
-from scalebot.platforms.discord.answering import submitted_text, text_form
+from scalebot.locales import Translator, _
+from scalebot.platforms.discord.answering import FormButton, submit_text_form, text_form
 from scalebot.platforms.discord.identity import Interaction
 from scalebot.platforms.discord.interactions import begin, client_of, send_reply
 from scalebot.platforms.discord.translation import described
 from scalebot.services import languages, practice
 from scalebot.services.commands import Invocation
-from scalebot.services.context import UserError
+from scalebot.services.context import AppContext, HasReply, reply_of
 
 # Question ids are slugs of up to 64 characters: a custom_id holds at most 100.
-BUTTON_ID = re.compile(r"scalebot:practice:(?P<question>[a-z0-9-]{1,64})")
+BUTTON_ID = re.compile(r"scalebot:practice:(?P<key>[a-z0-9-]{1,64})")
 FORM_ID = re.compile(r"scalebot:practice-form:(?P<question>[a-z0-9-]{1,64})")
 
 
-class PracticeButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=BUTTON_ID,
-):
-    """A practice question's Answer button; its custom_id names the question served."""
+class PracticeButton(FormButton, template=BUTTON_ID):
+    """A practice question's Answer button: it opens the practice form for its question."""
 
-    def __init__(self, question_id: str, t: Translator = ENGLISH) -> None:
-        """A button that opens the practice form for one question."""
-        super().__init__(
-            discord.ui.Button(
-                label=t(_("Answer")),
-                emoji="✍️",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"scalebot:practice:{question_id}",
-            )
-        )
-        self.question_id = question_id
+    prefix = "scalebot:practice"
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> PracticeButton:
-        """Rebuild the button from a click on any earlier practice reply."""
-        return cls(match["question"])
+    @property
+    def question_id(self) -> str:
+        """The question the button was served with."""
+        return self.key
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Open the practice form at once (the modal is the initial response)."""
-        await interaction.response.send_modal(
-            practice_form(self.question_id, locale_reader(interaction))
-        )
-
-
-def locale_reader(interaction: discord.Interaction[Any]) -> Translator:
-    """The translator of the member's Discord locale (for a form, opened before any read)."""
-    return translator(language_of_locale(str(interaction.locale)) or Language.EN)
+    def form(self, t: Translator) -> discord.ui.Modal:
+        """The practice form for the button's question."""
+        return practice_form(self.question_id, t)
 
 
 def practice_view(question_id: str, t: Translator) -> discord.ui.View:
@@ -98,30 +71,14 @@ def form_question(interaction: discord.Interaction[Any]) -> str | None:
 
 
 async def submit_practice_form(interaction: Interaction, question_id: str) -> None:
-    """Defer privately, grade the practice answer, and send the feedback as an ephemeral embed."""
-    started = await begin(interaction)
-    if started is None:
-        return
-    client, invoked = started
-    data: Mapping[str, Any] = interaction.data or {}
-    t = await _reader(interaction, invoked)
-    submitted = practice.submit_practice(
-        client.ctx,
-        user=invoked.user,
-        text=submitted_text(data.get("components", [])),
-        now=invoked.now,
-        question_id=question_id,
-        t=t,
-    )
-    await send_reply(interaction, await _translated(submitted, t))
+    """Grade a practice-form submit: an answer to the question it was opened for."""
 
+    def use(ctx: AppContext, invoked: Invocation, text: str, t: Translator) -> Awaitable[HasReply]:
+        return practice.submit_practice(
+            ctx, user=invoked.user, text=text, now=invoked.now, question_id=question_id, t=t
+        )
 
-async def _translated(call: Awaitable[practice.PracticeOutcome], t: Translator) -> Reply:
-    """The feedback, or the member's input refused in their language."""
-    try:
-        return (await call).reply
-    except UserError as exc:
-        return error(t(exc.message))
+    await submit_text_form(interaction, use)
 
 
 async def practice_command(
@@ -137,7 +94,7 @@ async def practice_command(
         outcome = practice.submit_practice(
             client.ctx, user=invoked.user, text=answer, now=invoked.now, t=t
         )
-        await send_reply(interaction, await _translated(outcome, t))
+        await send_reply(interaction, await reply_of(outcome, t))
         return
     view = await practice.serve_practice(
         client.ctx, user=invoked.user, now=invoked.now, skip=skip, t=t

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -17,13 +18,12 @@ from scalebot.domain.replies import Reply, Tone, error
 from scalebot.domain.replies import error as error_reply
 from scalebot.domain.untrusted import parse_id
 from scalebot.locales import Translator, _, language_of_locale, translator
+from scalebot.platforms.slack.forms import Form, Pressed, button_listener, form_listener
 from scalebot.platforms.slack.identity import PLATFORM, Member, identify
 from scalebot.platforms.slack.messenger import api_error
 from scalebot.platforms.slack.practice import SlackPractice, wants_practice
 from scalebot.platforms.slack.render import (
     ANSWER_ACTION,
-    ANSWER_BLOCK,
-    ANSWER_INPUT,
     ANSWER_MODAL,
     COMMAND_ACTION_ID,
     ModalTarget,
@@ -43,11 +43,12 @@ from scalebot.services.context import (
     MAX_ANSWER_CHARS,
     RESTARTING,
     AppContext,
+    HasReply,
     UserError,
-    reply_of,
 )
 
 log = logging.getLogger(__name__)
+
 ANSWERED_REACTION = "white_check_mark"
 SOMETHING_WENT_WRONG = _(
     "Sorry, something went wrong on scalebot's side: nothing was saved. Try again."
@@ -57,6 +58,24 @@ UNKNOWN_BUTTON = _("This button is out of date: type the command instead (/scale
 FILE_SENT = _("Sent to you as a file in a direct message from scalebot.")
 # Members' app languages from users.info, kept for replies sent before (or without) a lookup.
 LOCALES_KEPT = 10_000
+
+
+def _submit_answer(
+    ctx: AppContext,
+    channel: ChannelRef,
+    user: UserRef,
+    text: str,
+    target: ModalTarget,
+    now: datetime,
+    t: Translator,
+) -> Awaitable[HasReply]:
+    """Grade the answer form: for the round it was opened for, or the open one."""
+    return answers.submit_answer(
+        ctx, channel=channel, user=user, text=text, now=now, round_id=target.round_id, t=t
+    )
+
+
+ANSWER_FORM = Form(ModalTarget.load, answers.validate_answer, _submit_answer, STALE_BUTTON)
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
@@ -96,9 +115,9 @@ class SlackHandlers:
     def register(self, app: AsyncApp) -> None:
         """Attach every listener to the Bolt app."""
         app.command("/scale")(self.on_command)
-        app.action(ANSWER_ACTION)(self.on_answer_button)
-        app.action(COMMAND_ACTION_ID)(self.on_command_button)
-        app.view(ANSWER_MODAL)(self.on_answer_submitted)
+        app.action(ANSWER_ACTION)(button_listener(self.on_answer_button))
+        app.action(COMMAND_ACTION_ID)(button_listener(self.on_command_button))
+        app.view(ANSWER_MODAL)(form_listener(self, ANSWER_FORM, _team))
         self.practice.register(app)
         app.event("message")(self.on_message)
         app.error(self.on_error)
@@ -241,38 +260,21 @@ class SlackHandlers:
 
     # --- buttons that run a command (the forget-me confirmation) ------------------------------
 
-    async def on_command_button(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-        context: AsyncBoltContext,
-    ) -> None:
+    async def on_command_button(self, pressed: Pressed) -> None:
         """Run the button's command as the member who pressed it; the result replaces it."""
-        await ack()
-        t = self._known_reader(str((body.get("user") or {}).get("id", "")))
+        t = self._known_reader(str((pressed.body.get("user") or {}).get("id", "")))
 
         async def tell_restarting() -> None:
-            await respond(response_type="ephemeral", **message(error(t(RESTARTING))).as_kwargs())
+            refusal = message(error(t(RESTARTING)))
+            await pressed.respond(response_type="ephemeral", **refusal.as_kwargs())
 
-        await self.ctx.inflight.run(
-            self._pressed(action.get("value"), body, client, respond, context),
-            abandon=tell_restarting,
-        )
+        await self.ctx.inflight.run(self._pressed(pressed), abandon=tell_restarting)
 
-    async def _pressed(
-        self,
-        command: object,
-        body: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-        context: AsyncBoltContext,
-    ) -> None:
+    async def _pressed(self, pressed: Pressed) -> None:
         """Run a pressed button's command and put the reply where the button was."""
-        channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
-        member = await self._member(client, channel.workspace_id, body["user"]["id"])
+        body, respond, command = pressed.body, pressed.respond, pressed.action.get("value")
+        channel = ChannelRef(PLATFORM, _team(pressed.context, body), body["channel"]["id"])
+        member = await self._member(pressed.client, channel.workspace_id, body["user"]["id"])
         invocation = Invocation(channel, member.ref, member.is_admin, self.clock())
         if not isinstance(command, str) or command not in BUTTON_COMMANDS:
             t = await languages.reader(self.ctx, channel=channel, user=member.ref)
@@ -284,19 +286,11 @@ class SlackHandlers:
 
     # --- the answer form ------------------------------------------------------------------
 
-    async def on_answer_button(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-        context: AsyncBoltContext,
-    ) -> None:
+    async def on_answer_button(self, pressed: Pressed) -> None:
         """The Answer button on a daily post: open the form for that round."""
-        await ack()
-        round_id = parse_id(action.get("value"))
-        channel = ChannelRef(PLATFORM, _team(context, body), body["channel"]["id"])
+        body, client, respond = pressed.body, pressed.client, pressed.respond
+        round_id = parse_id(pressed.action.get("value"))
+        channel = ChannelRef(PLATFORM, _team(pressed.context, body), body["channel"]["id"])
         if round_id is None:
             t = await self._reader(channel, str(body["user"]["id"]))
             await respond(response_type="ephemeral", **message(error(t(STALE_BUTTON))).as_kwargs())
@@ -321,39 +315,9 @@ class SlackHandlers:
             await respond(response_type="ephemeral", **message(error(t(exc.message))).as_kwargs())
             return
         question = current.reply if target.round_id in (None, current.round_id) else None
+        target = replace(target, language=t.language)
         view = answer_modal(target, question=question, max_chars=MAX_ANSWER_CHARS, t=t)
         await client.views_open(trigger_id=trigger_id, view=view)
-
-    async def on_answer_submitted(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-    ) -> None:
-        """Refuse bad input inside the form; otherwise close it, grade, and answer privately."""
-        text = _submitted_text(view)
-        t = self._known_reader(str(body["user"]["id"]))  # within Slack's 3 s: no lookup
-        try:
-            answers.validate_answer(text)
-        except UserError as exc:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: t(exc.message)})
-            return
-        try:
-            target = ModalTarget.load(view.get("private_metadata") or "")
-        except ValueError:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: t(STALE_BUTTON)})
-            return
-        await ack()
-        channel = ChannelRef(PLATFORM, _team(context, body), target.channel_id)
-
-        async def tell_restarting() -> None:
-            await self._apologise(client, channel, str(body["user"]["id"]), target.response_url)
-
-        await self.ctx.inflight.run(
-            self._submit(body, text, target, channel, client), abandon=tell_restarting
-        )
 
     async def _apologise(
         self, client: AsyncWebClient, channel: ChannelRef, user_id: str, response_url: str | None
@@ -368,31 +332,6 @@ class SlackHandlers:
         await client.chat_postEphemeral(
             channel=channel.channel_id, user=user_id, **posted.as_kwargs()
         )
-
-    async def _submit(
-        self,
-        body: dict[str, Any],
-        text: str,
-        target: ModalTarget,
-        channel: ChannelRef,
-        client: AsyncWebClient,
-    ) -> None:
-        """Grade and store a submitted form, then answer privately."""
-        member = await self._member(client, channel.workspace_id, body["user"]["id"])
-        t = await languages.reader(self.ctx, channel=channel, user=member.ref)
-        reply = await reply_of(
-            answers.submit_answer(
-                self.ctx,
-                channel=channel,
-                user=member.ref,
-                text=text,
-                now=self.clock(),
-                round_id=target.round_id,
-                t=t,
-            ),
-            t,
-        )
-        await self._tell_privately(client, channel, member, reply, target.response_url)
 
     async def _tell_privately(
         self,
@@ -469,13 +408,6 @@ def _team(context: AsyncBoltContext, body: dict[str, Any]) -> str:
     if not isinstance(team, str) or not team:
         raise ValueError("the request names no workspace")
     return team
-
-
-def _submitted_text(view: dict[str, Any]) -> str:
-    """The answer typed into the form."""
-    values = view.get("state", {}).get("values", {})
-    value = values.get(ANSWER_BLOCK, {}).get(ANSWER_INPUT, {}).get("value")
-    return value if isinstance(value, str) else ""
 
 
 def _thread_reply(event: dict[str, Any]) -> str | None:

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from scalebot.domain.refs import ChannelRef
+from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import error
-from scalebot.locales import ENGLISH, Language, Translator, _, parse_language, translator
+from scalebot.locales import Language, Translator, _, parse_language
+from scalebot.platforms.slack.forms import Form, Pressed, button_listener, form_listener
 from scalebot.platforms.slack.identity import PLATFORM
 from scalebot.platforms.slack.render import (
-    ANSWER_BLOCK,
     Block,
     answer_modal,
     message,
 )
 from scalebot.services import languages, practice
-from scalebot.services.context import MAX_ANSWER_CHARS, UserError
+from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, HasReply
 
 if TYPE_CHECKING:
     from scalebot.platforms.slack.handlers import SlackHandlers
@@ -69,6 +71,26 @@ class PracticeTarget:
         return cls(channel, question, url if isinstance(url, str) else None, language)
 
 
+def _submit_practice(
+    ctx: AppContext,
+    channel: ChannelRef,
+    user: UserRef,
+    text: str,
+    target: PracticeTarget,
+    now: datetime,
+    t: Translator,
+) -> Awaitable[HasReply]:
+    """Grade the practice form: an answer to the question it was opened for."""
+    return practice.submit_practice(
+        ctx, user=user, text=text, now=now, question_id=target.question_id, t=t
+    )
+
+
+PRACTICE_FORM = Form(
+    PracticeTarget.load, practice.validate_practice, _submit_practice, practice.STALE
+)
+
+
 def practice_button(question_id: str, t: Translator) -> Block:
     """The actions block under a practice question: an Answer button that opens the form."""
     return {
@@ -95,8 +117,8 @@ class SlackPractice:
 
     def register(self, app: AsyncApp) -> None:
         """Attach the practice button and form listeners."""
-        app.action(PRACTICE_ACTION)(self.on_button)
-        app.view(PRACTICE_MODAL)(self.on_submitted)
+        app.action(PRACTICE_ACTION)(button_listener(self.on_button))
+        app.view(PRACTICE_MODAL)(form_listener(self.handlers, PRACTICE_FORM, _workspace))
 
     async def show(
         self,
@@ -117,23 +139,19 @@ class SlackPractice:
         extra = [practice_button(view.question_id, t)] if view.question_id else []
         await respond(response_type="ephemeral", **message(view.reply, extra=extra).as_kwargs())
 
-    async def on_button(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-        context: AsyncBoltContext,
-    ) -> None:
+    async def on_button(self, pressed: Pressed) -> None:
         """Open the practice form for the question the button was shown with."""
-        await ack()
-        handlers = self.handlers
-        channel = ChannelRef(PLATFORM, _workspace(context, body), body["channel"]["id"])
+        handlers, body, client, respond = (
+            self.handlers,
+            pressed.body,
+            pressed.client,
+            pressed.respond,
+        )
+        channel = ChannelRef(PLATFORM, _workspace(pressed.context, body), body["channel"]["id"])
         member = await handlers._member(client, channel.workspace_id, body["user"]["id"])
         t = await languages.reader(handlers.ctx, channel=channel, user=member.ref)
         current = await practice.current_practice(handlers.ctx, user=member.ref, t=t)
-        if current is None or current.question_id != action.get("value"):
+        if current is None or current.question_id != pressed.action.get("value"):
             await respond(
                 response_type="ephemeral", **message(error(t(practice.STALE))).as_kwargs()
             )
@@ -151,74 +169,9 @@ class SlackPractice:
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    async def on_submitted(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-    ) -> None:
-        """Refuse bad input inside the form; otherwise close it, grade, and answer privately."""
-        text = _submitted_text(view)
-        try:
-            target = PracticeTarget.load(view.get("private_metadata") or "")
-        except ValueError:
-            await ack(response_action="errors", errors={ANSWER_BLOCK: ENGLISH(practice.STALE)})
-            return
-        try:
-            practice.validate_practice(text)
-        except UserError as exc:
-            message_ = translator(target.language)(exc.message)
-            await ack(response_action="errors", errors={ANSWER_BLOCK: message_})
-            return
-        await ack()
-        handlers = self.handlers
-        channel = ChannelRef(PLATFORM, _workspace(context, body), target.channel_id)
-
-        async def tell_restarting() -> None:
-            await handlers._apologise(client, channel, str(body["user"]["id"]), target.response_url)
-
-        await handlers.ctx.inflight.run(
-            self._submit(body, text, target, channel, client), abandon=tell_restarting
-        )
-
-    async def _submit(
-        self,
-        body: dict[str, Any],
-        text: str,
-        target: PracticeTarget,
-        channel: ChannelRef,
-        client: AsyncWebClient,
-    ) -> None:
-        """Grade and store a practice answer, then send the feedback privately."""
-        handlers = self.handlers
-        member = await handlers._member(client, channel.workspace_id, body["user"]["id"])
-        t = await languages.reader(handlers.ctx, channel=channel, user=member.ref)
-        try:
-            outcome = await practice.submit_practice(
-                handlers.ctx,
-                user=member.ref,
-                text=text,
-                now=handlers.clock(),
-                question_id=target.question_id,
-                t=t,
-            )
-            reply = outcome.reply
-        except UserError as exc:
-            reply = error(t(exc.message))
-        await handlers._tell_privately(client, channel, member, reply, target.response_url)
-
 
 def _workspace(context: AsyncBoltContext, body: dict[str, Any]) -> str:
     """The workspace (team) id of a request, read the way the other listeners read it."""
     from scalebot.platforms.slack.handlers import _team  # handlers import this module
 
     return _team(context, body)
-
-
-def _submitted_text(view: dict[str, Any]) -> str:
-    """The answer typed into the practice form (the same block as the answer form's)."""
-    from scalebot.platforms.slack.handlers import _submitted_text as answer_text
-
-    return answer_text(view)

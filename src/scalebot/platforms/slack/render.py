@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from scalebot.domain.replies import Action, Field, Reply, Tone
 from scalebot.domain.text import boundary_before
 from scalebot.domain.untrusted import parse_id
-from scalebot.locales import Translator, _, translator
+from scalebot.locales import Language, Translator, _, parse_language, translator
 from scalebot.platforms.chunks import pack_lines
 
 Block = dict[str, Any]
@@ -191,10 +191,13 @@ class ModalTarget:
     channel_id: str
     round_id: int | None
     response_url: str | None
+    # The reader's language when the form opened: the form's own refusals are in it.
+    language: Language | None = None
 
     def dump(self) -> str:
         """Serialise for `private_metadata` (3,000 characters at most)."""
-        return json.dumps({"c": self.channel_id, "r": self.round_id, "u": self.response_url})
+        data = {"c": self.channel_id, "r": self.round_id, "u": self.response_url}
+        return json.dumps(data | ({"l": self.language.value} if self.language else {}))
 
     @classmethod
     def load(cls, raw: str) -> ModalTarget:
@@ -207,7 +210,8 @@ class ModalTarget:
         if raw_round is not None and (round_id is None or not isinstance(raw_round, int)):
             raise ValueError("not a round id")
         url = data.get("u")
-        return cls(data["c"], round_id, url if isinstance(url, str) else None)
+        language = parse_language(str(data.get("l") or ""))
+        return cls(data["c"], round_id, url if isinstance(url, str) else None, language)
 
 
 class ModalMetadata(Protocol):
