@@ -291,3 +291,9 @@ async def test_the_weekly_digest_shows_before_mondays_question(ctx: AppContext) 
     assert out.index("closed:") < digest < out.index("Mon 09 Mar")
     assert "No streak is running." in out  # Dana answered Wednesday only
     assert "The weekly digest is off." in out
+
+
+async def test_the_post_shows_the_role_it_pings(ctx: AppContext) -> None:
+    out = await transcript(ctx, ["/scale admin ping @reviewers", "/advance 1d", "/quit"])
+    assert "Each daily post here now pings the role @reviewers." in out
+    assert out.index("@reviewers\n", out.index("/advance 1d")) < out.index("Thu 05 Mar")

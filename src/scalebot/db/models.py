@@ -111,6 +111,8 @@ class Channel(Base):
     season_start_seq: Mapped[int | None] = mapped_column(Integer)
     # The weekly digest on the first round of each week (admins can turn it off).
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # The role (Discord) or user group (Slack) each daily post pings, by its platform id.
+    ping: Mapped[str | None] = mapped_column(String(64))
 
 
 class WeeklyDigest(Base):

@@ -81,6 +81,9 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()
     # Buttons (the console shows the commands they run instead).
     actions: tuple[Action, ...] = ()
+    # A role or user group (its platform id) the message pings; renderers write the mention and
+    # allow only it (a channel's daily post, when an admin set one).
+    ping: str | None = None
 
     def plain_text(self) -> str:
         """Render everything as plain text, as a notification fallback or a log line."""

@@ -121,6 +121,8 @@ class ConsoleMessenger:
         """Show the daily post."""
         label = translator(reply.language)(_("new round"))
         self.console.print(Text(f"#{channel.channel_id} · {label}", style="dim"))
+        if reply.ping is not None:
+            self.console.print(Text(f"@{reply.ping}", style="bold"))
         self.console.print(render(reply))
         self.posted.add(round_id)
         return f"console-{round_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scalebot.domain.replies import Reply, error
-from scalebot.services import digests, filters, seasons, skips
+from scalebot.services import digests, filters, pings, seasons, skips
 from scalebot.services.context import AppContext
 
 if TYPE_CHECKING:
@@ -63,3 +63,8 @@ async def admin_digest(ctx: AppContext, inv: Invocation, args: list[str], rest: 
         return error(inv.t(digests.DIGEST_USAGE))
     enabled = args[0].lower() == "on"
     return await digests.set_digest(ctx, channel=inv.channel, enabled=enabled, t=inv.t)
+
+
+async def admin_ping(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+    """Show, set or turn off the role or user group each daily post pings."""
+    return await pings.admin_ping(ctx, channel=inv.channel, args=args, t=inv.t)

@@ -30,6 +30,7 @@ from scalebot.services import (
     history,
     languages,
     members,
+    pings,
     practice,
     rounds,
     standings,
@@ -251,9 +252,11 @@ async def _setup(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
         ctx, channel=inv.channel, schedule=schedule, now=inv.now
     )
     await ctx.channel_changed(enrolled.id)
+    body = inv.t(_("Run /scale admin post-now to post today's round at once."))
+    ping = await pings.ping_note(ctx, channel=inv.channel, t=inv.t)
     return info(
         inv.t(_("This channel is enrolled: a question at {when}.", when=schedule.describe())),
-        inv.t(_("Run /scale admin post-now to post today's round at once.")),
+        body if ping is None else f"{body}\n{ping}",
     )
 
 
@@ -435,4 +438,5 @@ _ADMIN_HANDLERS: dict[str, Handler] = {
     "unskip": channel_commands.admin_unskip,
     "season": channel_commands.admin_season,
     "digest": channel_commands.admin_digest,
+    "ping": channel_commands.admin_ping,
 }

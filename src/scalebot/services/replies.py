@@ -363,6 +363,10 @@ ADMIN_COMMANDS = (
         _("a fresh points board from the next round on; all-time history stays"),
     ),
     (
+        "/scale admin ping @role | off",
+        _("ping a role (Slack: a user group) on each daily post, and nobody else"),
+    ),
+    (
         "/scale admin digest on | off",
         _("last week's top streaks, most improved and hardest question on each week's first round"),
     ),

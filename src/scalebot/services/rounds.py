@@ -277,7 +277,8 @@ async def _claim_in(
     week = await _digest_of(repo, channel, round_, status, now=now)
     t = languages.channel_reader(ctx, channel.language)
     claim = await _claim_of(ctx, repo, round_, (info.ref, t), status, today=True, closing=closing)
-    return replace(claim, digest=None if week is None else (channel.id, week))
+    reply = replace(claim.reply, ping=channel.ping)
+    return replace(claim, reply=reply, digest=None if week is None else (channel.id, week))
 
 
 async def _digest_of(
@@ -396,9 +397,10 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
         log.info("round %s: taking over a %s claim whose lease ran out", round_.id, round_.status)
         closing = await _close_older(repo, round_, status, now=now)
         t = languages.channel_reader(ctx, channel.language)
-        return await _claim_of(
+        claim = await _claim_of(
             ctx, repo, round_, (info.ref, t), status, today=today, closing=closing
         )
+        return replace(claim, reply=replace(claim.reply, ping=channel.ping))
 
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:

@@ -54,7 +54,7 @@ def option(command: dict[str, Any], *path: str) -> dict[str, Any]:
 async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
     assert (code, err) == (0, "")
-    assert out.strip() == "Synced /scale (27 subcommands) globally."
+    assert out.strip() == "Synced /scale (28 subcommands) globally."
     body = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
     assert [c["name"] for c in body] == ["scale"]
     scale = body[0]
@@ -95,6 +95,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
         "language",
         "season",
         "digest",
+        "ping",
     }
     assert option(scale, "admin", "topics", "topics")["autocomplete"] is True
     assert not option(scale, "admin", "topics", "topics")["required"]
@@ -103,6 +104,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
     assert [c["value"] for c in freeze_state["choices"]] == ["on", "off"]
     digest_state = option(scale, "admin", "digest", "state")
     assert [c["value"] for c in digest_state["choices"]] == ["on", "off"]
+    assert option(scale, "admin", "ping", "role")["type"] == 8
     member = option(scale, "admin", "streak", "member")
     assert (member["type"], member["required"]) == (6, True)
     count = option(scale, "admin", "streak", "count")
@@ -156,7 +158,7 @@ async def test_sync_to_one_server(fake: FakeDiscord, tmp_path: Path) -> None:
         "discord", "sync", "--guild", str(GUILD_ID), env=env_for(fake, tmp_path), cwd=tmp_path
     )
     assert code == 0
-    assert out.strip() == f"Synced /scale (27 subcommands) in server {GUILD_ID}."
+    assert out.strip() == f"Synced /scale (28 subcommands) in server {GUILD_ID}."
     assert len(fake.find("PUT", rf"^/applications/{APP_ID}/guilds/{GUILD_ID}/commands$")) == 1
     assert fake.find("PUT", rf"^/applications/{APP_ID}/commands$") == []
 

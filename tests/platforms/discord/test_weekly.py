@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from scalebot.services import answers
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
-from tests.platforms.discord.fake_discord import CHANNEL_ID
+from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID
 from tests.platforms.discord.payloads import slash
 from tests.platforms.discord.test_commands import ALICE_REF, GOOD_ANSWER, as_admin, title
 
@@ -33,3 +33,50 @@ async def test_the_digest_slash_command_turns_it_off(bot: Bot) -> None:
     await bot.enroll()
     sent = await bot.interact(as_admin(slash("admin", "digest", state="off")))
     assert title(sent[0]) == "The weekly digest is off."
+
+
+ROLE_ID = 300000000000000001
+
+
+def ping(role_id: int, name: str) -> dict[str, object]:
+    """/scale admin ping with a role option, resolved as Discord sends it."""
+    data = slash("admin", "ping")
+    data["options"][0]["options"][0]["options"] = [
+        {"name": "role", "type": 8, "value": str(role_id)}
+    ]
+    role = {
+        "id": str(role_id),
+        "name": name,
+        "color": 0,
+        "hoist": False,
+        "position": 1 if role_id != GUILD_ID else 0,
+        "permissions": "0",
+        "managed": False,
+        "mentionable": True,
+        "flags": 0,
+    }
+    data["resolved"] = {"roles": {str(role_id): role}}
+    return data
+
+
+async def test_the_post_pings_exactly_the_role_an_admin_set(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    sent = await bot.interact(as_admin(ping(ROLE_ID, "reviewers")))
+    assert title(sent[0]) == f"Each daily post here now pings the role {ROLE_ID}."
+    await bot.post_today()
+    (post,) = bot.fake.find("POST", CHANNEL_POSTS)
+    assert post.body["content"] == f"<@&{ROLE_ID}>"
+    assert post.body["allowed_mentions"] == {"parse": [], "roles": [ROLE_ID]}
+
+
+async def test_the_everyone_role_is_refused_and_off_stops_the_ping(bot: Bot) -> None:
+    await bot.enroll(post=False)
+    sent = await bot.interact(as_admin(ping(GUILD_ID, "@everyone")))
+    assert title(sent[0]).startswith("scalebot never pings everyone")
+    await bot.interact(as_admin(ping(ROLE_ID, "reviewers")))
+    off = await bot.interact(as_admin(slash("admin", "ping", off=True)))
+    assert title(off[0]) == "Daily posts here ping nobody now."
+    await bot.post_today()
+    (post,) = bot.fake.find("POST", CHANNEL_POSTS)
+    assert "content" not in post.body or not post.body["content"]
+    assert post.body["allowed_mentions"] == {"parse": []}

@@ -38,3 +38,28 @@ async def test_admins_turn_the_digest_off(slack: SlackBot) -> None:
     await scheduler.fire(channel_id)
     posts = slack.fake.calls_to("chat.postMessage")
     assert [("thread_ts" in post.params) for post in posts] == [False, True, False]
+
+
+async def test_the_post_pings_the_user_group_an_admin_set(slack: SlackBot) -> None:
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    await slack.command("admin ping <!subteam^S0REVIEW|@reviewers>", user=ADMIN)
+    assert "Each daily post here now pings the user group S0REVIEW." in str(slack.last_reply())
+    await RoundScheduler(slack.ctx, slack.clock).fire(await slack.channel_id())
+    (post,) = slack.fake.calls_to("chat.postMessage")
+    assert post.params["text"].startswith("<!subteam^S0REVIEW> Mon 02 Mar: ")
+    assert post.params["blocks"][0]["text"]["text"] == "<!subteam^S0REVIEW>"
+    others = str(post.params["blocks"][1:]) + post.params["text"].split(" ", 1)[1]
+    assert "<!" not in others  # no other mention anywhere in the post
+
+
+async def test_everyone_and_members_are_refused_as_the_ping(slack: SlackBot) -> None:
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    await slack.command("admin ping <!here>", user=ADMIN)
+    assert "scalebot never pings everyone" in str(slack.last_reply())
+    await slack.command("admin ping <@UBOB|bob>", user=ADMIN)
+    assert "That is a member, not a role or user group" in str(slack.last_reply())
+    await slack.command("admin ping @reviewers", user=ADMIN)
+    assert "is not a user group: pick the group from Slack" in str(slack.last_reply())
+    await slack.command("admin post-now", user=ADMIN)
+    (post,) = slack.fake.calls_to("chat.postMessage")
+    assert "subteam" not in post.params["text"]

@@ -175,6 +175,17 @@ async def admin_digest(interaction: Interaction, state: Literal["on", "off"]) ->
     await run_text(interaction, command_text("admin", "digest", state))
 
 
+async def admin_ping(
+    interaction: Interaction, role: discord.Role | None = None, off: bool = False
+) -> None:
+    """Ping a role on each daily post, turn that off, or (neither) show it."""
+    if off:
+        words = ["admin", "ping", "off"]
+    else:
+        words = ["admin", "ping"] + ([role.mention] if role is not None else [])
+    await run_text(interaction, command_text(*words))
+
+
 async def admin_leaderboard(
     interaction: Interaction,
     period: Literal["streak", "longest", "week", "month", "all", "season"] = "all",
@@ -275,7 +286,13 @@ def _admin_commands() -> list[app_commands.Command[Any, ..., None]]:
     _describe(channel_language, code=_("zh: Chinese, en: English"))
     digest = _command("digest", _("Last week's digest on each week's first round"), admin_digest)
     _describe(digest, state=_("on: posted on the first round of each week; off: not posted"))
-    return [setup_command, board, correct, freezes, channel_language, digest]
+    ping = _command("ping", _("Ping a role on each daily post, or stop"), admin_ping)
+    _describe(
+        ping,
+        role=_("The role to ping (never @everyone); leave out to see the one set"),
+        off=_("Ping nobody on the daily post"),
+    )
+    return [setup_command, board, correct, freezes, channel_language, digest, ping]
 
 
 def _describe(command: app_commands.Command[Any, ..., None], **options: Message) -> None:

@@ -68,6 +68,16 @@ def unavailable(exc: discord.HTTPException) -> ChannelUnavailable:
     )
 
 
+def ping_kwargs(role_id: str | None) -> dict[str, Any]:
+    """The role mention of a post and mentions allowing exactly that role: no one else."""
+    if role_id is None:
+        return {}
+    allowed = discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(int(role_id))], replied_user=False
+    )
+    return {"content": f"<@&{int(role_id)}>", "allowed_mentions": allowed}
+
+
 def parse_ref(message_ref: str | None) -> tuple[str, int | None]:
     """Split a stored message reference into its kind and id."""
     kind, _, ident = (message_ref or "").partition(":")
@@ -114,6 +124,7 @@ class DiscordMessenger:
             message = await self._to_channel(
                 lambda: target.send(
                     **render(reply).send_kwargs(),
+                    **ping_kwargs(reply.ping),
                     view=answer_view(round_id, translator(reply.language)),
                     nonce=round_nonce(round_id),  # discord.py adds enforce_nonce
                 )

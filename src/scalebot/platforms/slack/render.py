@@ -39,6 +39,10 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _TONE_MARKS = {Tone.ERROR: ":warning: ", Tone.QUESTION: ":thinking_face: "}
 
 
+# A Slack user group id, as domain.pings accepts it (checked again before it is written raw).
+_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,30}$")
+
+
 def escape(text: str) -> str:
     """Escape the three characters Slack parses as markup (mentions, links)."""
     return "".join(_ESCAPES.get(char, char) for char in text)
@@ -181,7 +185,12 @@ def question_message(reply: Reply, round_id: int, *, thread_answers: bool) -> Me
     extra = [answer_button(round_id, t)]
     if thread_answers:
         extra.append(_context(t(THREAD_HINT)))
-    return message(reply, extra=extra)
+    posted = message(reply, extra=extra)
+    if reply.ping is None or not _GROUP_ID.match(reply.ping):
+        return posted
+    mention = f"<!subteam^{reply.ping}>"  # the one mention we write unescaped: an admin's group
+    ping_block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": mention}}
+    return Message(f"{mention} {posted.text}", [ping_block, *posted.blocks])
 
 
 @dataclass(frozen=True)
