@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import insert
 
 from scalebot.db.models import slack_installations
+from scalebot.db.repository import redact
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Tone
 from scalebot.domain.schedule import Days, Schedule
@@ -76,6 +77,7 @@ async def test_forget_me_asks_first_and_deletes_nothing(
     assert asked.tone is Tone.QUESTION
     assert "your 2 answers" in asked.body
     assert "2 channels" in asked.body
+    assert "Your 1 practice answer and your practice schedule go too." in asked.body
     assert [action.command for action in asked.actions] == [members.FORGET_CONFIRM]
     assert await mentions(ctx.db, FORGETTA, her) == before
 
@@ -88,7 +90,10 @@ async def test_after_forget_me_no_row_in_any_table_names_the_member(
     assert set(await mentions(ctx.db, FORGETTA, her)) == EVERY_TABLE_THAT_NAMES_HER
     bob_before = await mentions(ctx.db, BOB, bob)
     done = await run_command(ctx, invoked(FIRST, FORGETTA), "forget-me confirm")
-    assert done.body == "2 answers deleted; you are off the leaderboards of 2 channels."
+    assert done.body == (
+        "2 answers deleted; you are off the leaderboards of 2 channels. "
+        "1 practice answer deleted, and your practice schedule."
+    )
     assert await mentions(ctx.db, FORGETTA, her) == {}
     # Everyone else keeps everything, the audit row of Bob's correction included.
     assert await mentions(ctx.db, BOB, bob) == bob_before
@@ -97,3 +102,41 @@ async def test_after_forget_me_no_row_in_any_table_names_the_member(
             ctx, channel=channel, viewer=None, now=NOW, everyone=True
         )
         assert [row.name for row in board.rows] == ["Bob"]
+
+
+async def test_a_member_who_only_practised_is_told_what_goes(ctx: AppContext) -> None:
+    info = await channels.enroll_channel(
+        ctx, channel=FIRST, schedule=Schedule(time(9), Days.DAILY, "UTC"), now=NOW
+    )
+    assert info.id
+    await run_command(ctx, invoked(FIRST, FORGETTA), "practice")
+    await run_command(ctx, invoked(FIRST, FORGETTA), f"practice answer {WEAK}")
+    asked = await run_command(ctx, invoked(FIRST, FORGETTA), "forget-me")
+    assert asked.body.startswith(
+        "This deletes your 1 practice answer and your practice schedule.\nIt cannot be undone."
+    )
+    assert "channel" not in asked.body
+    done = await run_command(ctx, invoked(FIRST, FORGETTA), "forget-me confirm")
+    assert done.body == "1 practice answer deleted, and your practice schedule."
+
+
+async def test_forget_me_takes_the_member_out_of_other_members_correction_reasons(
+    ctx: AppContext, messenger: FakeMessenger
+) -> None:
+    await two_channels_of_practice(ctx, messenger)
+    reason = "swapped with <@UFORGETTA|forgetta> (Forgetta, also uforgetta)"
+    await run_command(ctx, invoked(FIRST, ADA, admin=True), f"admin streak @Bob 5 {reason}")
+    her = await member_id(ctx.db, FORGETTA)
+    await run_command(ctx, invoked(FIRST, FORGETTA), "forget-me confirm")
+    assert await mentions(ctx.db, FORGETTA, her) == {}
+    exported = await members.export_user(ctx, user=BOB)
+    reasons = [row["reason"] for row in exported["streak_corrections"]]
+    assert "swapped with [deleted] ([deleted], also [deleted])" in reasons
+
+
+def test_redaction_keeps_words_that_only_contain_a_latin_name() -> None:
+    text = "Al and <@!123> swapped; Also @al, not Alan. 小明和小明的朋友"
+    assert redact(text, "123", "Al") == (
+        "[deleted] and [deleted] swapped; Also [deleted], not Alan. 小明和小明的朋友"
+    )
+    assert redact("小明和小明的朋友", "U9", "小明") == "[deleted]和[deleted]的朋友"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,6 +144,15 @@ class PracticeQueries:
             .distinct()
         )
         return set(rows)
+
+    async def count_answers(self, *, user_id: int) -> int:
+        """How many practice answers a member gave."""
+        found = await self.session.scalar(
+            select(func.count())
+            .select_from(PracticeAnswer)
+            .where(PracticeAnswer.user_id == user_id)
+        )
+        return int(found or 0)
 
     async def forget(self, *, user_id: int) -> None:
         """Delete everything practice keeps about a member."""

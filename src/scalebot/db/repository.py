@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     text,
     update,
@@ -61,6 +63,23 @@ _MISSED_COUNTS = {
 
 # What replaces a forgotten member's id and name in rows that stay (the audit trail).
 FORGOTTEN = "[deleted]"
+
+
+def redact(text: str, external_id: str, name: str) -> str:
+    """Replace a member's mentions, platform id and display name in free text with FORGOTTEN.
+
+    Names in Latin letters go on word boundaries (Al stays in Also); others, such as Chinese
+    names, wherever they appear, as Chinese has no spaces between words.
+    """
+    mention = re.compile(r"<@!?" + re.escape(external_id) + r"(?:\|[^>]*)?>", re.IGNORECASE)
+    text = mention.sub(FORGOTTEN, text)
+    for word in sorted({external_id, name} - {""}, key=len, reverse=True):
+        bounded = word.isascii()
+        pattern = rf"(?<!\w)@?{re.escape(word)}(?!\w)" if bounded else rf"@?{re.escape(word)}"
+        text = re.sub(pattern, FORGOTTEN, text, flags=re.IGNORECASE)
+    return text
+
+
 SLACK = "slack"  # the platform name Slack's workspaces are stored under
 
 
@@ -333,15 +352,16 @@ class Repository:
         ).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    async def user_footprint(self, *, user_id: int) -> tuple[int, int]:
-        """Count a member's answers and the channels whose boards hold them."""
+    async def user_footprint(self, *, user_id: int) -> tuple[int, int, int]:
+        """Count a member's answers, the channels whose boards hold them, and practice answers."""
         answers = await self.session.scalar(
             select(func.count()).select_from(Answer).where(Answer.user_id == user_id)
         )
         channels = await self.session.scalar(
             select(func.count()).select_from(Streak).where(Streak.user_id == user_id)
         )
-        return int(answers or 0), int(channels or 0)
+        practised = await self.practice.count_answers(user_id=user_id)
+        return int(answers or 0), int(channels or 0), practised
 
     async def delete_user(self, *, user: User, workspace: Workspace) -> None:
         """Delete a member and every row about them; audit rows they wrote as admin go nameless."""
@@ -351,6 +371,7 @@ class Repository:
         here = StreakCorrection.channel_id.in_(
             select(Channel.id).where(Channel.workspace_id == workspace.id)
         )
+        await self._redact_reasons(here, user)
         await self.session.execute(
             update(StreakCorrection)
             .where(here, StreakCorrection.admin_id == user.external_id)
@@ -371,6 +392,21 @@ class Repository:
                 .values(user_id=FORGOTTEN)
             )
         await self.session.execute(delete(User).where(User.id == user.id))
+
+    async def _redact_reasons(self, here: ColumnElement[bool], user: User) -> None:
+        """Take a forgotten member's mention, id and name out of the workspace's correction reasons.
+
+        Admins write reasons as free text ("swapped with @ana"); the rows stay as the audit trail
+        of the other members' corrections, so only the words naming this member go.
+        """
+        names = {user.external_id.lower(), user.display_name.lower()} - {""}
+        found = await self.session.scalars(
+            select(StreakCorrection).where(
+                here, or_(*(func.lower(StreakCorrection.reason).contains(n) for n in names))
+            )
+        )
+        for row in found:
+            row.reason = redact(row.reason, user.external_id, user.display_name)
 
     # --- questions ---------------------------------------------------------------------------
 

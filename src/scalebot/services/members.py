@@ -27,6 +27,7 @@ class Footprint:
 
     answers: int
     channels: int
+    practice: int = 0  # practice answers (a member may only have practised)
 
 
 async def footprint(ctx: AppContext, *, user: UserRef) -> Footprint | None:
@@ -35,8 +36,8 @@ async def footprint(ctx: AppContext, *, user: UserRef) -> Footprint | None:
         found = await repo.find_member(user)
         if found is None:
             return None
-        answers, channels = await repo.user_footprint(user_id=found[1].id)
-    return Footprint(answers, channels)
+        answers, channels, practised = await repo.user_footprint(user_id=found[1].id)
+    return Footprint(answers, channels, practised)
 
 
 async def forget_user(ctx: AppContext, *, user: UserRef) -> Footprint | None:
@@ -46,9 +47,9 @@ async def forget_user(ctx: AppContext, *, user: UserRef) -> Footprint | None:
         if found is None:
             return None
         workspace, member = found
-        answers, channels = await repo.user_footprint(user_id=member.id)
+        answers, channels, practised = await repo.user_footprint(user_id=member.id)
         await repo.delete_user(user=member, workspace=workspace)
-    return Footprint(answers, channels)
+    return Footprint(answers, channels, practised)
 
 
 async def forget_request(ctx: AppContext, *, user: UserRef, t: Translator = ENGLISH) -> Reply:
@@ -60,7 +61,7 @@ async def forget_request(ctx: AppContext, *, user: UserRef, t: Translator = ENGL
         title=t(_("Delete everything scalebot stores about you here?")),
         body="\n".join(
             (
-                t(_what_goes(stored)),
+                " ".join(t(part) for part in _what_goes(stored)),
                 t(_("It cannot be undone. Want a copy first? /scale export-me sends it.")),
             )
         ),
@@ -75,12 +76,34 @@ async def forget_confirmed(ctx: AppContext, *, user: UserRef, t: Translator = EN
     if deleted is None:
         return info(t(NOTHING_STORED))
     return info(
-        t(_("Deleted: scalebot no longer stores anything about you here.")), t(_what_went(deleted))
+        t(_("Deleted: scalebot no longer stores anything about you here.")),
+        " ".join(t(part) for part in _what_went(deleted)),
     )
 
 
-def _what_goes(stored: Footprint) -> Message:
-    """What a deletion would remove, in the member's words."""
+def _what_goes(stored: Footprint) -> list[Message]:
+    """What a deletion would remove, in the member's words (practice counted too)."""
+    count = stored.practice
+    if not stored.answers and not stored.channels and count:
+        return [
+            n_(
+                "This deletes your {count} practice answer and your practice schedule.",
+                "This deletes your {count} practice answers and your practice schedule.",
+                count,
+                count=count,
+            )
+        ]
+    practice = n_(
+        "Your {count} practice answer and your practice schedule go too.",
+        "Your {count} practice answers and your practice schedule go too.",
+        count,
+        count=count,
+    )
+    return [_rounds_that_go(stored), *([practice] if count else [])]
+
+
+def _rounds_that_go(stored: Footprint) -> Message:
+    """What a deletion would remove of the member's rounds."""
     return n_(
         "This deletes your {answers} answer and your streaks and points, and takes you off "
         "the leaderboards of {channels} channel.",
@@ -92,8 +115,22 @@ def _what_goes(stored: Footprint) -> Message:
     )
 
 
-def _what_went(deleted: Footprint) -> Message:
-    """What a deletion removed."""
+def _what_went(deleted: Footprint) -> list[Message]:
+    """What a deletion removed (practice counted too)."""
+    count = deleted.practice
+    practice = n_(
+        "{count} practice answer deleted, and your practice schedule.",
+        "{count} practice answers deleted, and your practice schedule.",
+        count,
+        count=count,
+    )
+    if not deleted.answers and not deleted.channels and count:
+        return [practice]
+    return [_rounds_that_went(deleted), *([practice] if count else [])]
+
+
+def _rounds_that_went(deleted: Footprint) -> Message:
+    """What a deletion removed of the member's rounds."""
     return n_(
         "{answers} answer deleted; you are off the leaderboards of {channels} channel.",
         "{answers} answers deleted; you are off the leaderboards of {channels} channels.",
