@@ -15,7 +15,7 @@ from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.services import channels, rounds
-from scalebot.services.batching import WriteBatcher
+from scalebot.services.batching import WriteBatcher, each
 from scalebot.services.context import AppContext
 from tests.conftest import FakeMessenger
 
@@ -86,7 +86,7 @@ async def test_an_item_that_fails_its_batch_fails_alone(ctx: AppContext) -> None
             raise ValueError("refused")
         return await repo.record_event(platform="test", event_id=name, now=MONDAY_9)
 
-    batcher: WriteBatcher[str, bool] = WriteBatcher(ctx.writing, record, key=str)
+    batcher: WriteBatcher[str, bool] = WriteBatcher(ctx.writing, each(record), key=str)
     names = ["a", "b", "bad", "c"]
     results = await asyncio.gather(*(batcher.write(n) for n in names), return_exceptions=True)
     # Each stored once: the failed batch was rolled back before its items were written alone.
@@ -101,10 +101,10 @@ async def test_a_lone_write_waits_for_no_batch(ctx: AppContext) -> None:
     async def record(repo: Repository, name: str) -> bool:
         return await repo.record_event(platform="test", event_id=name, now=MONDAY_9)
 
-    batcher: WriteBatcher[str, bool] = WriteBatcher(ctx.writing, record, key=str)
+    batcher: WriteBatcher[str, bool] = WriteBatcher(ctx.writing, each(record), key=str)
     assert await asyncio.wait_for(batcher.write("alone"), 5) is True
     with pytest.raises(ValueError, match="x"):
-        await WriteBatcher(ctx.writing, _refuse, key=str).write("x")
+        await WriteBatcher(ctx.writing, each(_refuse), key=str).write("x")
 
 
 async def _refuse(_repo: Repository, name: str) -> bool:

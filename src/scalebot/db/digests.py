@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import Table, case, false, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,22 +22,29 @@ class DigestQueries:
         """Use the repository's session."""
         self.session = session
 
-    async def claim(
-        self, *, channel_id: int, week_starts_on: date, round_id: int, now: datetime
-    ) -> bool:
-        """Claim the week's digest for a round; False when another round claimed it already."""
+    async def claim_many(
+        self, claims: Sequence[tuple[int, date, int, datetime]]
+    ) -> set[tuple[int, date]]:
+        """Claim weeks' digests, each (channel id, week, round id, now), in one statement.
+
+        Returns the (channel id, week) pairs claimed now: not those another round has already.
+        """
+        if not claims:
+            return set()
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        values = {
-            "channel_id": channel_id,
-            "week_starts_on": week_starts_on,
-            "round_id": round_id,
-            "claimed_at": now,
-        }
+        table = cast(Table, WeeklyDigest.__table__)
+        rows = [
+            {"channel_id": c, "week_starts_on": w, "round_id": r, "claimed_at": now}
+            for c, w, r, now in claims
+        ]
         result = await self.session.execute(
-            insert(WeeklyDigest).values(**values).on_conflict_do_nothing()
+            insert(table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(table.c.channel_id, table.c.week_starts_on)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return {(channel_id, week) for channel_id, week in result}
 
     async def top_streaks(
         self, *, channel_id: int, closed_seq: int, freezes_on: bool, limit: int

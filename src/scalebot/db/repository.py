@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     ScalarSelect,
+    Table,
+    bindparam,
     delete,
     false,
     func,
@@ -279,6 +281,30 @@ class Repository:
         found = (await self.session.execute(query)).one_or_none()
         return None if found is None else (found[0], found[1])
 
+    async def channels_with_workspaces(
+        self, *, channel_ids: Sequence[int], lock: bool = False
+    ) -> dict[int, tuple[Channel, Workspace]]:
+        """Channels by id with their workspaces in one query, optionally locked in id order."""
+        query = (
+            select(Channel, Workspace)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(Channel.id.in_(channel_ids))
+            .order_by(Channel.id)
+        )
+        if lock:
+            query = query.with_for_update(of=Channel)
+        rows = await self.session.execute(query)
+        return {channel.id: (channel, workspace) for channel, workspace in rows}
+
+    async def get_channels(
+        self, *, channel_ids: Sequence[int], lock: bool = False
+    ) -> dict[int, Channel]:
+        """Channels by id, optionally locked in id order."""
+        query = select(Channel).where(Channel.id.in_(channel_ids)).order_by(Channel.id)
+        if lock:
+            query = query.with_for_update()
+        return {channel.id: channel for channel in await self.session.scalars(query)}
+
     async def add_channel(self, channel: Channel) -> Channel:
         """Store a new channel."""
         self.session.add(channel)
@@ -445,6 +471,25 @@ class Repository:
         # Not dict(rows): a Result has keys(), so dict() would treat it as a mapping.
         return {question_id: count for question_id, count in rows}  # noqa: C416
 
+    async def question_versions(self) -> dict[str, int]:
+        """The stored version of every question (without their content)."""
+        rows = await self.session.execute(select(StoredQuestion.id, StoredQuestion.version))
+        return {question_id: version for question_id, version in rows}  # noqa: C416
+
+    async def question_use_counts_in(
+        self, *, channel_ids: Sequence[int]
+    ) -> dict[int, dict[str, int]]:
+        """Count how often each question was asked, per channel, for many channels at once."""
+        rows = await self.session.execute(
+            select(Round.channel_id, Round.question_id, func.count())
+            .where(Round.channel_id.in_(channel_ids))
+            .group_by(Round.channel_id, Round.question_id)
+        )
+        counts: dict[int, dict[str, int]] = {}
+        for channel_id, question_id, count in rows:
+            counts.setdefault(channel_id, {})[question_id] = count
+        return counts
+
     # --- rounds ------------------------------------------------------------------------------
 
     async def find_round(self, *, channel_id: int, round_date: date) -> Round | None:
@@ -459,6 +504,48 @@ class Repository:
         if lock:
             query = query.with_for_update()
         return await self.session.scalar(query)
+
+    async def rounds_on(self, *, channel_ids: Sequence[int], days: Sequence[date]) -> list[Round]:
+        """The rounds of these channels for these local dates (every pair of the two)."""
+        rows = await self.session.scalars(
+            select(Round).where(Round.channel_id.in_(channel_ids), Round.round_date.in_(days))
+        )
+        return list(rows)
+
+    async def get_rounds(self, *, round_ids: Sequence[int], lock: bool = False) -> dict[int, Round]:
+        """Rounds by id, optionally locked in id order."""
+        query = select(Round).where(Round.id.in_(round_ids)).order_by(Round.id)
+        if lock:
+            query = query.with_for_update()
+        return {round_.id: round_ for round_ in await self.session.scalars(query)}
+
+    async def open_rounds_of(
+        self, *, channel_ids: Sequence[int], lock: bool = False
+    ) -> list[Round]:
+        """The posted (still open) rounds of these channels, optionally locked in id order."""
+        query = (
+            select(Round)
+            .where(Round.channel_id.in_(channel_ids), Round.status == RoundStatus.POSTED)
+            .order_by(Round.id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return list(await self.session.scalars(query))
+
+    async def latest_posted_rounds(self, *, channel_ids: Sequence[int]) -> dict[int, Round]:
+        """Each channel's newest posted round (highest number), for many channels at once."""
+        newest = (
+            select(Round.channel_id, func.max(Round.seq).label("seq"))
+            .where(Round.channel_id.in_(channel_ids), Round.seq.is_not(None))
+            .group_by(Round.channel_id)
+            .subquery()
+        )
+        rows = await self.session.scalars(
+            select(Round).join(
+                newest, (Round.channel_id == newest.c.channel_id) & (Round.seq == newest.c.seq)
+            )
+        )
+        return {round_.channel_id: round_ for round_ in rows}
 
     async def latest_round(self, *, channel_id: int) -> Round | None:
         """Return the channel's newest round by local date, in whatever state."""
@@ -526,6 +613,42 @@ class Repository:
             )
             .execution_options(synchronize_session=False)
         )
+
+    async def mark_sending_many(self, rows: Sequence[tuple[int, datetime, datetime]]) -> None:
+        """mark_sending for many rounds in one statement: (round id, now, lease until) each."""
+        table = cast(Table, Round.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("round_id"))
+            .values(
+                status=RoundStatus.SENDING.value,
+                attempts=table.c.attempts + 1,
+                sent_at=func.coalesce(table.c.sent_at, bindparam("now")),
+                lease_until=bindparam("lease"),
+            )
+        )
+        await self.session.execute(
+            statement,
+            [{"round_id": rid, "now": now, "lease": lease} for rid, now, lease in rows],
+        )
+
+    async def insert_rounds(self, rounds_: Sequence[Round]) -> None:
+        """Store new rounds of distinct channels in one statement and give each its id.
+
+        Not through the session's flush: on SQLite that inserts one row per statement to
+        return the ids in order; here each id comes back with its channel's id.
+        """
+        if not rounds_:
+            return
+        table = cast(Table, Round.__table__)
+        columns = [column.key for column in table.columns if column.key != "id"]
+        rows = await self.session.execute(
+            insert(table).returning(table.c.id, table.c.channel_id),
+            [{key: getattr(round_, key) for key in columns} for round_ in rounds_],
+        )
+        ids = {channel_id: round_id for round_id, channel_id in rows}
+        for round_ in rounds_:
+            round_.id = ids[round_.channel_id]
 
     async def add_round(self, round_: Round) -> Round:
         """Store a claimed round."""
@@ -1005,6 +1128,40 @@ class Repository:
                 )
             )
         await self.session.execute(update(Streak).where(*missed).values(current=0))
+
+    async def break_missed_streaks_many(self, rounds_: Sequence[tuple[int, int, bool]]) -> None:
+        """break_missed_streaks for many channels, two statements in all.
+
+        Each item is (channel id, the number of the round just opened, freezes on). Every
+        channel's rows are its own, so spending freezes everywhere first, then zeroing, ends
+        as the channels one after another would.
+        """
+        table = cast(Table, Streak.__table__)
+        missed = (
+            table.c.channel_id == bindparam("channel"),
+            table.c.current > 0,
+            table.c.last_round_seq < bindparam("closed"),
+        )
+        spend = [
+            {"channel": channel_id, "closed": seq - 1}
+            for channel_id, seq, freezes_on in rounds_
+            if freezes_on
+        ]
+        if spend:
+            await self.session.execute(
+                update(table)
+                .where(*missed, table.c.freezes > 0)
+                .values(
+                    freezes=table.c.freezes - 1,
+                    freezes_unseen=table.c.freezes_unseen + 1,
+                    last_round_seq=bindparam("closed"),
+                ),
+                spend,
+            )
+        await self.session.execute(
+            update(table).where(*missed).values(current=0),
+            [{"channel": channel_id, "closed": seq - 1} for channel_id, seq, _on in rounds_],
+        )
 
     async def take_freeze_notice(self, *, channel_id: int, user_id: int) -> tuple[int, int]:
         """Return (freezes spent untold, freezes held) and mark the spent ones told."""

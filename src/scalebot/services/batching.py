@@ -18,26 +18,28 @@ MAX_BATCH = 64
 
 
 class WriteBatcher(Generic[T, R]):
-    """Runs `write_one` for each caller's item, many items to one write transaction.
+    """Runs `write_many` over callers' items, many items to one write transaction.
 
     Callers that arrive while a batch is being written wait for the next one, so under load
     batches grow by themselves and a lone caller waits for no one. Items are written in the
     order of `key` (rows are locked in one order, so two processes' batches cannot deadlock).
     When a batch fails, every item in it is written again in a transaction of its own, so one
     item's error (a concurrent claim of the same round) reaches only its own caller.
+    `write_many` gets the batch's items in order and returns one result per item: it may read
+    and write the whole batch with a few set-based statements; a lone item is a batch of one.
     """
 
     def __init__(
         self,
         open_write: Callable[[], Any],
-        write_one: Callable[[Repository, T], Awaitable[R]],
+        write_many: Callable[[Repository, list[T]], Awaitable[list[R]]],
         *,
         key: Callable[[T], Any],
         max_batch: int = MAX_BATCH,
     ) -> None:
-        """Batch `write_one` over the transactions `open_write()` opens."""
+        """Batch `write_many` over the transactions `open_write()` opens."""
         self._open_write = open_write
-        self._write_one = write_one
+        self._write_many = write_many
         self._key = key
         self._max = max_batch
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
@@ -75,7 +77,7 @@ class WriteBatcher(Generic[T, R]):
         if len(batch) > 1:
             try:
                 async with self._open_write() as repo:
-                    results = [await self._write_one(repo, item) for item, _ in batch]
+                    results = await self._write_many(repo, [item for item, _ in batch])
             except Exception as exc:
                 log.info("a batch of %s writes failed (%r); one by one now", len(batch), exc)
             else:
@@ -90,10 +92,21 @@ class WriteBatcher(Generic[T, R]):
         """Write one item in its own transaction and hand its result or error to its caller."""
         try:
             async with self._open_write() as repo:
-                result = await self._write_one(repo, item)
+                [result] = await self._write_many(repo, [item])
         except Exception as exc:
             if not future.done():
                 future.set_exception(exc)
         else:
             if not future.done():
                 future.set_result(result)
+
+
+def each(
+    write_one: Callable[[Repository, T], Awaitable[R]],
+) -> Callable[[Repository, list[T]], Awaitable[list[R]]]:
+    """A `write_many` that writes the items one after another with `write_one`."""
+
+    async def write_many(repo: Repository, items: list[T]) -> list[R]:
+        return [await write_one(repo, item) for item in items]
+
+    return write_many

@@ -9,6 +9,7 @@ the closed round's summary and before the new question, so the question stays la
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -37,28 +38,35 @@ log = logging.getLogger(__name__)
 DIGEST_USAGE = _("Usage: /scale admin digest on|off")
 
 
-async def claim_digest(
-    repo: Repository,
-    *,
-    channel_id: int,
-    enabled: bool,
-    rounds_so_far: int,
-    round_id: int,
-    round_date: date,
-    now: datetime,
-) -> date | None:
-    """In a new round's claim: the Monday of the week whose digest it posts, or None.
+@dataclass(frozen=True)
+class DigestClaim:
+    """A new round's claim of its week's digest (see claim_digests)."""
+
+    channel_id: int
+    enabled: bool
+    rounds_so_far: int
+    round_id: int
+    round_date: date
+    now: datetime
+
+
+async def claim_digests(repo: Repository, claims: Sequence[DigestClaim]) -> dict[int, date | None]:
+    """In new rounds' claims (one per channel), by round id: the Monday of the week whose
+    digest the round posts, or None; one statement for them all.
 
     None when digests are off, when an earlier round of the same week claimed the digest, or
     when this is the channel's first round (it claims its week, with nothing to look back on).
     """
-    if not enabled:
-        return None
-    week = week_start(round_date)
-    claimed = await repo.digests.claim(
-        channel_id=channel_id, week_starts_on=week, round_id=round_id, now=now
-    )
-    return week if claimed and rounds_so_far > 0 else None
+    wanted = [
+        (c.channel_id, week_start(c.round_date), c.round_id, c.now) for c in claims if c.enabled
+    ]
+    won = await repo.digests.claim_many(wanted)
+    weeks: dict[int, date | None] = {}
+    for claim in claims:
+        week = week_start(claim.round_date)
+        posts = claim.enabled and (claim.channel_id, week) in won and claim.rounds_so_far > 0
+        weeks[claim.round_id] = week if posts else None
+    return weeks
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from scalebot.db.engine import TRANSIENT_ERRORS, WriteConflict
-from scalebot.db.models import Channel, Round
+from scalebot.db.models import Channel, Round, Workspace
 from scalebot.db.repository import Repository
 from scalebot.domain.filters import QuestionFilter
 from scalebot.domain.questions import Question
@@ -31,7 +31,7 @@ from scalebot.locales import ENGLISH, Text, Translator, _
 from scalebot.ops import metrics
 from scalebot.services import digests, languages
 from scalebot.services.batching import WriteBatcher
-from scalebot.services.channels import channel_info, require_channel
+from scalebot.services.channels import ChannelInfo, channel_info, require_channel
 from scalebot.services.context import AppContext, ChannelUnavailable, PostRefused, UserError
 from scalebot.services.questions import choose_question, question_of
 from scalebot.services.replies import question_reply, summary_reply
@@ -88,7 +88,7 @@ async def post_round(
     """
     request = _ClaimRequest(channel_id, now, manual, due_only)
     try:
-        claim = await _batched(ctx, "claim", _claim_in, key=_by_channel).write(request)
+        claim = await _batched(ctx, "claim", _claims_in, key=_by_channel).write(request)
     except WriteConflict:
         return _counted(PostOutcome(PostStatus.EXISTS))  # another process claimed it just now
     if isinstance(claim, PostOutcome):
@@ -231,23 +231,141 @@ def _by_channel(request: _ClaimRequest) -> int:
 def _batched(
     ctx: AppContext,
     name: str,
-    write_one: Callable[[AppContext, Repository, Any], Awaitable[Any]],
+    write_many: Callable[[AppContext, Repository, list[Any]], Awaitable[list[Any]]],
     *,
     key: Callable[[Any], Any],
 ) -> WriteBatcher[Any, Any]:
     """The context's batcher for one kind of round write (a fan-out shares transactions)."""
     batcher = ctx.batchers.get(name)
     if batcher is None:
-        batcher = WriteBatcher(ctx.writing, partial(write_one, ctx), key=key)
+        batcher = WriteBatcher(ctx.writing, partial(write_many, ctx), key=key)
         ctx.batchers[name] = batcher
     return batcher
 
 
-async def _claim_in(
-    ctx: AppContext, repo: Repository, request: _ClaimRequest
-) -> _Claim | PostOutcome:
-    """Insert (or retake a failed) round row for the channel's local date, before posting."""
-    found = await repo.channel_with_workspace(channel_id=request.channel_id, lock=True)
+@dataclass
+class _ClaimReads:
+    """What a batch of claims read, one statement per kind for the whole batch.
+
+    Kept up to date as the batch's items are claimed one after another, so each item sees
+    what the items before it wrote, as it would in a transaction of its own.
+    """
+
+    channels: dict[int, tuple[Channel, Workspace]]
+    rounds: dict[tuple[int, date], Round]
+    skipped: set[tuple[int, date]]
+    counts: dict[int, dict[str, int]]
+    versions: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    request: _ClaimRequest
+    round_: Round
+    status: RoundStatus
+    channel: Channel
+    info: ChannelInfo
+
+
+async def _claims_in(
+    ctx: AppContext, repo: Repository, requests: list[_ClaimRequest]
+) -> list[_Claim | PostOutcome]:
+    """Insert (or retake a failed) round row for each channel's local date, before posting.
+
+    A second request for a channel already in the batch (a manual post beside the scheduled
+    one) is claimed after the first ones are written, so it sees their rounds.
+    """
+    firsts: dict[int, int] = {}
+    repeats: list[int] = []
+    for index, request in enumerate(requests):
+        if request.channel_id in firsts:
+            repeats.append(index)
+        else:
+            firsts[request.channel_id] = index
+    claims = await _claims_of_channels(ctx, repo, [requests[i] for i in firsts.values()])
+    results = dict(zip(firsts.values(), claims, strict=True))
+    if repeats:
+        later = await _claims_in(ctx, repo, [requests[i] for i in repeats])
+        results.update(zip(repeats, later, strict=True))
+    return [results[index] for index in range(len(requests))]
+
+
+async def _claims_of_channels(
+    ctx: AppContext, repo: Repository, requests: list[_ClaimRequest]
+) -> list[_Claim | PostOutcome]:
+    """Claim the rounds of distinct channels in a few statements for the whole batch.
+
+    The batch reads its channels (locked), their rounds for the day, skipped dates, question
+    counts and versions in one statement each, inserts the new rounds in one, and closes the
+    older open rounds after one read of them.
+    """
+    reads = await _read_for_claims(repo, requests)
+    results = [_claim_one(ctx, reads, request) for request in requests]
+    claimed = [result for result in results if isinstance(result, _Claimed)]
+    await repo.insert_rounds([item.round_ for item in claimed if item.round_.id is None])
+    closing = await _close_older_many(repo, claimed)
+    weeks = await _digests_of(repo, claimed)
+    claims: list[_Claim | PostOutcome] = []
+    for result in results:
+        if isinstance(result, PostOutcome):
+            claims.append(result)
+            continue
+        made = await _claim_made(ctx, repo, result, closing.get(result.round_.id, ()))
+        week = weeks.get(result.round_.id)
+        claims.append(replace(made, digest=None if week is None else (result.channel.id, week)))
+    return claims
+
+
+async def _digests_of(repo: Repository, claimed: list[_Claimed]) -> dict[int, date]:
+    """Claim the week's digest for each round nothing of which was sent yet (see digests)."""
+    fresh = [item for item in claimed if item.status is RoundStatus.CLAIMED]
+    weeks = await digests.claim_digests(
+        repo,
+        [
+            digests.DigestClaim(
+                channel_id=item.channel.id,
+                enabled=item.channel.digest_enabled,
+                rounds_so_far=item.channel.round_count,
+                round_id=item.round_.id,
+                round_date=item.round_.round_date,
+                now=item.request.now,
+            )
+            for item in fresh
+        ],
+    )
+    return {round_id: week for round_id, week in weeks.items() if week is not None}
+
+
+async def _read_for_claims(repo: Repository, requests: list[_ClaimRequest]) -> _ClaimReads:
+    """Read what a batch of claims decides on, one statement per kind."""
+    ids = sorted({request.channel_id for request in requests})
+    channels = await repo.channels_with_workspaces(channel_ids=ids, lock=True)
+    wanted = set()
+    for request in requests:
+        if request.channel_id in channels:
+            channel, workspace = channels[request.channel_id]
+            day = channel_info(channel, workspace).schedule.local_date(request.now)
+            wanted.add((channel.id, day))
+    reads = _ClaimReads(channels, {}, set(), {}, {})
+    if not wanted:
+        return reads
+    found = await repo.rounds_on(
+        channel_ids=sorted({c for c, _ in wanted}), days=sorted({d for _, d in wanted})
+    )
+    reads.rounds = {(r.channel_id, r.round_date): r for r in found}
+    fresh = sorted(pair for pair in wanted if pair not in reads.rounds)
+    if fresh:
+        reads.skipped = await repo.skips.skipped_among(fresh)
+        reads.counts = await repo.question_use_counts_in(channel_ids=[c for c, _ in fresh])
+        reads.versions = await repo.question_versions()
+    return reads
+
+
+def _claim_one(
+    ctx: AppContext, reads: _ClaimReads, request: _ClaimRequest
+) -> _Claimed | PostOutcome:
+    """Claim one channel's round from the batch's reads (a new round is made, not stored)."""
+    found = reads.channels.get(request.channel_id)
     if found is None:
         return PostOutcome(PostStatus.MISSING)
     channel, workspace = found
@@ -257,45 +375,61 @@ async def _claim_in(
     if request.due_only and not info.schedule.is_due(now):
         return PostOutcome(PostStatus.NOT_DUE)
     day = info.schedule.local_date(now)
-    round_ = await repo.find_round(channel_id=channel.id, round_date=day)
+    round_ = reads.rounds.get((channel.id, day))
     if round_ is None:
-        if await repo.skips.is_skipped(channel_id=channel.id, day=day):
+        if (channel.id, day) in reads.skipped:
             return PostOutcome(PostStatus.SKIPPED)
-        round_ = await repo.add_round(await _new_round(ctx, repo, channel, day, now))
-        status = RoundStatus.CLAIMED
-    else:
-        busy = _not_ours(round_, now, manual=request.manual)
-        if busy is not None:
-            return busy
-        status = RoundStatus(round_.status)
-        if status is RoundStatus.FAILED:
-            status = RoundStatus.CLAIMED  # nothing of it is visible: start over
-        round_.status, round_.lease_until = status, now + ctx.delivery.lease
-    manual = " by hand" if request.manual else ""
-    log.info("claimed round %s (%s) for channel %s%s", round_.id, day, channel.id, manual)
-    closing = await _close_older(repo, round_, status, now=now)
-    week = await _digest_of(repo, channel, round_, status, now=now)
+        round_ = _new_round(ctx, reads, channel, day, now)
+        return _Claimed(request, round_, RoundStatus.CLAIMED, channel, info)
+    busy = _not_ours(round_, now, manual=request.manual)
+    if busy is not None:
+        return busy
+    status = RoundStatus(round_.status)
+    if status is RoundStatus.FAILED:
+        status = RoundStatus.CLAIMED  # nothing of it is visible: start over
+    round_.status, round_.lease_until = status, now + ctx.delivery.lease
+    return _Claimed(request, round_, status, channel, info)
+
+
+async def _close_older_many(
+    repo: Repository, claimed: list[_Claimed]
+) -> dict[int, tuple[int, ...]]:
+    """Close each fresh claim's older open rounds (see _close_older), by the claim's round id."""
+    fresh = [item for item in claimed if item.status is RoundStatus.CLAIMED]
+    if not fresh:
+        return {}
+    ids = sorted({item.channel.id for item in fresh})
+    open_rounds = await repo.open_rounds_of(channel_ids=ids, lock=True)
+    closing = {}
+    for item in fresh:
+        round_, now = item.round_, item.request.now
+        older = sorted(
+            (
+                r
+                for r in open_rounds
+                if r.channel_id == round_.channel_id
+                and r.round_date < round_.round_date
+                and r.status == RoundStatus.POSTED
+            ),
+            key=lambda r: r.round_date,
+        )
+        for r in older:
+            r.status, r.closed_at = RoundStatus.CLOSED, now
+        closing[round_.id] = tuple(r.id for r in older)
+    return closing
+
+
+async def _claim_made(
+    ctx: AppContext, repo: Repository, item: _Claimed, closing: tuple[int, ...]
+) -> _Claim:
+    """The claim of one round of a batch, once its row has an id."""
+    manual = " by hand" if item.request.manual else ""
+    day, channel = item.round_.round_date, item.channel
+    log.info("claimed round %s (%s) for channel %s%s", item.round_.id, day, channel.id, manual)
     t = languages.channel_reader(ctx, channel.language)
-    claim = await _claim_of(ctx, repo, round_, (info.ref, t), status, today=True, closing=closing)
-    reply = replace(claim.reply, ping=channel.ping)
-    return replace(claim, reply=reply, digest=None if week is None else (channel.id, week))
-
-
-async def _digest_of(
-    repo: Repository, channel: Channel, round_: Round, status: RoundStatus, *, now: datetime
-) -> date | None:
-    """Claim the week's digest for a round nothing of which was sent yet (see digests)."""
-    if status is not RoundStatus.CLAIMED:
-        return None
-    return await digests.claim_digest(
-        repo,
-        channel_id=channel.id,
-        enabled=channel.digest_enabled,
-        rounds_so_far=channel.round_count,
-        round_id=round_.id,
-        round_date=round_.round_date,
-        now=now,
-    )
+    where = (item.info.ref, t)
+    claim = await _claim_of(ctx, repo, item.round_, where, item.status, today=True, closing=closing)
+    return replace(claim, reply=replace(claim.reply, ping=channel.ping))
 
 
 async def _close_older(
@@ -325,17 +459,18 @@ def _not_ours(round_: Round, now: datetime, *, manual: bool) -> PostOutcome | No
     return PostOutcome(PostStatus.PENDING, round_.id, question_id=round_.question_id)
 
 
-async def _new_round(
-    ctx: AppContext, repo: Repository, channel: Channel, day: date, now: datetime
+def _new_round(
+    ctx: AppContext, reads: _ClaimReads, channel: Channel, day: date, now: datetime
 ) -> Round:
-    """A claimed round with the channel's next question."""
-    counts = await repo.question_use_counts(channel_id=channel.id)
+    """A claimed round with the channel's next question (counted in `reads` at once)."""
+    counts = reads.counts.setdefault(channel.id, {})
     asked = QuestionFilter.stored(channel.topics, channel.difficulties).apply(ctx.bank)
     question = choose_question(
         asked, counts, channel_id=channel.id, round_number=channel.round_count + 1
     )
-    version = await repo.question_version(question_id=question.id)
+    version = reads.versions.get(question.id)
     assert version is not None, "questions are synced at start"
+    counts[question.id] = counts.get(question.id, 0) + 1
     return Round(
         channel_id=channel.id,
         round_date=day,
@@ -405,7 +540,7 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
     """Record that a request is about to go out, with a lease longer than its timeout."""
-    batcher = _batched(ctx, "sending", _sending_in, key=_by_round)
+    batcher = _batched(ctx, "sending", _sending_many, key=_by_round)
     await batcher.write(_RoundWrite(round_id, now))
 
 
@@ -421,11 +556,11 @@ def _by_round(write: _RoundWrite) -> int:
     return write.round_id
 
 
-async def _sending_in(ctx: AppContext, repo: Repository, write: _RoundWrite) -> None:
-    """Mark one round sending in a batch's transaction."""
-    await repo.mark_sending(
-        round_id=write.round_id, now=write.now, lease_until=write.now + ctx.delivery.lease
-    )
+async def _sending_many(ctx: AppContext, repo: Repository, writes: list[_RoundWrite]) -> list[None]:
+    """Mark a batch's rounds sending, in one statement."""
+    lease = ctx.delivery.lease
+    await repo.mark_sending_many([(w.round_id, w.now, w.now + lease) for w in writes])
+    return [None] * len(writes)
 
 
 async def _set_unknown(
@@ -448,27 +583,55 @@ async def _mark_posted(
     cannot extend a streak that was just broken. A post confirmed only after a newer round
     went out is recorded closed, without a number, so it never takes over as the open round.
     """
-    batcher = _batched(ctx, "posted", _posted_in, key=_by_round)
+    batcher = _batched(ctx, "posted", _posted_many, key=_by_round)
     result: tuple[int | None, list[int]] = await batcher.write(
         _RoundWrite(round_id, now, message_ref)
     )
     return result
 
 
-async def _posted_in(
-    ctx: AppContext, repo: Repository, write: _RoundWrite
-) -> tuple[int | None, list[int]]:
-    """Record one confirmed post in a batch's transaction (see _mark_posted)."""
+@dataclass
+class _PostedReads:
+    """What a batch of confirmed posts read (rounds and channels locked), kept up to date."""
+
+    rounds: dict[int, Round]
+    channels: dict[int, Channel]
+    newest: dict[int, Round]  # each channel's newest posted round
+    open_rounds: dict[int, list[Round]]  # each channel's posted rounds not closed yet
+    # (channel id, number of the round just opened, freezes on) for the streaks to settle
+    opened: list[tuple[int, int, bool]]
+
+
+async def _posted_many(
+    ctx: AppContext, repo: Repository, writes: list[_RoundWrite]
+) -> list[tuple[int | None, list[int]]]:
+    """Record a batch of confirmed posts (see _mark_posted): a few statements for them all."""
+    found = await repo.get_rounds(round_ids=sorted({w.round_id for w in writes}), lock=True)
+    channel_ids = sorted({r.channel_id for r in found.values()})
+    channels = await repo.get_channels(channel_ids=channel_ids, lock=True)
+    reads = _PostedReads(found, channels, {}, {}, [])
+    if any(r.seq is None and r.status != RoundStatus.CLOSED for r in found.values()):
+        reads.newest = await repo.latest_posted_rounds(channel_ids=channel_ids)
+        for open_round in await repo.open_rounds_of(channel_ids=channel_ids):
+            reads.open_rounds.setdefault(open_round.channel_id, []).append(open_round)
+    results = [_posted_one(reads, write) for write in writes]
+    if reads.opened:
+        await repo.break_missed_streaks_many(reads.opened)
+    return results
+
+
+def _posted_one(reads: _PostedReads, write: _RoundWrite) -> tuple[int | None, list[int]]:
+    """Record one confirmed post of a batch, from the batch's reads."""
     round_id, message_ref, now = write.round_id, write.message_ref, write.now
-    round_ = await repo.get_round(round_id=round_id, lock=True)
+    round_ = reads.rounds.get(round_id)
     assert round_ is not None
     if round_.seq is not None or round_.status == RoundStatus.CLOSED:
         if message_ref and round_.message_ref != message_ref:
             log.warning("round %s was recorded as %s already", round_id, round_.message_ref)
         return round_.seq, []
-    channel = await repo.get_channel(channel_id=round_.channel_id, lock=True)
+    channel = reads.channels.get(round_.channel_id)
     assert channel is not None
-    newest = await repo.latest_posted_round(channel_id=channel.id)
+    newest = reads.newest.get(channel.id)
     round_.posted_at, round_.message_ref, round_.lease_until = now, message_ref, None
     if newest is not None and newest.round_date > round_.round_date:
         log.warning("round %s was confirmed after a newer round; kept closed", round_id)
@@ -477,12 +640,13 @@ async def _posted_in(
     channel.round_count += 1
     round_.seq = channel.round_count
     round_.status = RoundStatus.POSTED
-    older = await repo.open_rounds_before(channel_id=channel.id, seq=round_.seq)
+    open_rounds = reads.open_rounds.setdefault(channel.id, [])
+    older = [r for r in open_rounds if r.status == RoundStatus.POSTED and (r.seq or 0) < round_.seq]
     for closing in older:
         closing.status, closing.closed_at = RoundStatus.CLOSED, now
-    await repo.break_missed_streaks(
-        channel_id=channel.id, open_seq=round_.seq, freezes_on=channel.freezes_enabled
-    )
+    open_rounds.append(round_)
+    reads.newest[channel.id] = round_
+    reads.opened.append((channel.id, round_.seq, channel.freezes_enabled))
     return round_.seq, [r.id for r in older]
 
 
