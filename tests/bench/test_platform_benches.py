@@ -24,6 +24,7 @@ def test_fanout_posts_every_channel_once(
     assert set(result) >= FANOUT_KEYS
     assert (result["platform"], result["channels"]) == (platform, 12)
     assert (result["duplicates"], result["missed"]) == (0, 0)
+    assert result["misses"] == []
     assert result["requests"] == requests  # Discord: the post and its thread
     if platform == "noop":
         assert result["ratio"] is None

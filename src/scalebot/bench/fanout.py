@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from datetime import time as clock_time
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from scalebot.bank.loader import load_bank
 from scalebot.bench.databases import scratch_database
@@ -31,6 +31,7 @@ from scalebot.services.context import AppContext, Messenger
 from scalebot.services.questions import sync_questions
 
 PLATFORMS = ("discord", "slack", "noop")
+MISSES_SHOWN = 20
 MONDAY_9AM = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
@@ -48,6 +49,9 @@ class FanoutResult:
     ms_per_channel: float
     requests: int
     refused: int
+    # Each channel missed or posted twice: its id, what its job returned, its round's stored
+    # status and how many posts the platform holds (a miss is a bug to explain, not noise).
+    misses: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The JSON line's fields."""
@@ -178,11 +182,13 @@ async def _enroll(ctx: AppContext, refs: list[ChannelRef]) -> list[int]:
         return [row.id for row in rows]
 
 
-async def _posted_rounds(ctx: AppContext) -> int:
-    """Channels whose round the database records as posted."""
+async def _round_statuses(ctx: AppContext) -> dict[str, str]:
+    """Each channel's stored round status, by the channel's platform id."""
     async with ctx.reading() as repo:
-        query = select(func.count()).where(Round.status == RoundStatus.POSTED)
-        return int(await repo.session.scalar(query) or 0)
+        rows = await repo.session.execute(
+            select(Channel.external_id, Round.status).join(Round, Round.channel_id == Channel.id)
+        )
+        return {channel: status for channel, status in rows}  # noqa: C416
 
 
 def harness_for(platform: str, *, workspaces: int) -> Harness:
@@ -215,19 +221,39 @@ async def run_fanout(
             scheduler = RoundScheduler(ctx, lambda: MONDAY_9AM)
             harness.mark()
             started = time.perf_counter()
-            await asyncio.gather(*(scheduler.fire(channel_id) for channel_id in ids))
+            outcomes = await asyncio.gather(*(scheduler.fire(channel_id) for channel_id in ids))
             seconds = time.perf_counter() - started
-            posted = await _posted_rounds(ctx)
+            statuses = await _round_statuses(ctx)
         finally:
             await harness.close()
-    return _result(harness, refs, seconds, posted)
+    jobs = {
+        ref.channel_id: str(outcome.status) for ref, outcome in zip(refs, outcomes, strict=True)
+    }
+    return _result(harness, refs, seconds, (jobs, statuses))
 
 
-def _result(harness: Harness, refs: list[ChannelRef], seconds: float, posted: int) -> FanoutResult:
-    """Compare what the platform accepted with what was due."""
+def _result(
+    harness: Harness,
+    refs: list[ChannelRef],
+    seconds: float,
+    seen: tuple[dict[str, str], dict[str, str]],
+) -> FanoutResult:
+    """Compare what the platform accepted with what was due (and the rounds' stored states)."""
+    jobs, statuses = seen
     posts = harness.posts()
     duplicates = sum(count - 1 for count in posts.values() if count > 1)
+    posted = sum(1 for status in statuses.values() if status == RoundStatus.POSTED)
     missed = max(sum(1 for ref in refs if posts[ref] == 0), len(refs) - posted)
+    misses = [
+        {
+            "channel": ref.channel_id,
+            "job": jobs.get(ref.channel_id),
+            "round": statuses.get(ref.channel_id),
+            "platform_posts": posts[ref],
+        }
+        for ref in refs
+        if posts[ref] != 1 or statuses.get(ref.channel_id) != RoundStatus.POSTED
+    ]
     ideal = harness.ideal_seconds()
     requests, refused = harness.counts()
     return FanoutResult(
@@ -241,4 +267,5 @@ def _result(harness: Harness, refs: list[ChannelRef], seconds: float, posted: in
         ms_per_channel=round(seconds * 1000 / max(1, len(refs)), 3),
         requests=requests,
         refused=refused,
+        misses=misses[:MISSES_SHOWN],
     )

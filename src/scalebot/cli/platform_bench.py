@@ -42,6 +42,11 @@ def bench_fanout_command(
         f"  {result.requests:,} requests accepted, {result.refused:,} answered 429",
         f"  duplicates {result.duplicates}, missed {result.missed}",
     ]
+    for miss in result.misses:
+        lines.append(
+            f"  channel {miss['channel']}: job {miss['job']}, round {miss['round']}, "
+            f"{miss['platform_posts']} post(s) on the platform"
+        )
     if result.ratio is not None:
         lines.insert(
             1, f"  ideal at the platform's limit {result.ideal_seconds:.1f} s: {result.ratio:.3f}×"

@@ -73,7 +73,8 @@ def choose_question(
     fewest = min(use_counts.get(question_id, 0) for question_id in bank.ids())
     candidates = [q for q in bank.questions if use_counts.get(q.id, 0) == fewest]
     canonical = bank.get(CANONICAL_QUESTION_ID)
-    if canonical is not None and canonical in candidates and not use_counts:
+    # Compared by id: a pydantic model's == compares every field, and this runs per channel.
+    if not use_counts and canonical is not None and any(q.id == canonical.id for q in candidates):
         return canonical
     seed = f"{channel_id}:{round_number}".encode()
     index = int.from_bytes(hashlib.sha256(seed).digest()[:8], "big") % len(candidates)
