@@ -86,3 +86,18 @@ def test_offset_of_finds_a_token_in_the_original_text() -> None:
 
 def test_accented_latin_letters_read_as_plain_ones() -> None:
     assert words("Nyström features, naïve Bayes") == ["nystrom", "features", "naive", "bayes"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Use a simpler model, or pretrain on the full history and fine-tune / continue both.",
+        "p99<=50ms at 2,000 requests, 8x A100 (80GB) -> $3.2/h_per_node",
+        "tabs\tand  odd   spacing, under_scores and CamelCase42",
+    ],
+)
+def test_ascii_sentences_are_cut_into_the_words_the_pattern_finds(raw: str) -> None:
+    from scalebot.grading.text import _WORD_ONLY, analyse
+
+    (sentence,) = analyse(raw)
+    assert sentence.tokens == tuple(_WORD_ONLY.findall(raw.lower()))

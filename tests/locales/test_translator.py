@@ -70,3 +70,12 @@ def test_numbers_and_dates_are_formatted_for_the_language() -> None:
 
 def test_an_unsupported_language_reads_english() -> None:
     assert translator("fr").language is Language.EN
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_small_whole_numbers_read_as_babel_writes_them(language: Language) -> None:
+    from babel.numbers import format_decimal
+
+    t = translator(language)
+    for value in (0, 1, 9, 10, 99, 100, 999, 1000, 1001, 12345, 1234567):
+        assert t.number(value) == format_decimal(value, format="#,##0", locale=language.catalog)

@@ -268,10 +268,18 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
     chinese = sentence.chinese_breaks is not None
     if not keys and not chinese:
         return {}
-    candidates = sorted(set().union(*map(rubric.index.__getitem__, keys)))
+    candidates: Sequence[tuple[int, int, Cue]]
+    if len(keys) == 1:
+        candidates = rubric.index[next(iter(keys))]  # kept in criterion and cue order
+    else:
+        candidates = sorted(set().union(*map(rubric.index.__getitem__, keys)))
     negations = may_negate(sentence)
+    word_stems = sentence.word_stems
     hits: dict[int, list[Hit]] = {}
     for c, _, cue in candidates:
+        # Most candidates of several words lack one of them: skip those before any call.
+        if cue.joined not in word_stems and len(cue.stems) > 1 and not cue.stem_set <= word_stems:
+            continue
         if negations:
             hit = _affirmed_hit(sentence, cue)
         elif len(cue.stems) == 1:

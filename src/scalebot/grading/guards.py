@@ -77,29 +77,63 @@ _TERM_LINES = 3
 _SIZED = re.compile(r"\d\s*(?:%|x\b|×)|->|→|=")
 _GRADER = r"(?:grader|grading|evaluator|marker|reviewer|examiner|ai|llm|bot|model)"
 _JUDGES = r"(?:grader|evaluator|marker|reviewer|examiner|assessor)"
-_TO_GRADER = re.compile(
-    r"\bignore (?:(?:the|all|any|your|my|previous|prior|above|of|these) )*"
-    r"(?:rubric|instructions?|criteria|grader|grading|rules|prompt|scoring)\b"
-    rf"|\b(?:dear|note to the|hey|hi|hello) (?:\w+ )?{_GRADER}\b"
-    r"|\b(?:the )?grader\b.{0,40}\b(?:must|should|shall|will|has to)\b"
-    r"|\b(?:score|grade|mark|rate)s? (?:of|to|it|this|me|my answer)?\s*100\b"
-    r"|\b100 points\b|\bfull marks\b"
-    r"|\bgive (?:me|this answer|my answer|it)\b.{0,25}"
-    r"\b(?:100|full marks|full score|maximum score|perfect score|top score|a perfect)\b"
-    r"|\bmark\b.{0,160}\bas (?:covered|met)\b"
-    r"|^(?:system|assistant|instructions?)\s*:\s*(?:you|the grader|ignore|mark|give|score|award)"
-    rf"|^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]"
-    r"|\bsystem override\b|\bthe expected answer (?:is|includes|covers)\b"
-    r"|^(?:assistant|ai|model|grader|reviewer)s? grading\b"
-    r"|\b(?:consider|count|treat|mark) (?:all (?:of )?)?(?:these|them|this|it|everything)"
-    r"(?: as)? (?:fully )?(?:covered|met|satisfied)[.!]?$"
-    r"|\bthis answer (?:fully |clearly |already )?(?:covers|addresses|satisfies|meets|hits|ticks)\b"
-    r"|\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b"
+# Every way of speaking to the grader, each with words one of which any match holds: a
+# pattern runs only on sentences holding such a word (one big search cost tens of µs).
+_SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"\bignore (?:(?:the|all|any|your|my|previous|prior|above|of|these) )*"
+        r"(?:rubric|instructions?|criteria|grader|grading|rules|prompt|scoring)\b",
+        ("ignore",),
+    ),
+    (
+        rf"\b(?:dear|note to the|hey|hi|hello) (?:\w+ )?{_GRADER}\b",
+        ("dear ", "note to the ", "hey ", "hi ", "hello "),
+    ),
+    (r"\b(?:the )?grader\b.{0,40}\b(?:must|should|shall|will|has to)\b", ("grader",)),
+    (r"\b(?:score|grade|mark|rate)s? (?:of|to|it|this|me|my answer)?\s*100\b", ("100",)),
+    (r"\b100 points\b", ("100",)),
+    (r"\bfull marks\b", ("full marks",)),
+    (
+        r"\bgive (?:me|this answer|my answer|it)\b.{0,25}"
+        r"\b(?:100|full marks|full score|maximum score|perfect score|top score|a perfect)\b",
+        ("give",),
+    ),
+    (r"\bmark\b.{0,160}\bas (?:covered|met)\b", ("as covered", "as met")),
+    (
+        r"^(?:system|assistant|instructions?)\s*:\s*"
+        r"(?:you|the grader|ignore|mark|give|score|award)",
+        ("system", "assistant", "instruction"),
+    ),
+    (
+        rf"^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]",
+        ("note", "grader", "evaluator", "marker", "reviewer", "examiner", "assessor"),
+    ),
+    (r"\bsystem override\b", ("system override",)),
+    (r"\bthe expected answer (?:is|includes|covers)\b", ("the expected answer",)),
+    (r"^(?:assistant|ai|model|grader|reviewer)s? grading\b", ("grading",)),
+    (
+        r"\b(?:consider|count|treat|mark) (?:all (?:of )?)?(?:these|them|this|it|everything)"
+        r"(?: as)? (?:fully )?(?:covered|met|satisfied)[.!]?$",
+        ("covered", "met", "satisfied"),
+    ),
+    (
+        r"\bthis answer (?:fully |clearly |already )?"
+        r"(?:covers|addresses|satisfies|meets|hits|ticks)\b",
+        ("this answer",),
+    ),
+    (r"\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b", ("answer as",)),
     # Chinese: ignore the rubric, full marks, mark this answer as covering, note to the grader.
-    r"|忽略.{0,8}(?:评分|规则|指令|标准|说明|提示)|满分|100\s*分|给.{0,6}(?:高分|最高分)"
-    r"|(?:评分|阅卷|打分)(?:员|者|老师|系统|模型)|(?:请|把|将).{0,8}(?:答案|回答).{0,6}"
-    r"(?:标记|视为|判定|算作|评为)|(?:本|这个|此)(?:答案|回答).{0,4}(?:涵盖|覆盖|满足)了?(?:所有|全部)",
+    (r"忽略.{0,8}(?:评分|规则|指令|标准|说明|提示)", ("忽略",)),
+    (r"满分", ("满分",)),
+    (r"100\s*分", ("100",)),
+    (r"给.{0,6}(?:高分|最高分)", ("高分",)),
+    (r"(?:评分|阅卷|打分)(?:员|者|老师|系统|模型)", ("评分", "阅卷", "打分")),
+    (r"(?:请|把|将).{0,8}(?:答案|回答).{0,6}(?:标记|视为|判定|算作|评为)", ("答案", "回答")),
+    (r"(?:本|这个|此)(?:答案|回答).{0,4}(?:涵盖|覆盖|满足)了?(?:所有|全部)", ("答案", "回答")),
 )
+# All of them as one pattern (what the checks below must agree with).
+_TO_GRADER = re.compile("|".join(pattern for pattern, _ in _SPEAKING_TO_GRADER))
+_TO_GRADER_CHECKS = tuple((re.compile(pattern), needs) for pattern, needs in _SPEAKING_TO_GRADER)
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
@@ -172,8 +206,11 @@ def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
         compound = _COMPOUND.search(item) is not None
         if not compound and plain in _CLAIM_WORDS:
             return False
-        named = n > 0 and any(ch.isupper() or ch.isdigit() for ch in item)
-        terms += compound or named or plain in vocabulary
+        terms += (
+            compound
+            or plain in vocabulary
+            or (n > 0 and any(ch.isupper() or ch.isdigit() for ch in item))  # a name
+        )
     return terms >= _TERM_SHARE * len(items)
 
 
@@ -181,7 +218,7 @@ def _run_of_terms(items: list[str]) -> bool:
     """Tell whether a long run of words has no grammar at all: no function word, preposition
     or punctuation, and at most one verb ("Spark Horovod checkpoint drift retrain Kubernetes
     Redis dropout PyTorch"). Terse claims keep a second verb or a small word somewhere."""
-    if len(items) < _GRAMMARLESS_RUN or any(not item.isalnum() for item in items):
+    if len(items) < _GRAMMARLESS_RUN or not "".join(items).isalnum():
         return False
     plain = [stem(item.lower()) for item in items]
     if not FUNCTION_WORDS.isdisjoint(plain) or not _PREPOSITIONS.isdisjoint(plain):
@@ -259,10 +296,18 @@ def _heading_end(form: str) -> int:
 def addresses_grader(sentence: Sentence, question: Question) -> bool:
     """Tell whether a sentence instructs the grader instead of answering the question."""
     lowered = sentence.text.lower()
-    if _may_address_grader(sentence) and _TO_GRADER.search(lowered):
+    if _may_address_grader(sentence) and speaks_to_grader(lowered):
         return True
     named = sum(1 for c in question.rubric if "-" in c.id and c.id in lowered)
     return named >= _IDS_TO_GRADER
+
+
+def speaks_to_grader(lowered: str) -> bool:
+    """Tell whether lowercase text matches a way of speaking to the grader (as _TO_GRADER)."""
+    for pattern, needs in _TO_GRADER_CHECKS:
+        if any(map(lowered.__contains__, needs)) and pattern.search(lowered):
+            return True
+    return False
 
 
 def _may_address_grader(sentence: Sentence, loose: bool = True) -> bool:
@@ -349,13 +394,29 @@ def _content(stems: Sequence[str]) -> tuple[str, ...]:
     return tuple(s for s in stems if s not in FUNCTION_WORDS and s not in _COPY_LINKS)
 
 
+def copied(sentences: Sequence[Sentence], question: Question) -> list[Sentence]:
+    """The sentences that are (nearly) word for word a hint or the model answer."""
+    given = _given_pairs(question)
+    short = _given_short(question)
+    return [s for s in sentences if _is_copied(s, given, short)]
+
+
 def is_copied(sentence: Sentence, question: Question) -> bool:
     """Tell whether a sentence is (nearly) word for word a hint or the model answer."""
+    return _is_copied(sentence, _given_pairs(question), _given_short(question))
+
+
+def _is_copied(
+    sentence: Sentence,
+    given_pairs: tuple[frozenset[str], frozenset[tuple[str, str]]],
+    given_short: frozenset[tuple[str, ...]],
+) -> bool:
+    """Tell whether a sentence is a copy, given the question's stems, pairs and short sentences."""
     stems = sentence.stems
     if len(stems) < _COPY_MIN_WORDS:
         # A short sentence is a copy when its content words are a given sentence's, in order.
-        return len(stems) >= _COPY_SHORT_WORDS and _content(stems) in _given_short(question)
-    words_given, given = _given_pairs(question)
+        return len(stems) >= _COPY_SHORT_WORDS and _content(stems) in given_short
+    words_given, given = given_pairs
     # Most sentences fail at once: a copy shares its first, middle and last word pairs too.
     middle = (len(stems) - 2) // 2
     first, last = (stems[0], stems[1]) in given, (stems[-2], stems[-1]) in given

@@ -9,7 +9,7 @@ from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, trim
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.guards import (
     bare_term_lines,
-    is_copied,
+    copied,
     is_keyword_list,
     question_vocabulary,
     to_grader,
@@ -37,9 +37,9 @@ class RubricGrader:
         sentences = analyse(text)
         instructions = to_grader(sentences, text, question)
         answer = _without(sentences, instructions)
-        copied = [s for s in answer if is_copied(s, question)]
+        copies = copied(answer, question)
         vocabulary = question_vocabulary(question)
-        own = _without(answer, copied)
+        own = _without(answer, copies)
         own = _without(own, bare_term_lines(own))
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
@@ -51,7 +51,7 @@ class RubricGrader:
             reasoned = [why or not f.evidence for why, f in zip(reasoned, found, strict=True)]
         verdict = score(question, results, reasoned, answer, claims)
         notes = verdict.notes
-        if copied:
+        if copies:
             notes = (NOTE_COPIED, *notes)
         if instructions:
             notes = (NOTE_TO_GRADER, *(n for n in notes if n != NOTE_KEYWORDS))

@@ -160,6 +160,8 @@ class Translator:
 
     def number(self, value: float, *, digits: int = 0) -> str:
         """A number with this language's grouping and decimal marks."""
+        if not digits and type(value) is int and 0 <= value < _UNGROUPED:
+            return str(value)  # both languages write small whole numbers plainly; Babel is slow
         from babel.numbers import format_decimal  # Babel's locale data loads on first use
 
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -176,6 +178,10 @@ class Translator:
         from babel.dates import format_date
 
         return format_date(value, format=style, locale=self.language.catalog)
+
+
+# Whole numbers below this have no group separator in any supported language.
+_UNGROUPED = 1000
 
 
 @cache
