@@ -136,11 +136,12 @@ def _in_order(sentence: Sentence, wanted: Sequence[str], gaps: Sequence[int]) ->
 
 def _spans(sentence: Sentence, wanted: Sequence[str], window: int) -> list[int]:
     """Start positions of windows holding every wanted stem, in any order, close together."""
-    lists = [sentence.positions(w) for w in wanted]
-    if max(map(len, lists)) == 1:  # the usual case: each word once
-        chosen = [found[0] for found in lists]
+    stems = sentence.stems
+    if max(map(stems.count, wanted)) == 1:  # the usual case: each word once
+        chosen = list(map(stems.index, wanted))
         low = min(chosen)
         return [low] if max(chosen) - low <= window else []
+    lists = [sentence.positions(w) for w in wanted]
     starts = []
     # Walk the rarest word's positions in order; each other list keeps a moving cursor, so
     # the whole walk is linear in the positions (a repeated cue once made this quadratic).
@@ -277,12 +278,13 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
     word_stems = sentence.word_stems
     hits: dict[int, list[Hit]] = {}
     for c, _, cue in candidates:
+        single = len(cue.stems) == 1
         # Most candidates of several words lack one of them: skip those before any call.
-        if cue.joined not in word_stems and len(cue.stems) > 1 and not cue.stem_set <= word_stems:
+        if not single and cue.joined not in word_stems and not cue.stem_set <= word_stems:
             continue
         if negations:
             hit = _affirmed_hit(sentence, cue)
-        elif len(cue.stems) == 1:
+        elif single:
             hit = Hit(cue, _UNKNOWN)  # found when needed: see _start
         else:
             starts = _cue_starts(sentence, cue)

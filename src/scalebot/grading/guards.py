@@ -77,63 +77,96 @@ _TERM_LINES = 3
 _SIZED = re.compile(r"\d\s*(?:%|x\b|×)|->|→|=")
 _GRADER = r"(?:grader|grading|evaluator|marker|reviewer|examiner|ai|llm|bot|model)"
 _JUDGES = r"(?:grader|evaluator|marker|reviewer|examiner|assessor)"
-# Every way of speaking to the grader, each with words one of which any match holds: a
-# pattern runs only on sentences holding such a word (one big search cost tens of µs).
-_SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...]], ...] = (
+# Every way of speaking to the grader, with words one of which any match holds, and for
+# some a second such group: a pattern runs only on sentences holding them (a search of the
+# whole pattern costs tens of µs).
+_SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         r"\bignore (?:(?:the|all|any|your|my|previous|prior|above|of|these) )*"
         r"(?:rubric|instructions?|criteria|grader|grading|rules|prompt|scoring)\b",
         ("ignore",),
+        (),
     ),
     (
         rf"\b(?:dear|note to the|hey|hi|hello) (?:\w+ )?{_GRADER}\b",
         ("dear ", "note to the ", "hey ", "hi ", "hello "),
+        (
+            "grader",
+            "grading",
+            "evaluator",
+            "marker",
+            "reviewer",
+            "examiner",
+            "ai",
+            "llm",
+            "bot",
+            "model",
+        ),
     ),
-    (r"\b(?:the )?grader\b.{0,40}\b(?:must|should|shall|will|has to)\b", ("grader",)),
-    (r"\b(?:score|grade|mark|rate)s? (?:of|to|it|this|me|my answer)?\s*100\b", ("100",)),
-    (r"\b100 points\b", ("100",)),
-    (r"\bfull marks\b", ("full marks",)),
+    (
+        r"\b(?:the )?grader\b.{0,40}\b(?:must|should|shall|will|has to)\b",
+        ("grader",),
+        ("must", "should", "shall", "will", "has to"),
+    ),
+    (
+        r"\b(?:score|grade|mark|rate)s? (?:of|to|it|this|me|my answer)?\s*100\b",
+        ("100",),
+        ("score", "grade", "mark", "rate"),
+    ),
+    (r"\b100 points\b", ("100 points",), ()),
+    (r"\bfull marks\b", ("full marks",), ()),
     (
         r"\bgive (?:me|this answer|my answer|it)\b.{0,25}"
         r"\b(?:100|full marks|full score|maximum score|perfect score|top score|a perfect)\b",
         ("give",),
+        ("100", "full", "maximum", "perfect", "top"),
     ),
-    (r"\bmark\b.{0,160}\bas (?:covered|met)\b", ("as covered", "as met")),
+    (r"\bmark\b.{0,160}\bas (?:covered|met)\b", ("as covered", "as met"), ("mark",)),
     (
         r"^(?:system|assistant|instructions?)\s*:\s*"
         r"(?:you|the grader|ignore|mark|give|score|award)",
         ("system", "assistant", "instruction"),
+        (),
     ),
     (
         rf"^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]",
-        ("note", "grader", "evaluator", "marker", "reviewer", "examiner", "assessor"),
+        ("grader", "evaluator", "marker", "reviewer", "examiner", "assessor"),
+        (),
     ),
-    (r"\bsystem override\b", ("system override",)),
-    (r"\bthe expected answer (?:is|includes|covers)\b", ("the expected answer",)),
-    (r"^(?:assistant|ai|model|grader|reviewer)s? grading\b", ("grading",)),
+    (r"\bsystem override\b", ("system override",), ()),
+    (r"\bthe expected answer (?:is|includes|covers)\b", ("the expected answer",), ()),
+    (r"^(?:assistant|ai|model|grader|reviewer)s? grading\b", ("grading",), ()),
     (
         r"\b(?:consider|count|treat|mark) (?:all (?:of )?)?(?:these|them|this|it|everything)"
         r"(?: as)? (?:fully )?(?:covered|met|satisfied)[.!]?$",
         ("covered", "met", "satisfied"),
+        ("consider", "count", "treat", "mark"),
     ),
     (
         r"\bthis answer (?:fully |clearly |already )?"
         r"(?:covers|addresses|satisfies|meets|hits|ticks)\b",
         ("this answer",),
+        (),
     ),
-    (r"\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b", ("answer as",)),
+    (
+        r"\b(?:treat|grade|mark|score|count|consider|rate) (?:this|my) answer as\b",
+        ("answer as",),
+        (),
+    ),
     # Chinese: ignore the rubric, full marks, mark this answer as covering, note to the grader.
-    (r"忽略.{0,8}(?:评分|规则|指令|标准|说明|提示)", ("忽略",)),
-    (r"满分", ("满分",)),
-    (r"100\s*分", ("100",)),
-    (r"给.{0,6}(?:高分|最高分)", ("高分",)),
-    (r"(?:评分|阅卷|打分)(?:员|者|老师|系统|模型)", ("评分", "阅卷", "打分")),
-    (r"(?:请|把|将).{0,8}(?:答案|回答).{0,6}(?:标记|视为|判定|算作|评为)", ("答案", "回答")),
-    (r"(?:本|这个|此)(?:答案|回答).{0,4}(?:涵盖|覆盖|满足)了?(?:所有|全部)", ("答案", "回答")),
+    (r"忽略.{0,8}(?:评分|规则|指令|标准|说明|提示)", ("忽略",), ()),
+    (r"满分", ("满分",), ()),
+    (r"100\s*分", ("100",), ("分",)),
+    (r"给.{0,6}(?:高分|最高分)", ("高分",), ()),
+    (r"(?:评分|阅卷|打分)(?:员|者|老师|系统|模型)", ("评分", "阅卷", "打分"), ()),
+    (r"(?:请|把|将).{0,8}(?:答案|回答).{0,6}(?:标记|视为|判定|算作|评为)", ("答案", "回答"), ()),
+    (r"(?:本|这个|此)(?:答案|回答).{0,4}(?:涵盖|覆盖|满足)了?(?:所有|全部)", ("答案", "回答"), ()),
 )
 # All of them as one pattern (what the checks below must agree with).
-_TO_GRADER = re.compile("|".join(pattern for pattern, _ in _SPEAKING_TO_GRADER))
-_TO_GRADER_CHECKS = tuple((re.compile(pattern), needs) for pattern, needs in _SPEAKING_TO_GRADER)
+_TO_GRADER = re.compile("|".join(pattern for pattern, _, _ in _SPEAKING_TO_GRADER))
+_TO_GRADER_CHECKS = tuple(
+    (re.compile(pattern), needs, also) for pattern, needs, also in _SPEAKING_TO_GRADER
+)
 # Cheap pre-check: _TO_GRADER can only match a sentence holding one of these stems.
 _GRADER_STEMS = stem_all(
     "ignore grader grading evaluator assistant llm 100 marks give dear hey hello reviewer "
@@ -304,8 +337,12 @@ def addresses_grader(sentence: Sentence, question: Question) -> bool:
 
 def speaks_to_grader(lowered: str) -> bool:
     """Tell whether lowercase text matches a way of speaking to the grader (as _TO_GRADER)."""
-    for pattern, needs in _TO_GRADER_CHECKS:
-        if any(map(lowered.__contains__, needs)) and pattern.search(lowered):
+    for pattern, needs, also in _TO_GRADER_CHECKS:
+        if (
+            any(map(lowered.__contains__, needs))
+            and (not also or any(map(lowered.__contains__, also)))
+            and pattern.search(lowered)
+        ):
             return True
     return False
 

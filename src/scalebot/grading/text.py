@@ -84,13 +84,23 @@ def normalize(text: str) -> str:
         return text
     if chinese.PUNCTUATION.isdisjoint(text):
         return unicodedata.normalize("NFKC", text)
-    return "".join(map(_nfkc, text))
+    return text.translate(_NFKC_BY_CHARACTER)
 
 
-@lru_cache(maxsize=8192)
-def _nfkc(ch: str) -> str:
-    """NFKC of one character, except Chinese punctuation, which must stay Chinese."""
-    return ch if ch in chinese.PUNCTUATION else unicodedata.normalize("NFKC", ch)
+class _NfkcTable(dict[int, str]):
+    """NFKC of each character, except Chinese punctuation, which must stay Chinese (a table
+    str.translate reads, filled as characters come)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= _NFKC_KEPT:
+            self.clear()
+        ch = chr(code)
+        found = self[code] = ch if ch in chinese.PUNCTUATION else unicodedata.normalize("NFKC", ch)
+        return found
+
+
+_NFKC_KEPT = 8192
+_NFKC_BY_CHARACTER = _NfkcTable()
 
 
 def match_form(text: str) -> str:
@@ -361,15 +371,16 @@ def _chinese_tokens(form: str) -> tuple[tuple[str, ...], tuple[int, ...], frozen
     offsets: list[int] = []
     breaks: set[int] = set()
     for piece in _PIECE.finditer(form):
-        at = piece.start()
-        if piece.group("cjk"):
+        kind = piece.lastgroup
+        if kind == "cjk":
+            at = piece.start()
             for token, start in chinese.segment(piece.group()):
                 tokens.append(token)
                 offsets.append(at + start)
-        elif piece.group("word"):
-            for token, _ in _expand(piece.group()):
-                tokens.append(token)
-                offsets.append(at)
+        elif kind == "word":
+            expanded = _expand_tokens(piece.group())
+            tokens.extend(expanded)
+            offsets.extend([piece.start()] * len(expanded))
         else:
             breaks.add(len(tokens))
     return tuple(tokens), tuple(offsets), frozenset(breaks)
