@@ -229,8 +229,9 @@ def is_keyword_list(sentence: Sentence, vocabulary: frozenset[str] = frozenset()
 
 def _bare_terms(text: str, vocabulary: frozenset[str]) -> bool:
     """Tell whether text is a string of terms: no function word, preposition or common verb."""
-    items = text.replace(" per ", "-per-").split()
-    if len(items) < _BARE_TERMS or not _CLAIM_FORMS.isdisjoint(map(str.lower, items)):
+    spaced = text.replace(" per ", "-per-")
+    items = spaced.split()
+    if len(items) < _BARE_TERMS or not _CLAIM_FORMS.isdisjoint(spaced.lower().split()):
         return _run_of_terms(items)
     terms = 0
     for n, written in enumerate(items):
@@ -416,6 +417,12 @@ def _given_sentences(question: Question) -> tuple[Sentence, ...]:
 
 
 @per_object
+def _short_words(question: Question) -> frozenset[str]:
+    """Every word of the short given sentences (a sentence with none of them copies none)."""
+    return frozenset(word for content in _given_short(question) for word in content)
+
+
+@per_object
 def _given_short(question: Question) -> frozenset[tuple[str, ...]]:
     """The content words of each short sentence given in a model answer or hint."""
     return frozenset(
@@ -434,25 +441,29 @@ def _content(stems: Sequence[str]) -> tuple[str, ...]:
 def copied(sentences: Sequence[Sentence], question: Question) -> list[Sentence]:
     """The sentences that are (nearly) word for word a hint or the model answer."""
     given = _given_pairs(question)
-    short = _given_short(question)
-    return [s for s in sentences if _is_copied(s, given, short)]
+    short, words_in_short = _given_short(question), _short_words(question)
+    return [s for s in sentences if _is_copied(s, given, short, words_in_short)]
 
 
 def is_copied(sentence: Sentence, question: Question) -> bool:
     """Tell whether a sentence is (nearly) word for word a hint or the model answer."""
-    return _is_copied(sentence, _given_pairs(question), _given_short(question))
+    given, short = _given_pairs(question), _given_short(question)
+    return _is_copied(sentence, given, short, _short_words(question))
 
 
 def _is_copied(
     sentence: Sentence,
     given_pairs: tuple[frozenset[str], frozenset[tuple[str, str]]],
     given_short: frozenset[tuple[str, ...]],
+    short_words: frozenset[str],
 ) -> bool:
     """Tell whether a sentence is a copy, given the question's stems, pairs and short sentences."""
     stems = sentence.stems
     if len(stems) < _COPY_MIN_WORDS:
         # A short sentence is a copy when its content words are a given sentence's, in order.
-        return len(stems) >= _COPY_SHORT_WORDS and _content(stems) in given_short
+        if len(stems) < _COPY_SHORT_WORDS or sentence.word_stems.isdisjoint(short_words):
+            return False
+        return _content(stems) in given_short
     words_given, given = given_pairs
     # Most sentences fail at once: a copy shares its first, middle and last word pairs too.
     middle = (len(stems) - 2) // 2

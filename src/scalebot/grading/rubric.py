@@ -44,7 +44,7 @@ class RubricGrader:
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
         results = _judge_all(question.rubric, found)
-        reasoned = [any(is_reasoned(e.sentence) for e in f.evidence) for f in found]
+        reasoned = _reasoned(found)
         if also_met:
             results = [_accept(result, also_met.get(result.id)) for result in results]
             # Criteria another judge proved come with that judge's reading: count them as reasoned.
@@ -63,6 +63,23 @@ class RubricGrader:
             notes=notes,
             grader_version=self.version,
         )
+
+
+def _reasoned(found: Sequence[Found]) -> list[bool]:
+    """Per criterion, whether any sentence showing it gives a reason (each sentence read once)."""
+    known: dict[int, bool] = {}
+    reasoned = []
+    for item in found:
+        why = False
+        for evidence in item.evidence:
+            key = id(evidence.sentence)
+            if key not in known:
+                known[key] = is_reasoned(evidence.sentence)
+            if known[key]:
+                why = True
+                break
+        reasoned.append(why)
+    return reasoned
 
 
 def _without(sentences: list[Sentence], dropped: Sequence[Sentence]) -> list[Sentence]:
