@@ -12,8 +12,9 @@ from scalebot.db.engine import Database
 from scalebot.domain.questions import QuestionBankError
 from scalebot.domain.schedule import Days, Schedule
 from scalebot.grading.rubric import RubricGrader
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import channels, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from scalebot.services.questions import sync_questions
 from tests.conftest import ALICE, CHANNEL, FakeMessenger

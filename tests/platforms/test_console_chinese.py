@@ -19,7 +19,7 @@ from scalebot.app import run_console
 from scalebot.bank.loader import load_bank
 from scalebot.domain.refs import UserRef
 from scalebot.platforms.console import CONSOLE_CHANNEL
-from scalebot.services import replies, rounds
+from scalebot.services import commands, rounds
 from scalebot.services.context import AppContext
 
 WEDNESDAY_7 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
@@ -73,7 +73,8 @@ async def transcript(ctx: AppContext, lines: list[str]) -> str:
 
 def command_words() -> set[str]:
     """Every word of the commands' own syntax (/scale leaderboard week, admin setup …)."""
-    syntax = [command for command, _ in (*replies.COMMANDS, *replies.ADMIN_COMMANDS)]
+    table = (*commands.COMMANDS, *commands.ADMIN_COMMANDS)
+    syntax = [f"{command.written} {form.syntax}" for command in table for form in command.forms]
     syntax += ["/as NAME", "/advance 1d 12h 30m", "/quit", "/scale help"]
     syntax += ["/scale forget-me confirm"]
     return {word for line in syntax for word in _WORD.findall(line)}

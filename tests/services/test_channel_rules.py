@@ -10,9 +10,10 @@ import pytest
 from scalebot.domain.replies import Tone
 from scalebot.domain.rounds import PostStatus
 from scalebot.locales import Language, translator
+from scalebot.platforms.text_commands import run_command
 from scalebot.scheduling.scheduler import RoundScheduler
 from scalebot.services import channels, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL, FakeMessenger
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from scalebot.domain.replies import Action, Tone
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import channels
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL, FakeMessenger
 

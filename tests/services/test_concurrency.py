@@ -90,7 +90,8 @@ async def test_concurrent_answers_by_one_member_store_one_answer(
 async def test_simultaneous_first_setups_enroll_once_and_tell_the_rest(
     processes: list[AppContext],
 ) -> None:
-    from scalebot.services.commands import Invocation, run_command
+    from scalebot.platforms.text_commands import run_command
+    from scalebot.services.commands import Invocation
 
     admin = Invocation(channel=CHANNEL, user=ALICE, is_admin=True, now=NOW)
     await run_command(processes[0], admin, "admin setup 09:00 UTC")  # the workspace exists

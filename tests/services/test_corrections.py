@@ -8,8 +8,9 @@ import pytest
 
 from scalebot.domain.refs import UserRef
 from scalebot.domain.streaks import StreakState
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import members, standings
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, BOB, CHANNEL
 from tests.services.test_standings import STRONG, WEAK, answer, post, setup_days

@@ -12,8 +12,9 @@ from scalebot.domain.questions import CANONICAL_QUESTION_ID, QuestionBank
 from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import Reply, Tone
 from scalebot.domain.rounds import PostStatus
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, PostRefused
 from tests.conftest import ALICE, BOB, CHANNEL, FakeMessenger
 from tests.services.test_standings import MONDAY_9, STRONG, WEAK, answer, post, setup_days

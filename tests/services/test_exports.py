@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import Tone
-from scalebot.services.commands import ADMIN_ONLY, Invocation, run_command
+from scalebot.platforms.text_commands import run_command
+from scalebot.services.commands import ADMIN_ONLY, Invocation
 from scalebot.services.context import AppContext
 from scalebot.services.exports import COLUMNS, cell
 from tests.conftest import ALICE, BOB, CHANNEL

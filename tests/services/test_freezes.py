@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from scalebot.domain.streaks import StreakState
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import standings
 from scalebot.services.answers import submit_answer
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, BOB, CHANNEL
 from tests.services.test_standings import WEAK, post, setup_days

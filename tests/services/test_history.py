@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import answers, history, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, UserError
 from tests.conftest import ALICE, BOB, CHANNEL
 from tests.services.test_standings import STRONG, WEAK, answer, post, setup_days

@@ -10,8 +10,9 @@ import pytest
 from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import Tone
 from scalebot.locales import Language
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import languages
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, UserError
 from tests.conftest import ALICE, CHANNEL
 

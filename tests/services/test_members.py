@@ -11,8 +11,9 @@ from scalebot.db.repository import redact
 from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Tone
 from scalebot.domain.schedule import Days, Schedule
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import answers, channels, members, rounds, standings
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import FakeMessenger
 from tests.mentions import member_id, mentions

@@ -8,8 +8,9 @@ from datetime import timedelta
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.replies import Tone
 from scalebot.domain.rounds import PostStatus
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, FakeMessenger
 from tests.services.test_standings import MONDAY_9, post, setup_days

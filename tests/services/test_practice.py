@@ -15,8 +15,9 @@ from scalebot.domain.questions import Question
 from scalebot.domain.refs import UserRef
 from scalebot.domain.replies import Tone
 from scalebot.locales import Language, translator
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import members, practice, rounds, standings
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, UserError
 from tests.conftest import ALICE, BOB, CHANNEL, FakeMessenger
 from tests.services.test_standings import WEAK, answer, post, setup_days

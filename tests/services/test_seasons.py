@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from scalebot.domain.replies import Tone
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import standings
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, BOB, CHANNEL
 from tests.services.test_standings import MONDAY_9, STRONG, WEAK, answer, post, setup_days

@@ -10,8 +10,9 @@ from PIL import Image
 
 from scalebot.domain.progress import DayMark
 from scalebot.locales import ENGLISH
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import stats
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, BOB, CHANNEL
 from tests.services.test_standings import STRONG, WEAK, answer, post, setup_days

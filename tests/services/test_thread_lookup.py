@@ -8,8 +8,9 @@ from scalebot.domain.refs import ChannelRef, UserRef
 from scalebot.domain.replies import Tone
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import ENGLISH
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import answers, channels, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, reply_of
 from tests.conftest import ALICE, CHANNEL, FakeMessenger
 

@@ -25,8 +25,9 @@ from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule, parse_time
 from scalebot.locales import Translator, _, translator
 from scalebot.platforms.console_input import LineReader, group_commands, not_a_command
+from scalebot.platforms.text_commands import run_command
 from scalebot.services import channels, languages, rounds
-from scalebot.services.commands import Invocation, run_command
+from scalebot.services.commands import Invocation
 from scalebot.services.context import AppContext, Messenger
 from scalebot.services.rounds import PostOutcome
 

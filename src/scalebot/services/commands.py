@@ -1,18 +1,22 @@
-"""The `/scale …` text commands, shared by the console and chat platforms."""
+"""The /scale commands: one table of typed commands, their handlers, and help built from it.
+
+Platforms run a command typed through `invoke` (Discord passes its options); where commands
+arrive as text (Slack's slash text, the console), `platforms/text_commands.py` reads the text
+into the same call with the parameters declared here. Help lists the same table.
+"""
 
 from __future__ import annotations
 
-import difflib
-import shlex
-from collections.abc import Awaitable, Callable
+import enum
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Concatenate, Generic, ParamSpec
 
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.replies import Reply, error, info
+from scalebot.domain.replies import Field, Reply, error, info
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import (
-    Days,
     Schedule,
     ScheduleError,
     parse_days,
@@ -25,6 +29,7 @@ from scalebot.services import (
     channel_commands,
     channels,
     corrections,
+    digests,
     exports,
     freezes,
     history,
@@ -33,31 +38,28 @@ from scalebot.services import (
     pings,
     practice,
     rounds,
+    seasons,
+    skips,
     standings,
     stats,
 )
-from scalebot.services.context import MAX_ANSWER_CHARS, AppContext, UserError
-from scalebot.services.replies import help_reply
+from scalebot.services.context import AppContext, UserError
 
+P = ParamSpec("P")
 ADMIN_ONLY = _("Only channel admins can use /scale admin: ask one of them, or try /scale help.")
-# An answer at the limit, plus the command word and some spacing.
-MAX_COMMAND_CHARS = MAX_ANSWER_CHARS + 100
 LEADERBOARD_USAGE = _("Usage: /scale leaderboard [streak|longest|week|month|all|hide|show]")
 HIDDEN = _(
     "You are hidden from this channel's leaderboards: you still see your own rank, and "
     "admins still see everyone. /scale leaderboard show brings you back."
 )
 SHOWN = _("You are back on this channel's leaderboards.")
-# How much of a mistyped command's arguments a suggestion repeats.
-SHOWN_ARGUMENTS = 40
-# Commands a reply's button may run when pressed (anything else in a button is refused).
-BUTTON_COMMANDS = frozenset({members.FORGET_CONFIRM})
 SETUP_USAGE = _(
     "Usage: /scale admin setup HH:MM ZONE [daily|weekdays], e.g. 09:00 Europe/Berlin weekdays."
 )
 LANGUAGE_USAGE = _("Usage: /scale language zh|en|auto")
 ADMIN_LANGUAGE_USAGE = _("Usage: /scale admin language zh|en")
 LANGUAGE_NAMES = {Language.EN: _("English"), Language.ZH: _("Chinese")}
+BOARDS = ("streak", "longest", "week", "month", "all", "season")
 
 
 @dataclass(frozen=True)
@@ -69,17 +71,72 @@ class Invocation:
     is_admin: bool
     now: datetime
     # The reader's translator: private replies render through it (public posts use the channel's).
-    # run_command resolves it (user.locale, the stored choices) before any handler runs.
+    # respond() resolves it (user.locale, the stored choices) before any handler runs.
     t: Translator = ENGLISH
 
 
-Handler = Callable[[AppContext, Invocation, list[str], str], Awaitable[Reply]]
+class Kind(enum.Enum):
+    """How a parameter is written after the command's name."""
+
+    WORD = "word"  # one word (shell quotes make one word of several)
+    WORDS = "words"  # every word left, joined by single spaces; None when there is none
+    REST = "rest"  # free text exactly as typed (an answer, a reason, a name)
+    FLAG = "flag"  # a word at the end that is there (True) or not (False)
 
 
-async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
-    """Run the text after `/scale` and return the reply; bad input gets a one-line message."""
+@dataclass(frozen=True)
+class Param:
+    """One of a command's typed parameters: the handler's keyword and its text form."""
+
+    name: str
+    kind: Kind = Kind.WORD
+    required: bool = False
+    # The typed value of the text form; raises UserError with a message that names the problem.
+    parse: Callable[[str], object] = str
+    # The only values accepted, checked on every path (Discord's choices are not enough).
+    choices: tuple[str, ...] = ()
+    # FLAG: its word; REST: the word before the text ("start" NAME), or none.
+    word: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a command is written in help: its arguments and what it does."""
+
+    syntax: str = ""
+    # None: written on the line of the form before, after a ·.
+    description: Message | None = None
+
+
+@dataclass(frozen=True)
+class Command(Generic[P]):
+    """A /scale command: its name, who may run it, its parameters, its help, its handler."""
+
+    name: str
+    handler: Callable[Concatenate[AppContext, Invocation, P], Awaitable[Reply]]
+    forms: tuple[Form, ...] = ()
+    params: tuple[Param, ...] = ()
+    admin: bool = False
+    # The refusal of text its parameters do not fit; None: words it takes no use for are ignored.
+    usage: Message | None = None
+    # The command whose help line names this one too ("pause | resume").
+    shown_with: str | None = None
+
+    @property
+    def written(self) -> str:
+        """How the command starts: `/scale today`, `/scale admin setup`."""
+        return f"/scale admin {self.name}" if self.admin else f"/scale {self.name}"
+
+
+async def respond(
+    ctx: AppContext, invocation: Invocation, run: Callable[[Invocation], Awaitable[Reply]]
+) -> Reply:
+    """Run a command for the reader it resolves; bad input becomes the one line explaining it."""
     t = await languages.reader(ctx, channel=invocation.channel, user=invocation.user)
-    reply = await _run(ctx, replace(invocation, t=t), text)
+    try:
+        reply = await run(replace(invocation, t=t))
+    except (UserError, ScheduleError) as exc:
+        reply = error(t(exc.message))
     if reply.language is None:  # built with the reader's translator
         reply = replace(reply, language=t.language)
     if not reply.private:
@@ -88,83 +145,112 @@ async def run_command(ctx: AppContext, invocation: Invocation, text: str) -> Rep
     return freezes.with_notice(reply, spent, held, t)
 
 
-async def _run(ctx: AppContext, invocation: Invocation, text: str) -> Reply:
-    """Parse the command and run its handler; bad input becomes the error that explains it."""
-    t = invocation.t
-    if len(text) > MAX_COMMAND_CHARS:  # before any parsing: shlex is slow on huge text
-        return error(t(too_long(text)))
-    name, rest = _split_first(text)
-    handler = _HANDLERS.get(name.lower())
-    if handler is None:
-        return error(t(unknown_command(name, rest)))
-    try:
-        return await handler(ctx, invocation, _words(rest), rest)
-    except (UserError, ScheduleError) as exc:
-        return error(t(exc.message))
+async def invoke(
+    ctx: AppContext,
+    invocation: Invocation,
+    command: Command[P],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Reply:
+    """Run one command with typed arguments as the member who invoked it; return the reply."""
+
+    async def run(inv: Invocation) -> Reply:
+        return await call(ctx, inv, command, *args, **kwargs)
+
+    return await respond(ctx, invocation, run)
 
 
-def too_long(text: str) -> Message:
-    """The refusal of a command too long to be an answer."""
-    return _(
-        "That command is {length} characters; answers may be {limit}. "
-        "Shorten it and send it again.",
-        length=len(text),
-        limit=MAX_ANSWER_CHARS,
+async def call(
+    ctx: AppContext,
+    inv: Invocation,
+    command: Command[P],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Reply:
+    """Check who may run the command and the values it accepts, then run its handler."""
+    if command.admin and not inv.is_admin:
+        return error(inv.t(ADMIN_ONLY))
+    for param in command.params:
+        value = kwargs.get(param.name)
+        if param.choices and value is not None and value not in param.choices:
+            raise UserError(refusal(command))
+    return await command.handler(ctx, inv, *args, **kwargs)
+
+
+def refusal(command: Command[...]) -> Message:
+    """The one line refusing input a command's parameters do not fit: its usage."""
+    return command.usage or _("Unknown command '{name}': try /scale help.", name=command.name)
+
+
+def help_reply(*, is_admin: bool, t: Translator) -> Reply:
+    """Every command a member (and an admin) can use, as the table lists them."""
+    fields = [Field(t(_("Commands")), "\n".join(help_lines(COMMANDS, t)))]
+    if is_admin:
+        fields.append(Field(t(_("Admin")), "\n".join(help_lines(ADMIN_COMMANDS, t))))
+    return Reply(
+        title=t(_("scalebot: a daily 'How would you scale it?' question")),
+        body=t(
+            _(
+                "A question is posted here on the channel's schedule. Answer it privately, "
+                "get rubric feedback, and keep your streak going round after round."
+            )
+        ),
+        fields=tuple(fields),
     )
 
 
-def unknown_command(name: str, rest: str) -> Message:
-    """Refuse an unknown subcommand, suggesting the one it most looks like ('todya': today)."""
-    close = difflib.get_close_matches(name.lower(), _HANDLERS, n=1, cutoff=0.6)
-    if not close:
-        return _("Unknown command '{name}': try /scale help.", name=name)
-    shown = rest.strip() if len(rest.strip()) <= SHOWN_ARGUMENTS else "…"
-    meant = " ".join(part for part in ("/scale", close[0], shown) if part)
-    return _("Unknown command '{name}': did you mean {meant}?", name=name, meant=meant)
+def help_lines(table: Sequence[Command[...]], t: Translator) -> list[str]:
+    """One line per described form: `/scale … ARGS — what it does`, in the table's order."""
+    lines: list[tuple[str, Message]] = []
+    for command in table:
+        if command.shown_with is not None:
+            continue
+        _add_forms(lines, command)
+        for other in table:
+            if other.shown_with != command.name:
+                continue
+            if [form.syntax for form in other.forms] == [""]:
+                lines[-1] = (f"{lines[-1][0]} | {other.name}", lines[-1][1])
+            else:
+                _add_forms(lines, other)
+    return [f"{syntax} — {t(description)}" for syntax, description in lines]
 
 
-def _split_first(text: str) -> tuple[str, str]:
-    """Split off the first word; the rest is kept exactly as typed."""
-    stripped = text.strip()
-    if not stripped:
-        return "help", ""
-    parts = stripped.split(maxsplit=1)
-    return parts[0], stripped[len(parts[0]) :].lstrip(" ") if len(parts) > 1 else ""
+def _add_forms(lines: list[tuple[str, Message]], command: Command[...]) -> None:
+    """Add a command's forms: a described one opens a line, the others join the last line."""
+    for form in command.forms:
+        written = f"{command.written} {form.syntax}".rstrip()
+        if form.description is not None:
+            lines.append((written, form.description))
+        else:
+            lines[-1] = (f"{lines[-1][0]} · {written}", lines[-1][1])
 
 
-def _words(text: str) -> list[str]:
-    """Split arguments like a shell would, falling back to whitespace on unbalanced quotes."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
-
-
-async def _help(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _help(ctx: AppContext, inv: Invocation) -> Reply:
     return help_reply(is_admin=inv.is_admin, t=inv.t)
 
 
-async def _today(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _today(ctx: AppContext, inv: Invocation) -> Reply:
     # Shown to the member who asked, not reposted to the whole channel.
     current = await rounds.current_round(ctx, channel=inv.channel, t=inv.t)
     return replace(current.reply, private=True)
 
 
-async def _answer(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _answer(ctx: AppContext, inv: Invocation, *, text: str = "") -> Reply:
     outcome = await answers.submit_answer(
-        ctx, channel=inv.channel, user=inv.user, text=rest, now=inv.now, t=inv.t
+        ctx, channel=inv.channel, user=inv.user, text=text, now=inv.now, t=inv.t
     )
     return outcome.reply
 
 
-async def _streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _streak(ctx: AppContext, inv: Invocation) -> Reply:
     return (await standings.read_streak(ctx, channel=inv.channel, user=inv.user, t=inv.t)).reply
 
 
-async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) > 1:
-        return error(inv.t(LEADERBOARD_USAGE))
-    choice = args[0].lower() if args else "streak"
+async def _leaderboard(ctx: AppContext, inv: Invocation, *, board: str = "streak") -> Reply:
+    choice = board.lower()
     if choice in ("hide", "show"):
         hidden = choice == "hide"
         await standings.set_hidden(
@@ -172,7 +258,7 @@ async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: 
         )
         return info(inv.t(HIDDEN if hidden else SHOWN))
     period, longest = standings.parse_board(choice)
-    board = await standings.leaderboard(
+    board_view = await standings.leaderboard(
         ctx,
         channel=inv.channel,
         viewer=inv.user,
@@ -182,10 +268,10 @@ async def _leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: 
         everyone=inv.is_admin,
         t=inv.t,
     )
-    return board.reply
+    return board_view.reply
 
 
-async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _stats(ctx: AppContext, inv: Invocation) -> Reply:
     reply = (await standings.member_stats(ctx, channel=inv.channel, user=inv.user, t=inv.t)).reply
     picture = await stats.stats_picture(
         ctx, channel=inv.channel, user=inv.user, now=inv.now, t=inv.t
@@ -193,27 +279,31 @@ async def _stats(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -
     return replace(reply, attachments=(picture,)) if picture else reply
 
 
-async def _history(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) > 1:
-        return error(inv.t(history.USAGE))
-    page = history.parse_page(args[0] if args else "")
+async def _history(ctx: AppContext, inv: Invocation, *, page: int = 1) -> Reply:
+    page = history.parse_page(str(page))  # typed pages too: Discord's range is only a hint
     view = await history.member_history(ctx, channel=inv.channel, user=inv.user, page=page, t=inv.t)
     return view.reply
 
 
-async def _practice(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    return await practice.practice_command(ctx, user=inv.user, now=inv.now, rest=rest, t=inv.t)
+async def _practice(
+    ctx: AppContext, inv: Invocation, *, skip: bool = False, answer: str | None = None
+) -> Reply:
+    if answer is not None:
+        submitted = await practice.submit_practice(
+            ctx, user=inv.user, text=answer.strip(), now=inv.now, t=inv.t
+        )
+        return submitted.reply
+    served = await practice.serve_practice(ctx, user=inv.user, now=inv.now, skip=skip, t=inv.t)
+    return served.reply
 
 
-async def _forget_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if not args:
-        return await members.forget_request(ctx, user=inv.user, t=inv.t)
-    if [arg.lower() for arg in args] == ["confirm"]:
+async def _forget_me(ctx: AppContext, inv: Invocation, *, confirm: bool = False) -> Reply:
+    if confirm:
         return await members.forget_confirmed(ctx, user=inv.user, t=inv.t)
-    return error(inv.t(members.FORGET_USAGE))
+    return await members.forget_request(ctx, user=inv.user, t=inv.t)
 
 
-async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
+async def _export_me(ctx: AppContext, inv: Invocation) -> Reply:
     data = await members.export_user(ctx, user=inv.user)
     count = len(data["answers"])
     return Reply(
@@ -224,145 +314,8 @@ async def _export_me(ctx: AppContext, inv: Invocation, args: list[str], rest: st
     )
 
 
-async def _admin(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if not inv.is_admin:
-        return error(inv.t(ADMIN_ONLY))
-    sub = args[0].lower() if args else ""
-    handler = _ADMIN_HANDLERS.get(sub)
-    if handler is None:
-        choices = ", ".join(_ADMIN_HANDLERS)
-        if not args:
-            return error(inv.t(_("Name an admin command: {choices}.", choices=choices)))
-        return error(
-            inv.t(
-                _("Unknown admin command '{name}': use {choices}.", name=args[0], choices=choices)
-            )
-        )
-    return await handler(ctx, inv, args[1:], rest)
-
-
-async def _setup(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) not in (2, 3):
-        return error(inv.t(SETUP_USAGE))
-    post_time = parse_time(args[0])
-    zone = parse_zone(args[1])
-    days = parse_days(args[2]) if len(args) == 3 else Days.DAILY
-    schedule = Schedule(post_time, days, zone.key)
-    enrolled = await channels.enroll_channel(
-        ctx, channel=inv.channel, schedule=schedule, now=inv.now
-    )
-    await ctx.channel_changed(enrolled.id)
-    body = inv.t(_("Run /scale admin post-now to post today's round at once."))
-    ping = await pings.ping_note(ctx, channel=inv.channel, t=inv.t)
-    return info(
-        inv.t(_("This channel is enrolled: a question at {when}.", when=schedule.describe())),
-        body if ping is None else f"{body}\n{ping}",
-    )
-
-
-async def _pause(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    changed = await channels.set_channel_state(
-        ctx, channel=inv.channel, active=False, now=inv.now, reason="paused by an admin"
-    )
-    await ctx.channel_changed(changed.id)
-    return info(inv.t(_("Paused: no scheduled rounds until /scale admin resume.")))
-
-
-async def _resume(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    changed = await channels.set_channel_state(ctx, channel=inv.channel, active=True, now=inv.now)
-    await ctx.channel_changed(changed.id)
-    return info(inv.t(_("Resumed: a question at {when}.", when=changed.schedule.describe())))
-
-
-async def _post_now(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    found = await channels.get_channel(ctx, channel=inv.channel)
-    if found is None:
-        raise UserError(channels.NOT_ENROLLED)
-    outcome = await rounds.post_round(ctx, channel_id=found.id, now=inv.now, manual=True)
-    messages = {
-        PostStatus.POSTED: _("Posted today's round."),
-        PostStatus.EXISTS: _("Today's round is already posted: /scale today shows it."),
-        PostStatus.PENDING: _(
-            "Today's round is on its way: scalebot is making sure it "
-            "arrived once. /scale today shows it as soon as it is confirmed."
-        ),
-        PostStatus.PAUSED: _("This channel is paused: run /scale admin resume first."),
-        PostStatus.FAILED: _("Posting failed: check that the bot may post here, then retry."),
-        PostStatus.MISSING: channels.NOT_ENROLLED,
-        PostStatus.SKIPPED: _(
-            "Today is skipped here: /scale admin unskip with today's date posts it after all."
-        ),
-    }
-    text = inv.t(messages[outcome.status])
-    return info(text) if outcome.status is PostStatus.POSTED else error(text)
-
-
-async def _admin_leaderboard(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    public = bool(args) and args[-1].lower() == "public"
-    options = args[:-1] if public else args
-    if len(options) > 1:
-        return error(
-            inv.t(_("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]"))
-        )
-    period, longest = (
-        standings.parse_board(options[0]) if options else (standings.Period.ALL, False)
-    )
-    t = inv.t
-    if public:  # posted to the channel: in the channel's language
-        found = await channels.get_channel(ctx, channel=inv.channel)
-        t = languages.channel_reader(ctx, found.language if found else None)
-    board = await standings.leaderboard(
-        ctx,
-        channel=inv.channel,
-        viewer=None if public else inv.user,
-        now=inv.now,
-        period=period,
-        limit=None,
-        longest=longest,
-        # Posted to the channel, the board respects who chose to be hidden.
-        everyone=not public,
-        t=t,
-    )
-    return replace(board.reply, private=not public)
-
-
-async def _admin_streak(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    # The reason is free text: take it as typed, after "streak @member N".
-    text = rest.strip().split(maxsplit=1)[1] if len(rest.split()) > 1 else ""
-    return await corrections.correct_streak(
-        ctx, channel=inv.channel, admin=inv.user, text=text, now=inv.now, t=inv.t
-    )
-
-
-async def _admin_freezes(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        return error(inv.t(_("Usage: /scale admin freezes on|off")))
-    enabled = args[0].lower() == "on"
-    await freezes.set_freezes(ctx, channel=inv.channel, enabled=enabled)
-    if enabled:
-        return info(
-            inv.t(_("Streak freezes are on: a missed round spends a freeze instead of a streak."))
-        )
-    return info(
-        inv.t(_("Streak freezes are off: a missed round breaks a streak.")),
-        inv.t(_("Members keep the freezes they hold for when you turn them back on.")),
-    )
-
-
-async def _admin_undo(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if args:
-        return error(
-            inv.t(_("Usage: /scale admin undo (it reverts the newest streak correction)."))
-        )
-    return await corrections.undo_correction(
-        ctx, channel=inv.channel, admin=inv.user, now=inv.now, t=inv.t
-    )
-
-
-async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) != 1:
-        return error(inv.t(LANGUAGE_USAGE))
-    chosen = await languages.set_member_language(ctx, user=inv.user, code=args[0], now=inv.now)
+async def _language(ctx: AppContext, inv: Invocation, *, code: str) -> Reply:
+    chosen = await languages.set_member_language(ctx, user=inv.user, code=code, now=inv.now)
     if chosen is None:
         t = await languages.reader(ctx, channel=inv.channel, user=inv.user)
         said = info(
@@ -383,12 +336,122 @@ async def _language(ctx: AppContext, inv: Invocation, args: list[str], rest: str
     return replace(said, language=chosen)
 
 
-async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if len(args) != 1:
-        return error(inv.t(ADMIN_LANGUAGE_USAGE))
-    chosen = await languages.set_channel_language(
-        ctx, channel=inv.channel, code=args[0], now=inv.now
+async def _setup(
+    ctx: AppContext, inv: Invocation, *, time: str, zone: str, days: str = "daily"
+) -> Reply:
+    post_time = parse_time(time)
+    zone_key = parse_zone(zone).key
+    schedule = Schedule(post_time, parse_days(days), zone_key)
+    enrolled = await channels.enroll_channel(
+        ctx, channel=inv.channel, schedule=schedule, now=inv.now
     )
+    await ctx.channel_changed(enrolled.id)
+    body = inv.t(_("Run /scale admin post-now to post today's round at once."))
+    ping = await pings.ping_note(ctx, channel=inv.channel, t=inv.t)
+    return info(
+        inv.t(_("This channel is enrolled: a question at {when}.", when=schedule.describe())),
+        body if ping is None else f"{body}\n{ping}",
+    )
+
+
+async def _pause(ctx: AppContext, inv: Invocation) -> Reply:
+    changed = await channels.set_channel_state(
+        ctx, channel=inv.channel, active=False, now=inv.now, reason="paused by an admin"
+    )
+    await ctx.channel_changed(changed.id)
+    return info(inv.t(_("Paused: no scheduled rounds until /scale admin resume.")))
+
+
+async def _resume(ctx: AppContext, inv: Invocation) -> Reply:
+    changed = await channels.set_channel_state(ctx, channel=inv.channel, active=True, now=inv.now)
+    await ctx.channel_changed(changed.id)
+    return info(inv.t(_("Resumed: a question at {when}.", when=changed.schedule.describe())))
+
+
+_POST_NOW: Mapping[PostStatus, Message] = {
+    PostStatus.POSTED: _("Posted today's round."),
+    PostStatus.EXISTS: _("Today's round is already posted: /scale today shows it."),
+    PostStatus.PENDING: _(
+        "Today's round is on its way: scalebot is making sure it "
+        "arrived once. /scale today shows it as soon as it is confirmed."
+    ),
+    PostStatus.PAUSED: _("This channel is paused: run /scale admin resume first."),
+    PostStatus.FAILED: _("Posting failed: check that the bot may post here, then retry."),
+    PostStatus.MISSING: channels.NOT_ENROLLED,
+    PostStatus.SKIPPED: _(
+        "Today is skipped here: /scale admin unskip with today's date posts it after all."
+    ),
+}
+
+
+async def _post_now(ctx: AppContext, inv: Invocation) -> Reply:
+    found = await channels.get_channel(ctx, channel=inv.channel)
+    if found is None:
+        raise UserError(channels.NOT_ENROLLED)
+    outcome = await rounds.post_round(ctx, channel_id=found.id, now=inv.now, manual=True)
+    text = inv.t(_POST_NOW[outcome.status])
+    return info(text) if outcome.status is PostStatus.POSTED else error(text)
+
+
+async def _admin_leaderboard(
+    ctx: AppContext, inv: Invocation, *, board: str = "all", public: bool = False
+) -> Reply:
+    period, longest = standings.parse_board(board)
+    t = inv.t
+    if public:  # posted to the channel: in the channel's language
+        found = await channels.get_channel(ctx, channel=inv.channel)
+        t = languages.channel_reader(ctx, found.language if found else None)
+    shown = await standings.leaderboard(
+        ctx,
+        channel=inv.channel,
+        viewer=None if public else inv.user,
+        now=inv.now,
+        period=period,
+        limit=None,
+        longest=longest,
+        # Posted to the channel, the board respects who chose to be hidden.
+        everyone=not public,
+        t=t,
+    )
+    return replace(shown.reply, private=not public)
+
+
+async def _admin_streak(
+    ctx: AppContext, inv: Invocation, *, member: str, count: int, reason: str
+) -> Reply:
+    return await corrections.correct_streak(
+        ctx,
+        channel=inv.channel,
+        admin=inv.user,
+        member=member,
+        count=count,
+        reason=reason,
+        now=inv.now,
+        t=inv.t,
+    )
+
+
+async def _admin_freezes(ctx: AppContext, inv: Invocation, *, state: str) -> Reply:
+    enabled = state == "on"
+    await freezes.set_freezes(ctx, channel=inv.channel, enabled=enabled)
+    if enabled:
+        return info(
+            inv.t(_("Streak freezes are on: a missed round spends a freeze instead of a streak."))
+        )
+    return info(
+        inv.t(_("Streak freezes are off: a missed round breaks a streak.")),
+        inv.t(_("Members keep the freezes they hold for when you turn them back on.")),
+    )
+
+
+async def _admin_undo(ctx: AppContext, inv: Invocation) -> Reply:
+    return await corrections.undo_correction(
+        ctx, channel=inv.channel, admin=inv.user, now=inv.now, t=inv.t
+    )
+
+
+async def _admin_language(ctx: AppContext, inv: Invocation, *, code: str) -> Reply:
+    chosen = await languages.set_channel_language(ctx, channel=inv.channel, code=code, now=inv.now)
     t = inv.t  # a private reply: in the admin's own language
     return info(
         t(_("This channel now speaks {language}.", language=LANGUAGE_NAMES[chosen])),
@@ -401,42 +464,279 @@ async def _admin_language(ctx: AppContext, inv: Invocation, args: list[str], res
     )
 
 
-async def _admin_export(ctx: AppContext, inv: Invocation, args: list[str], rest: str) -> Reply:
-    if args:
-        return error(inv.t(_("Usage: /scale admin export (the channel's answers as a CSV file).")))
+async def _admin_export(ctx: AppContext, inv: Invocation) -> Reply:
     return await exports.channel_export(ctx, channel=inv.channel, now=inv.now, t=inv.t)
 
 
-_HANDLERS: dict[str, Handler] = {
-    "help": _help,
-    "today": _today,
-    "answer": _answer,
-    "streak": _streak,
-    "leaderboard": _leaderboard,
-    "stats": _stats,
-    "history": _history,
-    "practice": _practice,
-    "forget-me": _forget_me,
-    "export-me": _export_me,
-    "language": _language,
-    "admin": _admin,
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+# The table. To add a command: write its typed handler above, add a Command here (its
+# parameters in the order the text form takes them, its help forms, its usage line), and, on
+# Discord, an app command that calls `invoke` with it (tests/services/test_command_table.py
+# checks that the two match).
+HELP = Command("help", _help)
+TODAY = Command("today", _today, (Form("", _("show the current question again")),))
+ANSWER = Command(
+    "answer",
+    _answer,
+    (
+        Form(
+            "TEXT",
+            _(
+                "answer it; you get private feedback at once "
+                "(answer again: your best answer counts)"
+            ),
+        ),
+    ),
+    (Param("text", Kind.REST),),
+)
+STREAK = Command(
+    "streak", _streak, (Form("", _("your streak in this channel, and your streak freezes")),)
+)
+LEADERBOARD = Command(
+    "leaderboard",
+    _leaderboard,
+    (
+        Form("[streak|longest|week|month|all|season]", _("top 10, plus your rank")),
+        Form("hide | show", _("leave the boards (you still see your rank), or come back")),
+    ),
+    (Param("board"),),
+    usage=LEADERBOARD_USAGE,
+)
+STATS = Command("stats", _stats, (Form("", _("your practice history")),))
+HISTORY = Command(
+    "history",
+    _history,
+    (Form("[PAGE]", _("your recent answers: score and what you missed, newest first")),),
+    (Param("page", parse=history.parse_page),),
+    usage=history.USAGE,
+)
+PRACTICE = Command(
+    "practice",
+    _practice,
+    (
+        Form(
+            "[skip]",
+            _("a question just for you, from what you score lowest on; no streak or points"),
+        ),
+        Form("answer TEXT"),
+    ),
+    (Param("skip", Kind.FLAG, word="skip"), Param("answer", Kind.REST, word="answer")),
+    usage=practice.USAGE,
+)
+LANGUAGE = Command(
+    "language",
+    _language,
+    (Form("zh | en | auto", _("the language of your replies (auto: your app's)")),),
+    (Param("code", required=True),),
+    usage=LANGUAGE_USAGE,
+)
+FORGET_ME = Command(
+    "forget-me",
+    _forget_me,
+    (
+        Form(
+            "",
+            _(
+                "delete everything stored about you here "
+                "(asks first; /scale forget-me confirm at once)"
+            ),
+        ),
+    ),
+    (Param("confirm", Kind.FLAG, word="confirm"),),
+    usage=members.FORGET_USAGE,
+)
+EXPORT_ME = Command(
+    "export-me", _export_me, (Form("", _("everything stored about you, as a JSON file")),)
+)
+COMMANDS: tuple[Command[...], ...] = (
+    HELP,
+    TODAY,
+    ANSWER,
+    STREAK,
+    LEADERBOARD,
+    STATS,
+    HISTORY,
+    PRACTICE,
+    LANGUAGE,
+    FORGET_ME,
+    EXPORT_ME,
+)
+
+SETUP = Command(
+    "setup",
+    _setup,
+    (Form("HH:MM ZONE [daily|weekdays]", _("enroll this channel")),),
+    (Param("time", required=True), Param("zone", required=True), Param("days")),
+    admin=True,
+    usage=SETUP_USAGE,
+)
+PAUSE = Command("pause", _pause, (Form("", _("stop or restart the daily post")),), admin=True)
+RESUME = Command("resume", _resume, (Form(),), admin=True, shown_with="pause")
+POST_NOW = Command("post-now", _post_now, (Form("", _("post today's round now")),), admin=True)
+ADMIN_LEADERBOARD = Command(
+    "leaderboard",
+    _admin_leaderboard,
+    (
+        Form(
+            "[streak|longest|week|month|all|season] [public]",
+            _("the full board (hidden members too, unless posted)"),
+        ),
+    ),
+    (Param("board"), Param("public", Kind.FLAG, word="public")),
+    admin=True,
+    usage=_("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]"),
+)
+ADMIN_STREAK = Command(
+    "streak",
+    _admin_streak,
+    (Form("@member N reason", _("correct a member's streak (kept in an audit trail)")),),
+    (
+        Param("member", required=True),
+        Param("count", required=True, parse=corrections.parse_count),
+        Param("reason", Kind.REST, required=True),
+    ),
+    admin=True,
+    usage=corrections.USAGE,
+)
+UNDO = Command(
+    "undo",
+    _admin_undo,
+    (Form("", _("revert the newest streak correction in this channel")),),
+    admin=True,
+    usage=_("Usage: /scale admin undo (it reverts the newest streak correction)."),
+)
+FREEZES = Command(
+    "freezes",
+    _admin_freezes,
+    (Form("on | off", _("let missed rounds spend earned streak freezes, or not")),),
+    (Param("state", required=True, parse=_lower, choices=("on", "off")),),
+    admin=True,
+    usage=_("Usage: /scale admin freezes on|off"),
+)
+ADMIN_LANGUAGE = Command(
+    "language",
+    _admin_language,
+    (Form("zh | en", _("the channel's language for its public posts")),),
+    (Param("code", required=True),),
+    admin=True,
+    usage=ADMIN_LANGUAGE_USAGE,
+)
+EXPORT = Command(
+    "export",
+    _admin_export,
+    (Form("", _("this channel's answers, scores and streaks as a CSV file")),),
+    admin=True,
+    usage=_("Usage: /scale admin export (the channel's answers as a CSV file)."),
+)
+TOPICS = Command(
+    "topics",
+    channel_commands.admin_topics,
+    (Form("[TOPIC,TOPIC | all]", _("ask only these topics; no topic shows them")),),
+    (Param("topics", Kind.WORDS),),
+    admin=True,
+)
+DIFFICULTY = Command(
+    "difficulty",
+    channel_commands.admin_difficulty,
+    (Form("[easy,medium,hard | all]", _("ask only these difficulties")),),
+    (Param("levels", Kind.WORDS),),
+    admin=True,
+)
+SKIP = Command(
+    "skip",
+    channel_commands.admin_skip,
+    (
+        Form(
+            "YYYY-MM-DD | list",
+            _("no round on a date (a holiday), the dates skipped, or a date back"),
+        ),
+    ),
+    (Param("date", required=True),),
+    admin=True,
+    usage=skips.SKIP_USAGE,
+)
+UNSKIP = Command(
+    "unskip",
+    channel_commands.admin_unskip,
+    (Form("YYYY-MM-DD"),),
+    (Param("date", required=True),),
+    admin=True,
+    usage=skips.SKIP_USAGE,
+    shown_with="skip",
+)
+SEASON = Command(
+    "season",
+    channel_commands.admin_season,
+    (Form("start NAME", _("a fresh points board from the next round on; all-time history stays")),),
+    (Param("start", Kind.REST, word="start"),),
+    admin=True,
+    usage=seasons.SEASON_USAGE,
+)
+DIGEST = Command(
+    "digest",
+    channel_commands.admin_digest,
+    (
+        Form(
+            "on | off",
+            _(
+                "last week's top streaks, most improved and hardest question "
+                "on each week's first round"
+            ),
+        ),
+    ),
+    (Param("state", required=True, parse=_lower, choices=("on", "off")),),
+    admin=True,
+    usage=digests.DIGEST_USAGE,
+)
+PING = Command(
+    "ping",
+    channel_commands.admin_ping,
+    (
+        Form(
+            "@role | off",
+            _("ping a role (Slack: a user group) on each daily post, and nobody else"),
+        ),
+    ),
+    (Param("target"),),
+    admin=True,
+    usage=pings.PING_USAGE,
+)
+ADMIN_COMMANDS: tuple[Command[...], ...] = (
+    SETUP,
+    PAUSE,
+    RESUME,
+    POST_NOW,
+    ADMIN_LEADERBOARD,
+    ADMIN_STREAK,
+    UNDO,
+    FREEZES,
+    ADMIN_LANGUAGE,
+    EXPORT,
+    TOPICS,
+    DIFFICULTY,
+    SKIP,
+    UNSKIP,
+    SEASON,
+    PING,
+    DIGEST,
+)
+
+
+def find(name: str, *, admin: bool = False) -> Command[...] | None:
+    """The command of this name (an admin subcommand with `admin`), or None."""
+    table = ADMIN_COMMANDS if admin else COMMANDS
+    return next((command for command in table if command.name == name.lower()), None)
+
+
+async def _confirm_forget(ctx: AppContext, inv: Invocation) -> Reply:
+    return await invoke(ctx, inv, FORGET_ME, confirm=True)
+
+
+# Commands a reply's button may run when pressed (anything else in a button is refused).
+BUTTONS: Mapping[str, Callable[[AppContext, Invocation], Awaitable[Reply]]] = {
+    members.FORGET_CONFIRM: _confirm_forget,
 }
-_ADMIN_HANDLERS: dict[str, Handler] = {
-    "setup": _setup,
-    "pause": _pause,
-    "resume": _resume,
-    "post-now": _post_now,
-    "leaderboard": _admin_leaderboard,
-    "streak": _admin_streak,
-    "undo": _admin_undo,
-    "freezes": _admin_freezes,
-    "export": _admin_export,
-    "language": _admin_language,
-    "topics": channel_commands.admin_topics,
-    "difficulty": channel_commands.admin_difficulty,
-    "skip": channel_commands.admin_skip,
-    "unskip": channel_commands.admin_unskip,
-    "season": channel_commands.admin_season,
-    "digest": channel_commands.admin_digest,
-    "ping": channel_commands.admin_ping,
-}
+BUTTON_COMMANDS = frozenset(BUTTONS)

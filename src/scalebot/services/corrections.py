@@ -23,20 +23,24 @@ MAX_REASON = 500
 _MENTION = re.compile(r"^<@!?([\w.-]+)(?:\|[^>]*)?>$")
 
 
-def parse_correction(text: str) -> tuple[str, int, str]:
-    """Split `@member N reason…` into the member, the new streak and the reason."""
-    parts = text.split(maxsplit=2)
-    if len(parts) < 3:
-        raise UserError(USAGE)
-    member, count, reason = parts
-    if not count.isdecimal() or int(count) > MAX_STREAK:
+def parse_count(text: str) -> int:
+    """A streak typed as a whole number from 0 to MAX_STREAK."""
+    if not text.isdecimal() or int(text) > MAX_STREAK:
         raise UserError(
             _(
                 "'{count}' is not a streak: use a whole number from 0 to {most}.",
-                count=count,
+                count=text,
                 most=MAX_STREAK,
             )
         )
+    return int(text)
+
+
+def check_correction(count: int, reason: str) -> str:
+    """Refuse a streak out of range or a missing or over-long reason; return the reason."""
+    parse_count(str(count))
+    if not reason.strip():
+        raise UserError(USAGE)
     if len(reason) > MAX_REASON:
         raise UserError(
             _(
@@ -45,7 +49,7 @@ def parse_correction(text: str) -> tuple[str, int, str]:
                 limit=MAX_REASON,
             )
         )
-    return member, int(count), reason.strip()
+    return reason.strip()
 
 
 async def _member(repo: Repository, workspace_id: int, token: str) -> tuple[int, str]:
@@ -69,15 +73,17 @@ async def correct_streak(
     *,
     channel: ChannelRef,
     admin: UserRef,
-    text: str,
+    member: str,
+    count: int,
+    reason: str,
     now: datetime,
     t: Translator = ENGLISH,
 ) -> Reply:
-    """Set a member's streak to N, recording who, when, why and the values it replaced."""
-    token, count, reason = parse_correction(text)
+    """Set `member` (a mention or a name)'s streak, recording who, when, why and what it was."""
+    reason = check_correction(count, reason)
     async with ctx.writing() as repo:
         row = await require_channel(repo, channel, lock=True)
-        user_id, name = await _member(repo, row.workspace_id, token)
+        user_id, name = await _member(repo, row.workspace_id, member)
         streak = await repo.ensure_streak(channel_id=row.id, user_id=user_id, now=now)
         before = StreakState(streak.current, streak.longest, streak.last_round_seq)
         after = before.corrected(count, row.round_count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scalebot.domain.pings import PingProblem, parse_ping
-from scalebot.domain.replies import Reply, error, info
+from scalebot.domain.replies import Reply, info
 from scalebot.locales import Message, Translator, _
 from scalebot.services.channels import require_channel
 from scalebot.services.context import AppContext, UserError
@@ -56,12 +56,10 @@ def _refusal(platform: str, text: str, problem: PingProblem) -> Message:
 
 
 async def admin_ping(
-    ctx: AppContext, *, channel: ChannelRef, args: list[str], t: Translator
+    ctx: AppContext, *, channel: ChannelRef, target: str | None, t: Translator
 ) -> Reply:
-    """Show, set or turn off the channel's ping."""
-    if len(args) > 1:
-        return error(t(PING_USAGE))
-    if not args:
+    """Show (no target), set or turn off (`off`) the channel's ping."""
+    if target is None:
         async with ctx.reading() as repo:
             row = await require_channel(repo, channel)
         if row.ping is None:
@@ -69,16 +67,20 @@ async def admin_ping(
         return info(
             t(_("Daily posts here ping {target}.", target=target_text(channel.platform, row.ping)))
         )
-    if args[0].lower() == "off":
+    if target.lower() == "off":
         await _store(ctx, channel, None)
         return info(t(_("Daily posts here ping nobody now.")))
-    found = parse_ping(channel.platform, args[0], workspace_id=channel.workspace_id)
+    found = parse_ping(channel.platform, target, workspace_id=channel.workspace_id)
     if isinstance(found, PingProblem):
-        raise UserError(_refusal(channel.platform, args[0], found))
+        raise UserError(_refusal(channel.platform, target, found))
     await _store(ctx, channel, found)
-    target = target_text(channel.platform, found)
     return info(
-        t(_("Each daily post here now pings {target}.", target=target)),
+        t(
+            _(
+                "Each daily post here now pings {target}.",
+                target=target_text(channel.platform, found),
+            )
+        ),
         t(_("Nobody else is pinged: not @everyone, @here or members.")),
     )
 

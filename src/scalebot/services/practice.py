@@ -67,20 +67,6 @@ class PracticeOutcome:
     reply: Reply
 
 
-async def practice_command(
-    ctx: AppContext, *, user: UserRef, now: datetime, rest: str, t: Translator = ENGLISH
-) -> Reply:
-    """Run `/scale practice [skip | answer TEXT]` and return the reply."""
-    stripped = rest.strip()
-    word = stripped.split(maxsplit=1)[0].lower() if stripped else ""
-    if word in ("", "skip"):
-        return (await serve_practice(ctx, user=user, now=now, skip=word == "skip", t=t)).reply
-    if word == "answer":
-        text = stripped[len(word) :].strip()
-        return (await submit_practice(ctx, user=user, text=text, now=now, t=t)).reply
-    raise UserError(USAGE)
-
-
 def validate_practice(text: str) -> None:
     """Refuse an empty or over-long practice answer with a message that says what to do."""
     if not text.strip():

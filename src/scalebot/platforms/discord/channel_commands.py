@@ -1,9 +1,8 @@
-"""Discord's /scale admin topics | difficulty | skip | unskip: options → the text commands."""
+"""Discord's /scale admin topics | difficulty | skip | unskip | season: options → the commands."""
 
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -11,8 +10,8 @@ from discord import app_commands
 
 from scalebot.domain.filters import bank_topics
 from scalebot.platforms.discord.identity import Interaction
-from scalebot.platforms.discord.interactions import begin, client_of, send_reply
-from scalebot.services.commands import run_command
+from scalebot.platforms.discord.interactions import client_of, run
+from scalebot.services import commands
 
 MAX_CHOICES = 25
 MAX_CHOICE_CHARS = 100
@@ -20,37 +19,27 @@ MAX_CHOICE_CHARS = 100
 
 async def admin_topics(interaction: Interaction, topics: str | None = None) -> None:
     """Ask only these topics in this channel (all for every topic); leave out to see them."""
-    await _run(interaction, "admin", "topics", *([topics] if topics else []))
+    await run(interaction, commands.TOPICS, topics=topics)
 
 
 async def admin_difficulty(interaction: Interaction, levels: str | None = None) -> None:
     """Ask only these difficulties in this channel (all for every one); leave out to see them."""
-    await _run(interaction, "admin", "difficulty", *([levels] if levels else []))
+    await run(interaction, commands.DIFFICULTY, levels=levels)
 
 
 async def admin_skip(interaction: Interaction, date: str) -> None:
     """No round on a date (YYYY-MM-DD), or list the skipped dates."""
-    await _run(interaction, "admin", "skip", date)
+    await run(interaction, commands.SKIP, date=date)
 
 
 async def admin_unskip(interaction: Interaction, date: str) -> None:
     """Post on a skipped date after all."""
-    await _run(interaction, "admin", "unskip", date)
-
-
-async def _run(interaction: Interaction, *words: str) -> None:
-    """Defer privately, run the /scale text command of these words, and send its reply."""
-    started = await begin(interaction)
-    if started is None:
-        return
-    client, invoked = started
-    text = " ".join(shlex.quote(word) for word in words)
-    await send_reply(interaction, await run_command(client.ctx, invoked, text))
+    await run(interaction, commands.UNSKIP, date=date)
 
 
 async def admin_season(interaction: Interaction, start: str | None = None) -> None:
     """Start a points season named `start`, or show the running one."""
-    await _run(interaction, "admin", "season", *(["start", start] if start else []))
+    await run(interaction, commands.SEASON, start=start)
 
 
 def topic_suggestions(typed: str, topics: list[str]) -> list[str]:

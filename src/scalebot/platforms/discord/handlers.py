@@ -1,8 +1,7 @@
-"""Handlers: the /scale slash-command group, thin callbacks over services.commands.run_command."""
+"""Handlers: the /scale slash-command group, thin callbacks calling the typed commands."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from functools import cache
@@ -17,11 +16,11 @@ from scalebot.locales import Message, _
 from scalebot.platforms.discord.answering import answer_form, answer_view
 from scalebot.platforms.discord.channel_commands import add_channel_commands
 from scalebot.platforms.discord.identity import Interaction, quick_reader
-from scalebot.platforms.discord.interactions import begin, send_reply
+from scalebot.platforms.discord.interactions import begin, run, send_reply
 from scalebot.platforms.discord.practice import practice_subcommand
 from scalebot.platforms.discord.translation import described
-from scalebot.services import languages, rounds
-from scalebot.services.commands import run_command
+from scalebot.services import commands, languages, rounds
+from scalebot.services.commands import Command
 from scalebot.services.context import UserError
 from scalebot.services.corrections import MAX_REASON, MAX_STREAK
 from scalebot.services.history import MAX_PAGE
@@ -40,20 +39,20 @@ POPULAR_ZONES = (
     "Asia/Tokyo",
     "Australia/Sydney",
 )
-# (name, description, text passed to run_command) for commands that take no options.
-MEMBER_COMMANDS = (
-    ("help", _("Every command, and how the daily question works"), "help"),
-    ("streak", _("Your streak in this channel"), "streak"),
-    ("stats", _("Your practice history in this channel"), "stats"),
-    ("forget-me", _("Delete everything scalebot stores about you in this server"), "forget-me"),
-    ("export-me", _("Everything scalebot stores about you, as a JSON file"), "export-me"),
+# The commands that take no options, each with its description on Discord.
+MEMBER_COMMANDS: tuple[tuple[Command[...], Message], ...] = (
+    (commands.HELP, _("Every command, and how the daily question works")),
+    (commands.STREAK, _("Your streak in this channel")),
+    (commands.STATS, _("Your practice history in this channel")),
+    (commands.FORGET_ME, _("Delete everything scalebot stores about you in this server")),
+    (commands.EXPORT_ME, _("Everything scalebot stores about you, as a JSON file")),
 )
-ADMIN_COMMANDS = (
-    ("pause", _("Stop the daily post in this channel"), "admin pause"),
-    ("resume", _("Restart the daily post in this channel"), "admin resume"),
-    ("post-now", _("Post today's round now"), "admin post-now"),
-    ("undo", _("Revert the newest streak correction in this channel"), "admin undo"),
-    ("export", _("This channel's answers, scores and streaks as a CSV file"), "admin export"),
+ADMIN_COMMANDS: tuple[tuple[Command[...], Message], ...] = (
+    (commands.PAUSE, _("Stop the daily post in this channel")),
+    (commands.RESUME, _("Restart the daily post in this channel")),
+    (commands.POST_NOW, _("Post today's round now")),
+    (commands.UNDO, _("Revert the newest streak correction in this channel")),
+    (commands.EXPORT, _("This channel's answers, scores and streaks as a CSV file")),
 )
 Callback = Callable[[Interaction], Coroutine[Any, Any, None]]
 
@@ -81,25 +80,11 @@ async def zone_choices(interaction: Interaction, current: str) -> list[app_comma
     return [app_commands.Choice(name=zone, value=zone) for zone in matching_zones(current)]
 
 
-def command_text(*words: str) -> str:
-    """The text after /scale, each option quoted so it stays one argument."""
-    return " ".join(shlex.quote(word) for word in words)
-
-
-async def run_text(interaction: Interaction, text: str) -> None:
-    """Defer privately, run a /scale text command, and send its reply."""
-    started = await begin(interaction)
-    if started is None:
-        return
-    client, invoked = started
-    await send_reply(interaction, await run_command(client.ctx, invoked, text))
-
-
-def _text_command(text: str) -> Callback:
-    """A callback that runs one fixed /scale text command."""
+def _without_options(command: Command[...]) -> Callback:
+    """A callback that runs one command that takes no options."""
 
     async def callback(interaction: Interaction) -> None:
-        await run_text(interaction, text)
+        await run(interaction, command)
 
     return callback
 
@@ -128,12 +113,12 @@ async def answer(interaction: Interaction, text: str | None = None) -> None:
     if text is None or not text.strip():
         await interaction.response.send_modal(answer_form(None, quick_reader(interaction)))
         return
-    await run_text(interaction, f"answer {text}")
+    await run(interaction, commands.ANSWER, text=text.strip())
 
 
 async def history(interaction: Interaction, page: app_commands.Range[int, 1, MAX_PAGE] = 1) -> None:
     """One page of the member's recent answers (Discord enforces the range; the service too)."""
-    await run_text(interaction, command_text("history", str(page)))
+    await run(interaction, commands.HISTORY, page=page)
 
 
 async def setup(
@@ -143,7 +128,7 @@ async def setup(
     days: Literal["daily", "weekdays"] = "daily",
 ) -> None:
     """Enroll this channel: a question at a local time on some days."""
-    await run_text(interaction, command_text("admin", "setup", time, zone, days))
+    await run(interaction, commands.SETUP, time=time, zone=zone, days=days)
 
 
 async def leaderboard(
@@ -152,7 +137,7 @@ async def leaderboard(
     me: Literal["hide", "show"] | None = None,
 ) -> None:
     """Top 10 plus the member's rank; or hide them from the boards, or show them again."""
-    await run_text(interaction, command_text("leaderboard", me or board))
+    await run(interaction, commands.LEADERBOARD, board=me or board)
 
 
 async def admin_streak(
@@ -162,28 +147,27 @@ async def admin_streak(
     reason: app_commands.Range[str, 1, MAX_REASON],
 ) -> None:
     """Correct a member's streak; the reason goes into the audit trail."""
-    await run_text(interaction, f"admin streak <@{member.id}> {count} {reason}")
+    await run(
+        interaction, commands.ADMIN_STREAK, member=f"<@{member.id}>", count=count, reason=reason
+    )
 
 
 async def admin_freezes(interaction: Interaction, state: Literal["on", "off"]) -> None:
     """Turn streak freezes on or off in this channel."""
-    await run_text(interaction, command_text("admin", "freezes", state))
+    await run(interaction, commands.FREEZES, state=state)
 
 
 async def admin_digest(interaction: Interaction, state: Literal["on", "off"]) -> None:
     """Turn the weekly digest on or off in this channel."""
-    await run_text(interaction, command_text("admin", "digest", state))
+    await run(interaction, commands.DIGEST, state=state)
 
 
 async def admin_ping(
     interaction: Interaction, role: discord.Role | None = None, off: bool = False
 ) -> None:
     """Ping a role on each daily post, turn that off, or (neither) show it."""
-    if off:
-        words = ["admin", "ping", "off"]
-    else:
-        words = ["admin", "ping"] + ([role.mention] if role is not None else [])
-    await run_text(interaction, command_text(*words))
+    target = "off" if off else (role.mention if role is not None else None)
+    await run(interaction, commands.PING, target=target)
 
 
 async def admin_leaderboard(
@@ -192,18 +176,17 @@ async def admin_leaderboard(
     public: bool = False,
 ) -> None:
     """The full leaderboard by points, privately or posted to the channel."""
-    words = ["admin", "leaderboard", period] + (["public"] if public else [])
-    await run_text(interaction, command_text(*words))
+    await run(interaction, commands.ADMIN_LEADERBOARD, board=period, public=public)
 
 
 async def language(interaction: Interaction, code: Literal["zh", "en", "auto"]) -> None:
     """Choose the language of your replies, or follow your app's again."""
-    await run_text(interaction, command_text("language", code))
+    await run(interaction, commands.LANGUAGE, code=code)
 
 
 async def admin_language(interaction: Interaction, code: Literal["zh", "en"]) -> None:
     """Choose this channel's language for its public posts."""
-    await run_text(interaction, command_text("admin", "language", code))
+    await run(interaction, commands.ADMIN_LANGUAGE, code=code)
 
 
 def build_scale_group() -> app_commands.Group:
@@ -220,13 +203,17 @@ def build_scale_group() -> app_commands.Group:
         description=described(_("Channel admin commands (need Manage Server)")),
         parent=scale,
     )
-    for name, description, text in MEMBER_COMMANDS:
-        scale.add_command(_command(name, description, _text_command(text)))
+    for table_command, description in MEMBER_COMMANDS:
+        scale.add_command(
+            _command(table_command.name, description, _without_options(table_command))
+        )
     for command in _member_commands():
         scale.add_command(command)
     scale.add_command(practice_subcommand())
-    for name, description, text in ADMIN_COMMANDS:
-        admin.add_command(_command(name, description, _text_command(text)))
+    for table_command, description in ADMIN_COMMANDS:
+        admin.add_command(
+            _command(table_command.name, description, _without_options(table_command))
+        )
     for command in _admin_commands():
         admin.add_command(command)
     add_channel_commands(admin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import discord
 
@@ -14,13 +14,14 @@ from scalebot.locales import _
 from scalebot.platforms.discord.identity import Interaction, invocation, quick_reader
 from scalebot.platforms.discord.render import render
 from scalebot.services import languages
-from scalebot.services.commands import BUTTON_COMMANDS, Invocation, run_command
+from scalebot.services.commands import BUTTONS, Command, Invocation, invoke
 from scalebot.services.context import RESTARTING
 
 if TYPE_CHECKING:
     from scalebot.platforms.discord.client import ScaleClient
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
 SERVER_ONLY = _("Use /scale in a server channel: it works per channel, not in direct messages.")
 POSTED = _("Posted to the channel.")
 COMMAND_ID = re.compile(r"scalebot:run:(?P<command>[a-z-]{1,40}(?: [a-z-]{1,40}){0,3})")
@@ -52,6 +53,17 @@ async def begin(interaction: Interaction) -> tuple[ScaleClient, Invocation] | No
         await send_server_only(interaction)
         return None
     return client, invoked
+
+
+async def run(
+    interaction: Interaction, command: Command[P], /, *args: P.args, **kwargs: P.kwargs
+) -> None:
+    """Defer privately, run one command with the interaction's typed options, send its reply."""
+    started = await begin(interaction)
+    if started is None:
+        return
+    client, invoked = started
+    await send_reply(interaction, await invoke(client.ctx, invoked, command, *args, **kwargs))
 
 
 async def send_reply(interaction: Interaction, reply: Reply, **extra: Any) -> None:
@@ -120,11 +132,11 @@ class CommandButton(
         invoked = invocation(interaction, client.config.admin_ids, client.clock())
         if invoked is None:
             reply = error(quick_reader(interaction)(UNKNOWN_BUTTON))
-        elif self.command not in BUTTON_COMMANDS:
+        elif self.command not in BUTTONS:
             t = await languages.reader(client.ctx, channel=invoked.channel, user=invoked.user)
             reply = error(t(UNKNOWN_BUTTON))
         else:
-            reply = await run_command(client.ctx, invoked, self.command)
+            reply = await BUTTONS[self.command](client.ctx, invoked)
         await interaction.edit_original_response(embed=render(reply).embed, view=None)
 
 

@@ -31,14 +31,9 @@ from scalebot.platforms.slack.render import (
     message,
 )
 from scalebot.platforms.slack.verification import VERIFIED, slack_hosted
+from scalebot.platforms.text_commands import MAX_COMMAND_CHARS, run_command, too_long
 from scalebot.services import answers, languages, rounds
-from scalebot.services.commands import (
-    BUTTON_COMMANDS,
-    MAX_COMMAND_CHARS,
-    Invocation,
-    run_command,
-    too_long,
-)
+from scalebot.services.commands import BUTTONS, Invocation
 from scalebot.services.context import (
     MAX_ANSWER_CHARS,
     RESTARTING,
@@ -276,12 +271,12 @@ class SlackHandlers:
         channel = ChannelRef(PLATFORM, _team(pressed.context, body), body["channel"]["id"])
         member = await self._member(pressed.client, channel.workspace_id, body["user"]["id"])
         invocation = Invocation(channel, member.ref, member.is_admin, self.clock())
-        if not isinstance(command, str) or command not in BUTTON_COMMANDS:
+        if not isinstance(command, str) or command not in BUTTONS:
             t = await languages.reader(self.ctx, channel=channel, user=member.ref)
             refusal = error(t(UNKNOWN_BUTTON))
             await respond(response_type="ephemeral", **message(refusal).as_kwargs())
             return
-        reply = await run_command(self.ctx, invocation, command)
+        reply = await BUTTONS[command](self.ctx, invocation)
         await respond(replace_original=True, **message(reply).as_kwargs())
 
     # --- the answer form ------------------------------------------------------------------
