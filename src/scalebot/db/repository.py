@@ -1140,10 +1140,10 @@ class Repository:
         missed = (
             table.c.channel_id == bindparam("channel"),
             table.c.current > 0,
-            table.c.last_round_seq < bindparam("closed"),
+            table.c.last_round_seq < bindparam("closed_seq"),
         )
         spend = [
-            {"channel": channel_id, "closed": seq - 1}
+            {"channel": channel_id, "closed_seq": seq - 1}
             for channel_id, seq, freezes_on in rounds_
             if freezes_on
         ]
@@ -1154,13 +1154,13 @@ class Repository:
                 .values(
                     freezes=table.c.freezes - 1,
                     freezes_unseen=table.c.freezes_unseen + 1,
-                    last_round_seq=bindparam("closed"),
+                    last_round_seq=bindparam("closed_seq"),
                 ),
                 spend,
             )
         await self.session.execute(
             update(table).where(*missed).values(current=0),
-            [{"channel": channel_id, "closed": seq - 1} for channel_id, seq, _on in rounds_],
+            [{"channel": channel_id, "closed_seq": seq - 1} for channel_id, seq, _on in rounds_],
         )
 
     async def take_freeze_notice(self, *, channel_id: int, user_id: int) -> tuple[int, int]:

@@ -540,7 +540,7 @@ async def _take_over(ctx: AppContext, *, round_id: int, now: datetime) -> _Claim
 
 async def _mark_sending(ctx: AppContext, round_id: int, *, now: datetime) -> None:
     """Record that a request is about to go out, with a lease longer than its timeout."""
-    batcher = _batched(ctx, "sending", _sending_many, key=_by_round)
+    batcher = _batched(ctx, RoundStatus.SENDING, _sending_many, key=_by_round)
     await batcher.write(_RoundWrite(round_id, now))
 
 
@@ -583,7 +583,7 @@ async def _mark_posted(
     cannot extend a streak that was just broken. A post confirmed only after a newer round
     went out is recorded closed, without a number, so it never takes over as the open round.
     """
-    batcher = _batched(ctx, "posted", _posted_many, key=_by_round)
+    batcher = _batched(ctx, RoundStatus.POSTED, _posted_many, key=_by_round)
     result: tuple[int | None, list[int]] = await batcher.write(
         _RoundWrite(round_id, now, message_ref)
     )
