@@ -167,3 +167,118 @@ async def test_the_console_starts_in_the_configured_language(ctx: AppContext) ->
     assert "scalebot 终端" in out
     assert "你的连续轮数：0（最长 0）" in out
     assert untranslated(out, set()) == []
+
+
+# Every member and admin command in zh, with good and bad arguments (the week above covers
+# answering, boards and streak corrections). Dates are after the console's Wednesday start.
+SWEEP = [
+    "/scale help",
+    "/scale today",
+    "/scale answer 我会按用户分片，缓存热点读请求，写入走消息队列。",
+    "/scale leaderboard month",
+    "/scale leaderboard all",
+    "/scale leaderboard season",
+    "/scale leaderboard hide",
+    "/scale leaderboard show",
+    "/scale leaderboard sideways",
+    "/scale history",
+    "/scale stats",
+    "/scale history x",
+    "/scale practice",
+    "/scale practice answer 我会先做离线评估，再灰度发布。",
+    "/scale practice",
+    "/scale practice skip",
+    "/scale practice answer",
+    "/scale export-me",
+    "/scale language",
+    "/scale language auto",
+    "/scale language zh",
+    "/scale admin",
+    "/scale admin setup 25:00 Asia/Shanghai",
+    "/scale admin setup 09:00 Mars/Olympus",
+    "/scale admin setup 09:00 Asia/Shanghai weekdays",
+    "/scale admin pause",
+    "/scale admin post-now",
+    "/scale admin resume",
+    "/scale admin post-now",
+    "/scale admin leaderboard week public",
+    "/scale admin leaderboard season",
+    "/scale admin streak @Nobody 3 reason",
+    "/scale admin streak @Dana x",
+    "/scale admin undo",
+    "/scale admin freezes on",
+    "/scale admin freezes maybe",
+    "/scale admin language en",
+    "/scale admin language zh",
+    "/scale admin language fr",
+    "/scale admin export",
+    "/scale admin topics",
+    "/scale admin topics nonsense",
+    "/scale admin topics all",
+    "/scale admin difficulty hard",
+    "/scale admin difficulty extreme",
+    "/scale admin difficulty all",
+    "/scale admin skip 2026-03-10",
+    "/scale admin skip list",
+    "/scale admin skip 2020-01-01",
+    "/scale admin skip soon",
+    "/scale admin unskip 2026-03-10",
+    "/scale admin unskip 2026-03-11",
+    "/scale admin season",
+    "/scale admin season start 春季赛 Spring",
+    "/scale admin season start 春季赛 Again",
+    "/scale admin season",
+    "/scale admin digest off",
+    "/scale admin digest on",
+    "/scale admin digest sometimes",
+    "/scale admin frobnicate",
+    "/as Sam",
+    "/scale language zh",
+    "/scale admin pause",
+    "/scale forget-me",
+    "/scale forget-me confirm",
+    "/scale streak",
+    "/as Dana",
+    "/advance 7d",
+    "/scale forget-me",
+    "/quit",
+]
+
+
+def test_the_sweep_runs_every_command() -> None:
+    syntax = [command for command, _ in (*replies.COMMANDS, *replies.ADMIN_COMMANDS)]
+    heads = {" ".join(part.split()[:3]) for line in syntax for part in line.split("·")}
+    heads = {head.split(" [")[0].split(" |")[0] for head in heads}
+    swept = " ".join(SWEEP)
+    missing = sorted(head for head in heads if head.removesuffix(" TEXT") not in swept)
+    assert missing == []
+
+
+async def test_every_command_answers_in_chinese(ctx: AppContext) -> None:
+    await transcript(ctx, ["/scale admin language zh", "/scale language zh"])
+    out = await transcript(ctx, SWEEP)
+    assert "删除" in out  # forget-me asked, then deleted
+    assert "赛季“春季赛 Spring”" in out
+    answer_words = {
+        "sideways",
+        "x",
+        "Nobody",
+        "reason",
+        "maybe",
+        "fr",
+        "nonsense",
+        "extreme",
+        "soon",
+        "sometimes",
+        "frobnicate",
+        "Mars",
+        "Olympus",
+        "Spring",
+        "Again",
+        "en",
+        "zh",
+        "auto",
+    }
+    # Topic ids are what an admin types after /scale admin topics.
+    topics = {part for q in load_bank().questions for part in _WORD.findall(q.topic)}
+    assert untranslated(out, answer_words | topics) == []

@@ -51,12 +51,12 @@ async def test_a_chinese_reader_sees_the_season_board_framed_in_chinese(ctx: App
     await run_command(ctx, ADMIN, "admin season start Spring 2026 春季赛")
     await run_command(ctx, ADMIN, "language zh")
     shown = await run_command(ctx, ADMIN, "leaderboard season")
-    assert shown.title == "积分排行榜（赛季“Spring 2026 春季赛”）"
+    assert shown.title == "排行榜：积分（赛季“Spring 2026 春季赛”）"
     await run_command(ctx, ADMIN, "admin language zh")
     await run_command(ctx, ADMIN, "language en")
     posted = await run_command(ctx, ADMIN, "admin leaderboard season public")
     assert not posted.private  # in the channel's language, whoever asked
-    assert posted.title == "积分排行榜（赛季“Spring 2026 春季赛”）"
+    assert posted.title == "排行榜：积分（赛季“Spring 2026 春季赛”）"
 
 
 async def test_a_new_season_starts_from_zero(ctx: AppContext) -> None:

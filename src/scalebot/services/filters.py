@@ -114,7 +114,7 @@ def _filter_reply(ctx: AppContext, chosen: QuestionFilter, t: Translator) -> Rep
     topics = ", ".join(bank_topics(ctx.bank))
     return info(
         t(_("Rounds here ask: {what}.", what=t(describe(chosen)))),
-        " ".join(
+        "\n".join(  # one sentence a line: no space to get wrong between Chinese sentences
             (
                 t(matching),
                 t(_("Topics: {topics}.", topics=topics)),

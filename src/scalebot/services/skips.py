@@ -99,4 +99,6 @@ async def list_skips(
             t(_("/scale admin skip YYYY-MM-DD keeps a holiday free of rounds.")),
         )
     title = n_("{count} date skipped", "{count} dates skipped", len(days), count=len(days))
-    return info(t(title), "\n".join(f"{t.date(day)} ({day.isoformat()})" for day in days))
+    return info(
+        t(title), "\n".join(t(_("{date} ({iso})", date=day, iso=day.isoformat())) for day in days)
+    )

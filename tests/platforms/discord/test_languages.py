@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.platforms.discord.conftest import Bot
-from tests.platforms.discord.fake_discord import Recorded
+from scalebot.services import languages
+from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
+from tests.platforms.discord.fake_discord import CHANNEL_ID, Recorded
 from tests.platforms.discord.payloads import BOB_ID, form, interaction, slash
 from tests.platforms.discord.test_commands import GOOD_ANSWER, as_admin, title
 
@@ -69,3 +71,37 @@ async def test_a_lower_form_answer_is_told_in_chinese_that_the_best_one_counts(b
     assert footer.startswith("你之前的回答得了 ")
     assert "仍然有效" in footer
     assert "earlier" not in str(replies[-1].embeds)
+
+
+def button_labels(sent: Recorded) -> list[str]:
+    """The labels of every button on a message."""
+    rows = sent.body.get("components") or []
+    return [str(item["label"]) for row in rows for item in row.get("components") or []]
+
+
+async def test_a_chinese_channel_and_member_see_chinese_buttons_summaries_and_notices(
+    bot: Bot,
+) -> None:
+    await bot.enroll(post=False)
+    await languages.set_channel_language(
+        bot.ctx, channel=DISCORD_CHANNEL, code="zh", now=bot.clock()
+    )
+    for day in range(9):
+        if day:
+            bot.clock.now += timedelta(days=1)
+        await bot.post_today()
+        if day < 7:
+            await bot.interact(
+                from_locale(interaction(2, slash("answer", text=GOOD_ANSWER)), "zh-CN")
+            )
+    posts = bot.fake.find("POST", rf"^/channels/{CHANNEL_ID}/messages$")
+    assert button_labels(posts[0]) == ["作答"]
+    summaries = [p for p in bot.fake.find("POST", r"^/channels/\d+/messages$") if p not in posts]
+    assert str(summaries[0].embeds[0]["title"]).startswith("第 1 轮结束")
+    (streak,) = await bot.interact(from_locale(interaction(2, slash("streak")), "zh-CN"))
+    assert "一张冻结卡保住了你的连续轮数" in str(streak.embeds)
+    (practice,) = await bot.interact(from_locale(interaction(2, slash("practice")), "zh-CN"))
+    assert button_labels(practice) == ["作答"]
+    (asked,) = await bot.interact(from_locale(interaction(2, slash("forget-me")), "zh-CN"))
+    assert title(asked).startswith("要删除 scalebot")
+    assert button_labels(asked) == ["删除我的数据"]

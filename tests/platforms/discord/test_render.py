@@ -162,7 +162,7 @@ def test_a_chinese_reply_is_trimmed_and_continued_in_chinese() -> None:
     embed = render(reply).embed
     check_limits(embed)
     shown = [embed.description or ""] + [f"{f.name} {f.value}" for f in embed.fields]
-    assert (embed.description or "").endswith("…（已截断）")
+    assert (embed.description or "").endswith("……（已截断）")
     assert embed.fields[1].name == "参考答案（续）"
     assert not any("trimmed" in part or "continued" in part for part in shown)
 

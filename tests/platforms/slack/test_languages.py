@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from tests.platforms.slack.conftest import ADMIN, ALICE, BOB, SlackBot
 from tests.platforms.slack.test_modal import click_answer, opened_view, posted_round_id, submit
 from tests.platforms.slack.test_threads import question_ts, reply_event
@@ -81,3 +84,43 @@ async def test_a_lower_form_answer_is_told_in_chinese_that_the_best_one_counts(
     assert footer.startswith("你之前的回答得了 ")
     assert "仍然有效" in footer
     assert "earlier" not in str(kept)
+
+
+def button_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    """The labels of every button in a message's blocks."""
+    return [
+        element["text"]["text"]
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+async def test_a_chinese_channel_and_member_see_chinese_buttons_summaries_and_notices(
+    slack: SlackBot,
+) -> None:
+    slack.fake.users[ALICE]["locale"] = "zh-CN"
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    await slack.command("admin language zh", user=ADMIN)
+    await slack.command("admin post-now", user=ADMIN)
+    posted = slack.fake.calls_to("chat.postMessage")[-1].params
+    assert button_texts(posted["blocks"]) == ["作答"]
+    for day in range(7):
+        if day:
+            slack.clock.now += timedelta(days=1)
+            await slack.command("admin post-now", user=ADMIN)
+        await slack.command(f"answer {ANSWER}", user=ALICE)
+    for _missed_and_closed in range(2):
+        slack.clock.now += timedelta(days=1)
+        await slack.command("admin post-now", user=ADMIN)
+    summaries = [c for c in slack.fake.calls_to("chat.postMessage") if "thread_ts" in c.params]
+    assert summaries[0].params["text"].startswith("第 1 轮结束")
+    assert "参考答案" in summaries[0].params["text"]
+    await slack.command("streak", user=ALICE)
+    assert "一张冻结卡保住了你的连续轮数" in slack.last_reply()["text"]
+    await slack.command("practice", user=ALICE)
+    assert button_texts(slack.last_reply()["blocks"]) == ["作答"]
+    await slack.command("forget-me", user=ALICE)
+    asked = slack.last_reply()
+    assert asked["text"].startswith("要删除 scalebot")
+    assert button_texts(asked["blocks"]) == ["删除我的数据"]

@@ -134,7 +134,7 @@ async def test_a_chinese_channels_admins_are_told_in_chinese(bot: SlackBot) -> N
     assert (await scheduler.fire(channel_id)).status is PostStatus.FAILED
     dms = [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] != CHANNEL]
     assert dms
-    assert all(c.params["text"].startswith("scalebot 已停止在本频道发布") for c in dms)
+    assert all(c.params["text"].startswith("scalebot 已停止在本频道出题") for c in dms)
     context = dms[0].params["blocks"][-1]["elements"][0]["text"]
     assert context == f"频道：<#{CHANNEL}>"
 
