@@ -231,6 +231,11 @@ SWEEP = [
     "/scale admin digest off",
     "/scale admin digest on",
     "/scale admin digest sometimes",
+    "/scale admin ping",
+    "/scale admin ping @everyone",
+    "/scale admin ping @oncall",
+    "/scale admin ping",
+    "/scale admin ping off",
     "/scale admin frobnicate",
     "/as Sam",
     "/scale language zh",
@@ -259,6 +264,9 @@ async def test_every_command_answers_in_chinese(ctx: AppContext) -> None:
     out = await transcript(ctx, SWEEP)
     assert "删除" in out  # forget-me asked, then deleted
     assert "赛季“春季赛 Spring”" in out
+    assert "练习回答" in out  # the last forget-me counts Dana's practice answers
+    # Chinese sentences follow each other without a space (rich's borders aside).
+    assert not re.findall(r"[。；！？] +[^\s│─]", out)
     answer_words = {
         "sideways",
         "x",
@@ -278,6 +286,12 @@ async def test_every_command_answers_in_chinese(ctx: AppContext) -> None:
         "en",
         "zh",
         "auto",
+        "everyone",
+        "oncall",
+        # Platform mention words and the example role name in the ping refusal.
+        "here",
+        "channel",
+        "reviewers",
     }
     # Topic ids are what an admin types after /scale admin topics.
     topics = {part for q in load_bank().questions for part in _WORD.findall(q.topic)}

@@ -12,6 +12,7 @@ Mark a string for translation where it is written, translate it where the reply 
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -149,6 +150,12 @@ class Translator:
         if isinstance(value, int) and not isinstance(value, bool):
             return self.number(value)
         return value
+
+    def sentences(self, parts: Iterable[Message | str]) -> str:
+        """Sentences one after another, translated: a space between them in English, none
+        after Chinese full-width punctuation."""
+        separator = "" if self.language is Language.ZH else " "
+        return separator.join(self(part) for part in parts)
 
     def gettext(self, msgid: str) -> str:
         """The translation of one message without parameters."""

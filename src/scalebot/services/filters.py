@@ -114,11 +114,11 @@ def _filter_reply(ctx: AppContext, chosen: QuestionFilter, t: Translator) -> Rep
     topics = ", ".join(bank_topics(ctx.bank))
     return info(
         t(_("Rounds here ask: {what}.", what=t(describe(chosen)))),
-        "\n".join(  # one sentence a line: no space to get wrong between Chinese sentences
+        t.sentences(
             (
-                t(matching),
-                t(_("Topics: {topics}.", topics=topics)),
-                t(_("Difficulties: {levels}.", levels=", ".join(Difficulty))),
+                matching,
+                _("Topics: {topics}.", topics=topics),
+                _("Difficulties: {levels}.", levels=", ".join(Difficulty)),
             )
         ),
     )

@@ -61,7 +61,7 @@ async def forget_request(ctx: AppContext, *, user: UserRef, t: Translator = ENGL
         title=t(_("Delete everything scalebot stores about you here?")),
         body="\n".join(
             (
-                " ".join(t(part) for part in _what_goes(stored)),
+                t.sentences(_what_goes(stored)),
                 t(_("It cannot be undone. Want a copy first? /scale export-me sends it.")),
             )
         ),
@@ -77,7 +77,7 @@ async def forget_confirmed(ctx: AppContext, *, user: UserRef, t: Translator = EN
         return info(t(NOTHING_STORED))
     return info(
         t(_("Deleted: scalebot no longer stores anything about you here.")),
-        " ".join(t(part) for part in _what_went(deleted)),
+        t.sentences(_what_went(deleted)),
     )
 
 
