@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -48,7 +48,37 @@ from scalebot.db.practice import PracticeQueries
 from scalebot.db.skips import SkipQueries
 from scalebot.domain.leaderboard import WINDOWS, Period
 from scalebot.domain.refs import ChannelRef, UserRef
-from scalebot.domain.rounds import RoundStatus
+from scalebot.domain.rounds import ChannelState, RoundStatus
+from scalebot.domain.schedule import Schedule
+
+# The rows the repository hands to services: they read and set their fields inside the
+# transaction that loaded them, and never build, query or import the models themselves.
+ChannelRow: TypeAlias = Channel
+RoundRow: TypeAlias = Round
+WorkspaceRow: TypeAlias = Workspace
+
+
+def claimed_round(
+    *,
+    channel_id: int,
+    round_date: date,
+    question_id: str,
+    question_version: int,
+    now: datetime,
+    lease_until: datetime,
+) -> RoundRow:
+    """A round claimed now, nothing of it sent yet (stored with insert_rounds)."""
+    return Round(
+        channel_id=channel_id,
+        round_date=round_date,
+        question_id=question_id,
+        question_version=question_version,
+        status=RoundStatus.CLAIMED,
+        claimed_at=now,
+        lease_until=lease_until,
+        attempts=0,
+    )
+
 
 # The missed criterion ids are a JSON list inside answers.covered; each database unnests it.
 _MISSED_COUNTS = {
@@ -305,8 +335,28 @@ class Repository:
             query = query.with_for_update()
         return {channel.id: channel for channel in await self.session.scalars(query)}
 
-    async def add_channel(self, channel: Channel) -> Channel:
-        """Store a new channel."""
+    async def add_channel(
+        self,
+        *,
+        workspace_id: int,
+        external_id: str,
+        schedule: Schedule,
+        language: str,
+        now: datetime,
+    ) -> ChannelRow:
+        """Store a newly enrolled channel, active, on its schedule."""
+        channel = Channel(
+            workspace_id=workspace_id,
+            external_id=external_id,
+            post_time=schedule.post_time,
+            days=schedule.days.value,
+            timezone=schedule.timezone,
+            state=ChannelState.ACTIVE,
+            round_count=0,
+            language=language,
+            enrolled_at=now,
+            updated_at=now,
+        )
         self.session.add(channel)
         await self.session.flush()
         return channel
@@ -446,9 +496,20 @@ class Repository:
         rows = await self.session.scalars(select(StoredQuestion))
         return {row.id: row for row in rows}
 
-    async def add_question(self, question: StoredQuestion) -> None:
-        """Store a newly synced question."""
-        self.session.add(question)
+    async def add_question(
+        self, *, question_id: str, content_hash: str, content: dict[str, Any], now: datetime
+    ) -> None:
+        """Store a newly synced question, its first version."""
+        self.session.add(
+            StoredQuestion(
+                id=question_id,
+                version=1,
+                content_hash=content_hash,
+                content=content,
+                retired=False,
+                synced_at=now,
+            )
+        )
         await self.session.flush()
 
     async def get_question(self, *, question_id: str) -> StoredQuestion | None:
@@ -649,12 +710,6 @@ class Repository:
         ids = {channel_id: round_id for round_id, channel_id in rows}
         for round_ in rounds_:
             round_.id = ids[round_.channel_id]
-
-    async def add_round(self, round_: Round) -> Round:
-        """Store a claimed round."""
-        self.session.add(round_)
-        await self.session.flush()
-        return round_
 
     async def find_round_by_message(self, *, channel_id: int, message_ref: str) -> Round | None:
         """Return the channel's posted round whose message is `message_ref` (its thread)."""

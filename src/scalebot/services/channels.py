@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scalebot.db.engine import WriteConflict
-from scalebot.db.models import Channel, Workspace
-from scalebot.db.repository import Repository
+from scalebot.db.repository import ChannelRow, Repository, WorkspaceRow
 from scalebot.domain.refs import ChannelRef
 from scalebot.domain.rounds import ChannelState
 from scalebot.domain.schedule import Days, Schedule
@@ -43,7 +42,7 @@ class ChannelInfo:
         return self.state == ChannelState.ACTIVE
 
 
-def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
+def channel_info(channel: ChannelRow, workspace: WorkspaceRow) -> ChannelInfo:
     """Describe a stored channel."""
     return ChannelInfo(
         id=channel.id,
@@ -56,7 +55,7 @@ def channel_info(channel: Channel, workspace: Workspace) -> ChannelInfo:
     )
 
 
-async def require_channel(repo: Repository, ref: ChannelRef, *, lock: bool = False) -> Channel:
+async def require_channel(repo: Repository, ref: ChannelRef, *, lock: bool = False) -> ChannelRow:
     """Return the enrolled channel or fail with the message that says how to enroll it."""
     channel = await repo.find_channel(ref, lock=lock)
     if channel is None:
@@ -90,18 +89,11 @@ async def _enroll(
         row = await repo.find_channel(channel, lock=True)
         if row is None:
             row = await repo.add_channel(
-                Channel(
-                    workspace_id=workspace.id,
-                    external_id=channel.channel_id,
-                    post_time=schedule.post_time,
-                    days=schedule.days.value,
-                    timezone=schedule.timezone,
-                    state=ChannelState.ACTIVE,
-                    round_count=0,
-                    language=ctx.language.value,
-                    enrolled_at=now,
-                    updated_at=now,
-                )
+                workspace_id=workspace.id,
+                external_id=channel.channel_id,
+                schedule=schedule,
+                language=ctx.language.value,
+                now=now,
             )
         else:
             row.post_time, row.days, row.timezone = (

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from scalebot.db.models import StoredQuestion
 from scalebot.db.repository import Repository
 from scalebot.domain.questions import CANONICAL_QUESTION_ID, Question, QuestionBank
 from scalebot.locales import Language
@@ -35,14 +34,7 @@ async def sync_questions(ctx: AppContext, *, now: datetime) -> SyncReport:
             content = question.model_dump(mode="json")
             if row is None:
                 await repo.add_question(
-                    StoredQuestion(
-                        id=question.id,
-                        version=1,
-                        content_hash=digest,
-                        content=content,
-                        retired=False,
-                        synced_at=now,
-                    )
+                    question_id=question.id, content_hash=digest, content=content, now=now
                 )
                 added += 1
             elif row.content_hash != digest or row.retired:

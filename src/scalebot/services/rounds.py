@@ -12,8 +12,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from scalebot.db.engine import TRANSIENT_ERRORS, WriteConflict
-from scalebot.db.models import Channel, Round, Workspace
-from scalebot.db.repository import Repository
+from scalebot.db.repository import ChannelRow, Repository, RoundRow, WorkspaceRow, claimed_round
 from scalebot.domain.filters import QuestionFilter
 from scalebot.domain.questions import Question
 from scalebot.domain.refs import ChannelRef
@@ -251,8 +250,8 @@ class _ClaimReads:
     what the items before it wrote, as it would in a transaction of its own.
     """
 
-    channels: dict[int, tuple[Channel, Workspace]]
-    rounds: dict[tuple[int, date], Round]
+    channels: dict[int, tuple[ChannelRow, WorkspaceRow]]
+    rounds: dict[tuple[int, date], RoundRow]
     skipped: set[tuple[int, date]]
     counts: dict[int, dict[str, int]]
     versions: dict[str, int]
@@ -261,9 +260,9 @@ class _ClaimReads:
 @dataclass(frozen=True)
 class _Claimed:
     request: _ClaimRequest
-    round_: Round
+    round_: RoundRow
     status: RoundStatus
-    channel: Channel
+    channel: ChannelRow
     info: ChannelInfo
 
 
@@ -433,7 +432,7 @@ async def _claim_made(
 
 
 async def _close_older(
-    repo: Repository, round_: Round, status: RoundStatus, *, now: datetime
+    repo: Repository, round_: RoundRow, status: RoundStatus, *, now: datetime
 ) -> tuple[int, ...]:
     """Close the channel's open rounds before this one, when nothing of this one was sent yet.
 
@@ -450,7 +449,7 @@ async def _close_older(
     return tuple(closing.id for closing in older)
 
 
-def _not_ours(round_: Round, now: datetime, *, manual: bool) -> PostOutcome | None:
+def _not_ours(round_: RoundRow, now: datetime, *, manual: bool) -> PostOutcome | None:
     """Why an existing round row cannot be claimed now, or None when it can."""
     if may_claim(round_.status, round_.lease_until, now, manual=manual):
         return None
@@ -460,8 +459,8 @@ def _not_ours(round_: Round, now: datetime, *, manual: bool) -> PostOutcome | No
 
 
 def _new_round(
-    ctx: AppContext, reads: _ClaimReads, channel: Channel, day: date, now: datetime
-) -> Round:
+    ctx: AppContext, reads: _ClaimReads, channel: ChannelRow, day: date, now: datetime
+) -> RoundRow:
     """A claimed round with the channel's next question (counted in `reads` at once)."""
     counts = reads.counts.setdefault(channel.id, {})
     asked = QuestionFilter.stored(channel.topics, channel.difficulties).apply(ctx.bank)
@@ -471,22 +470,20 @@ def _new_round(
     version = reads.versions.get(question.id)
     assert version is not None, "questions are synced at start"
     counts[question.id] = counts.get(question.id, 0) + 1
-    return Round(
+    return claimed_round(
         channel_id=channel.id,
         round_date=day,
         question_id=question.id,
         question_version=version,
-        status=RoundStatus.CLAIMED,
-        claimed_at=now,
+        now=now,
         lease_until=now + ctx.delivery.lease,
-        attempts=0,
     )
 
 
 async def _claim_of(
     ctx: AppContext,
     repo: Repository,
-    round_: Round,
+    round_: RoundRow,
     where: tuple[ChannelRef, Translator],
     status: RoundStatus,
     *,
@@ -594,10 +591,10 @@ async def _mark_posted(
 class _PostedReads:
     """What a batch of confirmed posts read (rounds and channels locked), kept up to date."""
 
-    rounds: dict[int, Round]
-    channels: dict[int, Channel]
-    newest: dict[int, Round]  # each channel's newest posted round
-    open_rounds: dict[int, list[Round]]  # each channel's posted rounds not closed yet
+    rounds: dict[int, RoundRow]
+    channels: dict[int, ChannelRow]
+    newest: dict[int, RoundRow]  # each channel's newest posted round
+    open_rounds: dict[int, list[RoundRow]]  # each channel's posted rounds not closed yet
     # (channel id, number of the round just opened, freezes on) for the streaks to settle
     opened: list[tuple[int, int, bool]]
 
