@@ -18,6 +18,7 @@ from scalebot.platforms.discord.answering import (
     form_round,
     submit_form,
 )
+from scalebot.platforms.discord.buckets import amortise_bucket_cleanup
 from scalebot.platforms.discord.config import DiscordConfig, skip_voice_warnings
 from scalebot.platforms.discord.handlers import build_scale_group
 from scalebot.platforms.discord.identity import quick_reader
@@ -118,6 +119,7 @@ class ScaleClient(discord.AutoShardedClient):
             guild_ready_timeout=guild_ready_timeout,
             shard_ids=list(config.shard_ids),  # empty: every shard of shard_count
         )
+        amortise_bucket_cleanup(self.http)
         self._ctx: AppContext | None = None
         self.config = config
         self.clock = clock
