@@ -94,6 +94,7 @@ class FakeMessenger:
         self.questions: list[tuple[ChannelRef, Reply, int]] = []
         self.thread_posts: list[tuple[ChannelRef, str | None, Reply]] = []
         self.admin_notices: list[tuple[ChannelRef, Reply]] = []
+        self.private: list[tuple[ChannelRef, str, Reply]] = []
         self.fail_with: BaseException | None = None
         self.lose_replies = 0  # posts that go out but whose reply is lost
         self.lookups: list[int] = []
@@ -129,6 +130,10 @@ class FakeMessenger:
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Record an admin notice."""
         self.admin_notices.append((channel, reply))
+
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Record a private message to a member."""
+        self.private.append((channel, user_id, reply))
 
     def refuse(self, reason: str = "channel_not_found") -> None:
         """Make every post fail as if the channel were gone."""

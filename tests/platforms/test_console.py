@@ -297,3 +297,11 @@ async def test_the_post_shows_the_role_it_pings(ctx: AppContext) -> None:
     out = await transcript(ctx, ["/scale admin ping @reviewers", "/advance 1d", "/quit"])
     assert "Each daily post here now pings the role @reviewers." in out
     assert out.index("@reviewers\n", out.index("/advance 1d")) < out.index("Thu 05 Mar")
+
+
+async def test_a_reminder_shows_before_the_round_closes(ctx: AppContext) -> None:
+    three_days = [STRONG, "/advance 1d"] * 3
+    out = await transcript(ctx, [*three_days, "/scale remind on", "/advance 1d", "/quit"])
+    assert "Reminders are on here." in out
+    nudge = out.index("Your streak of 3 rounds ends in 3 hours")
+    assert out.index("/scale remind on") < nudge < out.index("Sun 08 Mar")

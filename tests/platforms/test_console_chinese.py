@@ -193,6 +193,8 @@ SWEEP = [
     "/scale language",
     "/scale language auto",
     "/scale language zh",
+    "/scale remind on",
+    "/scale remind sometimes",
     "/scale admin",
     "/scale admin setup 25:00 Asia/Shanghai",
     "/scale admin setup 09:00 Mars/Olympus",

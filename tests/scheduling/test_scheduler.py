@@ -327,3 +327,15 @@ async def test_a_job_that_waited_for_a_slot_leases_from_when_it_got_one(
     gate.set()
     await asyncio.gather(job, sweep)
     assert len(messenger.questions) == 1
+
+
+async def test_start_adds_the_reminder_job(ctx: AppContext) -> None:
+    scheduler = RoundScheduler(ctx, clock=lambda: NOW)
+    try:
+        await scheduler.start()
+        job = scheduler.scheduler.get_job("reminders")
+        assert job is not None
+        assert job.trigger.interval == ctx.delivery.remind_every
+        assert await scheduler.remind() == 0  # nobody asked for reminders
+    finally:
+        scheduler.shutdown()

@@ -116,6 +116,9 @@ class NoopMessenger:
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Accept the notice."""
 
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Accept the message."""
+
 
 class NoopHarness:
     """The no-op platform."""

@@ -41,6 +41,9 @@ class SilentMessenger:
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Accept an admin notice."""
 
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Accept a private message."""
+
 
 def bench_context(database: Database, platform: str) -> AppContext:
     """An app context on a database, with the shipped bank, the rubric grader, no platform."""

@@ -299,6 +299,25 @@ class StreakCorrection(Base):
     undone_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class Reminder(Base):
+    """A member's opt-in to a private nudge before the channel's open round closes.
+
+    `last_round_id` is the round they were last nudged about: setting it, in one conditional
+    UPDATE before the message goes out, is what makes a nudge once per round across processes.
+    """
+
+    __tablename__ = "reminders"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    last_round_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
 class PracticeMember(Base):
     """A member's personal practice: the question served to them and not answered yet."""
 

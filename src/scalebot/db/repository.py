@@ -45,6 +45,7 @@ from scalebot.db.models import (
     slack_installations,
 )
 from scalebot.db.practice import PracticeQueries
+from scalebot.db.reminders import ReminderQueries
 from scalebot.db.skips import SkipQueries
 from scalebot.domain.leaderboard import WINDOWS, Period
 from scalebot.domain.refs import ChannelRef, UserRef
@@ -249,6 +250,7 @@ class Repository:
         self.practice = PracticeQueries(session)
         self.skips = SkipQueries(session)
         self.digests = DigestQueries(session)
+        self.reminders = ReminderQueries(session)
 
     # --- workspaces, channels, users -------------------------------------------------------
 
@@ -444,6 +446,7 @@ class Repository:
         for model in (Answer, Streak, StreakCorrection, PointTotal):
             await self.session.execute(delete(model).where(model.user_id == user.id))
         await self.practice.forget(user_id=user.id)
+        await self.reminders.forget(user_id=user.id)
         here = StreakCorrection.channel_id.in_(
             select(Channel.id).where(Channel.workspace_id == workspace.id)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -96,6 +96,13 @@ class Schedule:
     def post_instant(self, day: date) -> datetime:
         """Return the aware instant of the post on a local date."""
         return datetime.combine(day, self.post_time, tzinfo=self.zone)
+
+    def next_post_after(self, moment: datetime) -> datetime:
+        """The first post instant after `moment` (a weekday schedule skips the weekend)."""
+        day = self.local_date(moment)
+        while not (self.days.includes(day) and self.post_instant(day) > moment):
+            day += timedelta(days=1)
+        return self.post_instant(day)
 
     def is_due(self, now: datetime) -> bool:
         """Tell whether today's round should already be out at this instant."""

@@ -109,6 +109,10 @@ class RoundJobs(Protocol):
         """Run a channel's round job now."""
         ...
 
+    async def remind(self) -> int:
+        """Send the reminders due now."""
+        ...
+
 
 class ConsoleMessenger:
     """Posts to the terminal instead of a chat channel."""
@@ -142,6 +146,12 @@ class ConsoleMessenger:
 
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Show an admin notice."""
+        self.console.print(render(reply))
+
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Show a private message to a member (a reminder)."""
+        label = translator(reply.language)(_("private to {name}", name=user_id))
+        self.console.print(Text(f"#{channel.channel_id} · {label}", style="dim"))
         self.console.print(render(reply))
 
 
@@ -272,10 +282,15 @@ class ConsoleSession:
         target = self.clock.now + delta
         info = await channels.get_channel(self.ctx, channel=CONSOLE_CHANNEL)
         if info is not None and info.active:
+            before = self.ctx.delivery.remind_before
             for moment in self.scheduler.fire_times(info.schedule, self.clock.now, target):
+                # Reminders fall due before the round they close: look once on the way.
+                self.clock.now = max(self.clock.now, moment - before)
+                await self.scheduler.remind()
                 self.clock.now = moment
                 await self.scheduler.fire(info.id)
         self.clock.now = target
+        await self.scheduler.remind()
         if info is not None and not info.active:
             moved = _(
                 "The clock is now {time} (paused: no rounds until /scale admin resume).",

@@ -15,7 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from scalebot.domain.clock import Clock, utc_now
 from scalebot.domain.rounds import PostStatus
 from scalebot.domain.schedule import Days, Schedule
-from scalebot.services import channels, events, rounds
+from scalebot.services import channels, events, reminders, rounds
 from scalebot.services.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -110,8 +110,24 @@ class RoundScheduler:
             replace_existing=True,
             coalesce=True,
         )
+        self.scheduler.add_job(
+            self.remind,
+            "interval",
+            seconds=self.ctx.delivery.remind_every.total_seconds(),
+            id="reminders",
+            replace_existing=True,
+            coalesce=True,
+        )
         self.scheduler.start()
         return await self.sweep()
+
+    async def remind(self) -> int:
+        """Send the reminders due now (each once per member and round, in any process)."""
+        try:
+            return await reminders.send_due_reminders(self.ctx, now=self.clock())
+        except Exception:
+            log.exception("reminders failed; next try in %s", self.ctx.delivery.remind_every)
+            return 0
 
     async def is_running(self) -> bool:
         """Tell whether the scheduler is running its jobs (for /healthz)."""

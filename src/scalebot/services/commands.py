@@ -37,6 +37,7 @@ from scalebot.services import (
     members,
     pings,
     practice,
+    reminders,
     rounds,
     seasons,
     skips,
@@ -551,6 +552,18 @@ FORGET_ME = Command(
 EXPORT_ME = Command(
     "export-me", _export_me, (Form("", _("everything stored about you, as a JSON file")),)
 )
+REMIND = Command(
+    "remind",
+    reminders.remind_command,
+    (
+        Form(
+            "on | off",
+            _("a private nudge 3 hours before the round closes while a streak of 3+ is at stake"),
+        ),
+    ),
+    (Param("state", required=True, parse=_lower, choices=("on", "off")),),
+    usage=reminders.REMIND_USAGE,
+)
 COMMANDS: tuple[Command[...], ...] = (
     HELP,
     TODAY,
@@ -561,6 +574,7 @@ COMMANDS: tuple[Command[...], ...] = (
     HISTORY,
     PRACTICE,
     LANGUAGE,
+    REMIND,
     FORGET_ME,
     EXPORT_ME,
 )

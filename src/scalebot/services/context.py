@@ -133,6 +133,10 @@ class DeliveryPolicy:
     # Round posts in flight at once in one process: 8 would leave Slack workspaces idle (each
     # posts 5/s); 64 keep the pacers busy while a post still waits seconds, not its post_timeout.
     round_jobs: int = 64
+    # Reminders: a nudge this long before the open round closes (the next round's post time),
+    # looked for this often.
+    remind_before: timedelta = timedelta(hours=3)
+    remind_every: timedelta = timedelta(minutes=5)
 
     def retry_delay(self, attempts: int) -> timedelta:
         """Exponential backoff after `attempts` failed attempts, capped."""
@@ -163,6 +167,10 @@ class Messenger(Protocol):
 
     async def notify_admins(self, channel: ChannelRef, reply: Reply) -> None:
         """Tell the channel's admins something once (for example that posting failed)."""
+        ...
+
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Send one member a private message about a channel (a DM), paced like posts."""
         ...
 
 

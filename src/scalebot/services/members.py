@@ -14,6 +14,7 @@ from scalebot.services.context import AppContext
 from scalebot.services.corrections import corrections_export
 from scalebot.services.practice import practice_export
 from scalebot.services.questions import criterion_title, question_of
+from scalebot.services.reminders import reminders_export
 
 # The text after /scale that deletes at once: what the confirmation button runs.
 FORGET_CONFIRM = "forget-me confirm"
@@ -154,6 +155,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
         history = await repo.user_answers(user_id=member.id)
         corrected = await corrections_export(repo, user_id=member.id)
         practised = await practice_export(ctx, repo, user_id=member.id)
+        reminded = await reminders_export(repo, user_id=member.id)
         asked = {round_.question_id for _answer, round_ in history}
         questions = {qid: await question_of(ctx, repo, qid) for qid in asked}
     return {
@@ -176,6 +178,7 @@ async def export_user(ctx: AppContext, *, user: UserRef) -> dict[str, Any]:
         ],
         "streak_corrections": corrected,
         "practice": practised,
+        "reminders": {"channels": reminded},
     }
 
 

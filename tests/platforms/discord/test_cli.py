@@ -54,7 +54,7 @@ def option(command: dict[str, Any], *path: str) -> dict[str, Any]:
 async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
     assert (code, err) == (0, "")
-    assert out.strip() == "Synced /scale (28 subcommands) globally."
+    assert out.strip() == "Synced /scale (29 subcommands) globally."
     body = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
     assert [c["name"] for c in body] == ["scale"]
     scale = body[0]
@@ -75,6 +75,7 @@ async def test_sync_registers_one_scale_group_globally(fake: FakeDiscord, tmp_pa
         "forget-me",
         "export-me",
         "language",
+        "remind",
         "admin",
     }
     admin = {o["name"] for o in option(scale, "admin")["options"]}
@@ -158,7 +159,7 @@ async def test_sync_to_one_server(fake: FakeDiscord, tmp_path: Path) -> None:
         "discord", "sync", "--guild", str(GUILD_ID), env=env_for(fake, tmp_path), cwd=tmp_path
     )
     assert code == 0
-    assert out.strip() == f"Synced /scale (28 subcommands) in server {GUILD_ID}."
+    assert out.strip() == f"Synced /scale (29 subcommands) in server {GUILD_ID}."
     assert len(fake.find("PUT", rf"^/applications/{APP_ID}/guilds/{GUILD_ID}/commands$")) == 1
     assert fake.find("PUT", rf"^/applications/{APP_ID}/commands$") == []
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from scalebot.services import answers
+from scalebot.services import answers, reminders
 from tests.platforms.discord.conftest import DISCORD_CHANNEL, Bot
 from tests.platforms.discord.fake_discord import CHANNEL_ID, GUILD_ID
-from tests.platforms.discord.payloads import slash
+from tests.platforms.discord.payloads import ALICE_ID, interaction, slash
 from tests.platforms.discord.test_commands import ALICE_REF, GOOD_ANSWER, as_admin, title
 
 CHANNEL_POSTS = rf"^/channels/{CHANNEL_ID}/messages$"
@@ -80,3 +80,26 @@ async def test_the_everyone_role_is_refused_and_off_stops_the_ping(bot: Bot) -> 
     (post,) = bot.fake.find("POST", CHANNEL_POSTS)
     assert "content" not in post.body or not post.body["content"]
     assert post.body["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_reminder_is_a_dm_sent_once_before_the_round_closes(bot: Bot) -> None:
+    await bot.enroll()
+    for _day in range(3):
+        await answers.submit_answer(
+            bot.ctx, channel=DISCORD_CHANNEL, user=ALICE_REF, text=GOOD_ANSWER, now=bot.clock()
+        )
+        bot.clock.now += timedelta(days=1)
+        await bot.post_today()
+    said = await bot.interact(interaction(2, slash("remind", state="on")))
+    assert title(said[0]) == "Reminders are on here."
+    later = bot.clock() + timedelta(hours=22)
+    assert await reminders.send_due_reminders(bot.ctx, now=later) == 1
+    assert await reminders.send_due_reminders(bot.ctx, now=later) == 0
+    [opened] = bot.fake.find("POST", r"^/users/@me/channels$")
+    assert opened.body["recipient_id"] in (ALICE_ID, str(ALICE_ID))
+    dm_posts = [
+        r
+        for r in bot.fake.find("POST", r"^/channels/\d+/messages$")
+        if r.embeds and r.embeds[0]["title"].startswith("Your streak")
+    ]
+    assert [r.embeds[0]["title"] for r in dm_posts] == ["Your streak of 3 rounds ends in 2 hours"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scalebot.scheduling.scheduler import RoundScheduler
-from tests.platforms.slack.conftest import ADMIN, SlackBot
+from tests.platforms.slack.conftest import ADMIN, ALICE, SlackBot
 
 ANSWER = "answer Shard it, cache it, queue it, and monitor the p99."
 
@@ -63,3 +63,21 @@ async def test_everyone_and_members_are_refused_as_the_ping(slack: SlackBot) -> 
     await slack.command("admin post-now", user=ADMIN)
     (post,) = slack.fake.calls_to("chat.postMessage")
     assert "subteam" not in post.params["text"]
+
+
+async def test_a_reminder_is_a_dm_sent_once_before_the_round_closes(slack: SlackBot) -> None:
+    await slack.command("admin setup 09:00 UTC", user=ADMIN)
+    scheduler, channel_id = RoundScheduler(slack.ctx, slack.clock), await slack.channel_id()
+    for _day in range(3):
+        await scheduler.fire(channel_id)
+        await slack.command(ANSWER)
+        slack.clock.now += timedelta(days=1)
+    await scheduler.fire(channel_id)
+    await slack.command("remind on")
+    assert "Reminders are on here." in str(slack.last_reply())
+    slack.clock.now += timedelta(hours=21, minutes=30)  # 2.5 hours before the next round
+    assert await scheduler.remind() == 1
+    assert await scheduler.remind() == 0
+    dms = [c for c in slack.fake.calls_to("chat.postMessage") if c.params["channel"] == ALICE]
+    assert len(dms) == 1
+    assert dms[0].params["text"].startswith("Your streak of 3 rounds ends in 3 hours")

@@ -179,6 +179,11 @@ async def admin_leaderboard(
     await run(interaction, commands.ADMIN_LEADERBOARD, board=period, public=public)
 
 
+async def remind(interaction: Interaction, state: Literal["on", "off"]) -> None:
+    """A private nudge before the round closes while your streak is at stake, or not."""
+    await run(interaction, commands.REMIND, state=state)
+
+
 async def language(interaction: Interaction, code: Literal["zh", "en", "auto"]) -> None:
     """Choose the language of your replies, or follow your app's again."""
     await run(interaction, commands.LANGUAGE, code=code)
@@ -235,7 +240,19 @@ def _member_commands() -> list[app_commands.Command[Any, ..., None]]:
     _describe(history_command, page=_("Page 1 is the newest; 2 and on go further back"))
     language_command = _command("language", _("The language of your replies"), language)
     _describe(language_command, code=_("zh: Chinese, en: English, auto: your app's language"))
-    return [today_command, answer_command, member_board, history_command, language_command]
+    remind_command = _command("remind", _("A nudge before the round closes"), remind)
+    _describe(
+        remind_command,
+        state=_("on: a private nudge while a streak of 3+ is at stake; off: none"),
+    )
+    return [
+        today_command,
+        answer_command,
+        member_board,
+        history_command,
+        language_command,
+        remind_command,
+    ]
 
 
 def _admin_commands() -> list[app_commands.Command[Any, ..., None]]:

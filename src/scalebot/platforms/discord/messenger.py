@@ -228,6 +228,11 @@ class DiscordMessenger:
                 "could not notify the admins of %s: Discord answered %s", channel, exc.status
             )
 
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """DM a member, each request paced."""
+        dm = await self._paced(lambda: self.client.create_dm(discord.Object(int(user_id))))
+        await self._paced(lambda: dm.send(**render(reply).send_kwargs()))
+
     async def _owner_id(self, guild_id: int) -> int:
         """The server owner's id, from the cache or from the API."""
         guild = self.client.get_guild(guild_id)

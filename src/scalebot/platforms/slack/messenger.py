@@ -149,6 +149,12 @@ class SlackMessenger:
         if not recipients:
             log.warning("no admins to tell about %s: %s", channel, reply.title)
 
+    async def send_private(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        """DM a member (chat.postMessage to their id), in the workspace's paced turns."""
+        client = await self._client(channel)
+        dm = ChannelRef(channel.platform, channel.workspace_id, user_id)
+        await self._paced_post(client, dm, message(reply).as_kwargs())
+
     async def _client(self, channel: ChannelRef) -> AsyncWebClient:
         """The bot's client in the channel's workspace."""
         try:
