@@ -399,10 +399,18 @@ def offset_of(sentence: Sentence, index: int) -> int:
     return found if found >= 0 else guess
 
 
-@lru_cache(maxsize=65536)
-def _expand_tokens(word: str) -> tuple[str, ...]:
-    """Return the tokens one written word stands for, without their stems."""
-    return tuple(token for token, _ in _expand(word))
+class _Expansions(dict[str, tuple[str, ...]]):
+    """The tokens one written word stands for, without their stems, as words come."""
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= _STEMS_KEPT:
+            self.clear()
+        found = self[word] = tuple(token for token, _ in _expand(word))
+        return found
+
+
+# Return the tokens one written word stands for, without their stems (remembered).
+_expand_tokens: Callable[[str], tuple[str, ...]] = _Expansions().__getitem__
 
 
 @lru_cache(maxsize=65536)
