@@ -57,3 +57,10 @@ def simplified(text: str) -> str:
 def segment(run: str) -> tuple[tuple[str, int], ...]:
     """Split a run of Chinese characters into words, each with its offset in the run."""
     return tuple((word, start) for word, start, _ in rjieba.tokenize(run))
+
+
+@lru_cache(maxsize=16384)
+def segment_apart(run: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The words of a run of Chinese characters, and apart from them their offsets."""
+    found = segment(run)
+    return tuple(word for word, _ in found), tuple(start for _, start in found)

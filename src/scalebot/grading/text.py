@@ -373,10 +373,9 @@ def _chinese_tokens(form: str) -> tuple[tuple[str, ...], tuple[int, ...], frozen
     for piece in _PIECE.finditer(form):
         kind = piece.lastgroup
         if kind == "cjk":
-            at = piece.start()
-            for token, start in chinese.segment(piece.group()):
-                tokens.append(token)
-                offsets.append(at + start)
+            found, starts = chinese.segment_apart(piece.group())
+            tokens.extend(found)
+            offsets.extend(map(piece.start().__add__, starts))
         elif kind == "word":
             expanded = _expand_tokens(piece.group())
             tokens.extend(expanded)
