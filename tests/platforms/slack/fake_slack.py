@@ -88,6 +88,7 @@ class FakeSlack:
         self._socket_ready = asyncio.Event()
         self._acked = asyncio.Condition()
         self._responded = asyncio.Condition()
+        self._called = asyncio.Condition()
         self._ts = 0.0
         self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.flaky = Flakiness()
@@ -170,6 +171,8 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         call = Call(method, params, token)
         self.calls.append(call)
+        async with self._called:
+            self._called.notify_all()
         if method in self.blocked:
             await self.blocked[method].wait()
         if method == "chat.postMessage" and not self.failures[method]:
@@ -322,6 +325,16 @@ class FakeSlack:
                 }
             ],
         }
+
+    async def wait_for_call(self, method: str, *, after: int = 0) -> None:
+        """Wait until `method` is among the calls recorded after the first `after`."""
+        async with self._called:
+            await asyncio.wait_for(
+                self._called.wait_for(
+                    lambda: any(call.method == method for call in self.calls[after:])
+                ),
+                timeout=10,
+            )
 
     async def wait_for_responses(self, count: int) -> None:
         """Wait until `count` messages have arrived at response URLs."""
