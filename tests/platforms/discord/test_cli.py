@@ -154,6 +154,27 @@ async def test_sync_uploads_the_chinese_descriptions(fake: FakeDiscord, tmp_path
     assert "fr" not in scale["description_localizations"]
 
 
+def descriptions(command: dict[str, Any], path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every command, subcommand and option of a synced command, named by its path."""
+    here = f"{path} {command['name']}".strip()
+    found = [(here, command)]
+    for child in command.get("options", []):
+        found += descriptions(child, here)
+    return found
+
+
+async def test_sync_localises_every_description(fake: FakeDiscord, tmp_path: Path) -> None:
+    code, _, err = await scalebot("discord", "sync", env=env_for(fake, tmp_path), cwd=tmp_path)
+    assert (code, err) == (0, "")
+    [scale] = fake.find("PUT", rf"^/applications/{APP_ID}/commands$")[0].body
+    english = [
+        path
+        for path, item in descriptions(scale)
+        if (item.get("description_localizations") or {}).get("zh-CN") in (None, item["description"])
+    ]
+    assert not english, f"descriptions Chinese clients would read in English: {english}"
+
+
 async def test_sync_to_one_server(fake: FakeDiscord, tmp_path: Path) -> None:
     code, out, _ = await scalebot(
         "discord", "sync", "--guild", str(GUILD_ID), env=env_for(fake, tmp_path), cwd=tmp_path

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from discord import app_commands
 
 from scalebot.domain.filters import bank_topics
+from scalebot.locales import _
 from scalebot.platforms.discord.identity import Interaction
 from scalebot.platforms.discord.interactions import client_of, run
+from scalebot.platforms.discord.translation import describe_options, subcommand
 from scalebot.services import commands
 
 MAX_CHOICES = 25
@@ -63,27 +63,18 @@ async def topic_choices(interaction: Interaction, current: str) -> list[app_comm
 
 def add_channel_commands(admin: app_commands.Group) -> None:
     """Add the channel-fitting subcommands to /scale admin."""
-    topics = _command("topics", "Ask only some topics in this channel", admin_topics)
-    app_commands.describe(topics="Comma-separated, e.g. deployment,monitoring; all for every one")(
-        topics
+    topics = subcommand("topics", _("Ask only some topics in this channel"), admin_topics)
+    describe_options(
+        topics, topics=_("Comma-separated, e.g. deployment,monitoring; all for every one")
     )
     topics.autocomplete("topics")(topic_choices)
-    difficulty = _command("difficulty", "Ask only some difficulties here", admin_difficulty)
-    app_commands.describe(levels="Comma-separated: easy, medium, hard; all for every one")(
-        difficulty
-    )
-    skip = _command("skip", "No round on a date (a holiday), or list them", admin_skip)
-    app_commands.describe(date="YYYY-MM-DD, e.g. 2026-12-25, or list")(skip)
-    unskip = _command("unskip", "Post on a skipped date after all", admin_unskip)
-    app_commands.describe(date="YYYY-MM-DD, as skipped")(unskip)
-    season = _command("season", "Start a fresh points board, or see the season", admin_season)
-    app_commands.describe(start="The new season's name; leave out to see the running one")(season)
+    difficulty = subcommand("difficulty", _("Ask only some difficulties here"), admin_difficulty)
+    describe_options(difficulty, levels=_("Comma-separated: easy, medium, hard; all for every one"))
+    skip = subcommand("skip", _("No round on a date (a holiday), or list them"), admin_skip)
+    describe_options(skip, date=_("YYYY-MM-DD, e.g. 2026-12-25, or list"))
+    unskip = subcommand("unskip", _("Post on a skipped date after all"), admin_unskip)
+    describe_options(unskip, date=_("YYYY-MM-DD, as skipped"))
+    season = subcommand("season", _("Start a fresh points board, or see the season"), admin_season)
+    describe_options(season, start=_("The new season's name; leave out to see the running one"))
     for command in (topics, difficulty, skip, unskip, season):
         admin.add_command(command)
-
-
-def _command(
-    name: str, description: str, callback: Callable[..., Coroutine[Any, Any, None]]
-) -> app_commands.Command[Any, ..., None]:
-    """One subcommand."""
-    return app_commands.Command(name=name, description=description, callback=callback)

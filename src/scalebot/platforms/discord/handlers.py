@@ -18,7 +18,7 @@ from scalebot.platforms.discord.channel_commands import add_channel_commands
 from scalebot.platforms.discord.identity import Interaction, quick_reader
 from scalebot.platforms.discord.interactions import begin, run, send_reply
 from scalebot.platforms.discord.practice import practice_subcommand
-from scalebot.platforms.discord.translation import described
+from scalebot.platforms.discord.translation import describe_options, described, subcommand
 from scalebot.services import commands, languages, rounds
 from scalebot.services.commands import Command
 from scalebot.services.context import UserError
@@ -210,14 +210,14 @@ def build_scale_group() -> app_commands.Group:
     )
     for table_command, description in MEMBER_COMMANDS:
         scale.add_command(
-            _command(table_command.name, description, _without_options(table_command))
+            subcommand(table_command.name, description, _without_options(table_command))
         )
     for command in _member_commands():
         scale.add_command(command)
     scale.add_command(practice_subcommand())
     for table_command, description in ADMIN_COMMANDS:
         admin.add_command(
-            _command(table_command.name, description, _without_options(table_command))
+            subcommand(table_command.name, description, _without_options(table_command))
         )
     for command in _admin_commands():
         admin.add_command(command)
@@ -227,21 +227,25 @@ def build_scale_group() -> app_commands.Group:
 
 def _member_commands() -> list[app_commands.Command[Any, ..., None]]:
     """The member commands that take options (or open a form)."""
-    today_command = _command("today", _("Show the current question again"), today)
-    answer_command = _command("answer", _("Answer the current question (private)"), answer)
-    _describe(answer_command, text=_("A short answer in one go; leave it out to get the full form"))
-    member_board = _command("leaderboard", _("Top 10 plus your rank"), leaderboard)
-    _describe(
+    today_command = subcommand("today", _("Show the current question again"), today)
+    answer_command = subcommand("answer", _("Answer the current question (private)"), answer)
+    describe_options(
+        answer_command, text=_("A short answer in one go; leave it out to get the full form")
+    )
+    member_board = subcommand("leaderboard", _("Top 10 plus your rank"), leaderboard)
+    describe_options(
         member_board,
         board=_("Current or longest streak, or points this week, this month, all time"),
         me=_("Hide yourself from the boards (you still see your rank), or show yourself again"),
     )
-    history_command = _command("history", _("Your recent answers, newest first"), history)
-    _describe(history_command, page=_("Page 1 is the newest; 2 and on go further back"))
-    language_command = _command("language", _("The language of your replies"), language)
-    _describe(language_command, code=_("zh: Chinese, en: English, auto: your app's language"))
-    remind_command = _command("remind", _("A nudge before the round closes"), remind)
-    _describe(
+    history_command = subcommand("history", _("Your recent answers, newest first"), history)
+    describe_options(history_command, page=_("Page 1 is the newest; 2 and on go further back"))
+    language_command = subcommand("language", _("The language of your replies"), language)
+    describe_options(
+        language_command, code=_("zh: Chinese, en: English, auto: your app's language")
+    )
+    remind_command = subcommand("remind", _("A nudge before the round closes"), remind)
+    describe_options(
         remind_command,
         state=_("on: a private nudge while a streak of 3+ is at stake; off: none"),
     )
@@ -257,55 +261,47 @@ def _member_commands() -> list[app_commands.Command[Any, ..., None]]:
 
 def _admin_commands() -> list[app_commands.Command[Any, ..., None]]:
     """The admin commands that take options."""
-    setup_command = _command("setup", _("Enroll this channel in the daily question"), setup)
-    _describe(
+    setup_command = subcommand("setup", _("Enroll this channel in the daily question"), setup)
+    describe_options(
         setup_command,
         time=_("Post time, 24-hour HH:MM, e.g. 09:00"),
         zone=_("IANA time zone, e.g. Europe/Berlin (start typing to search)"),
         days=_("Every day, or Monday to Friday"),
     )
     setup_command.autocomplete("zone")(zone_choices)
-    board = _command(
+    board = subcommand(
         "leaderboard", _("The full leaderboard, hidden members too"), admin_leaderboard
     )
-    _describe(
+    describe_options(
         board,
         period=_("Points window, or a streak board"),
         public=_("Post it to the channel (members who hid stay hidden)"),
     )
-    correct = _command(
+    correct = subcommand(
         "streak", _("Correct a member's streak (kept in an audit trail)"), admin_streak
     )
-    _describe(
+    describe_options(
         correct,
         member=_("Whose streak"),
         count=_("The streak it should be"),
         reason=_("Why: kept with the change"),
     )
-    freezes = _command("freezes", _("Turn streak freezes on or off in this channel"), admin_freezes)
-    _describe(freezes, state=_("on: a missed round spends a freeze; off: it breaks the streak"))
-    channel_language = _command(
+    freezes = subcommand(
+        "freezes", _("Turn streak freezes on or off in this channel"), admin_freezes
+    )
+    describe_options(
+        freezes, state=_("on: a missed round spends a freeze; off: it breaks the streak")
+    )
+    channel_language = subcommand(
         "language", _("This channel's language for its public posts"), admin_language
     )
-    _describe(channel_language, code=_("zh: Chinese, en: English"))
-    digest = _command("digest", _("Last week's digest on each week's first round"), admin_digest)
-    _describe(digest, state=_("on: posted on the first round of each week; off: not posted"))
-    ping = _command("ping", _("Ping a role on each daily post, or stop"), admin_ping)
-    _describe(
+    describe_options(channel_language, code=_("zh: Chinese, en: English"))
+    digest = subcommand("digest", _("Last week's digest on each week's first round"), admin_digest)
+    describe_options(digest, state=_("on: posted on the first round of each week; off: not posted"))
+    ping = subcommand("ping", _("Ping a role on each daily post, or stop"), admin_ping)
+    describe_options(
         ping,
         role=_("The role to ping (never @everyone); leave out to see the one set"),
         off=_("Ping nobody on the daily post"),
     )
     return [setup_command, board, correct, freezes, channel_language, digest, ping]
-
-
-def _describe(command: app_commands.Command[Any, ..., None], **options: Message) -> None:
-    """Describe a command's options (translatable)."""
-    app_commands.describe(**{name: described(text) for name, text in options.items()})(command)
-
-
-def _command(
-    name: str, description: Message, callback: Callable[..., Coroutine[Any, Any, None]]
-) -> app_commands.Command[Any, ..., None]:
-    """One subcommand."""
-    return app_commands.Command(name=name, description=described(description), callback=callback)

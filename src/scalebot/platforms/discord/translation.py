@@ -7,6 +7,9 @@ discord.py as `locale_str`; `scalebot discord sync` uploads the Chinese ones as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from discord import Locale, app_commands
 from discord.app_commands import TranslationContextLocation as Where
 from discord.app_commands import TranslationContextTypes, locale_str
@@ -20,6 +23,18 @@ _KEPT = {Where.command_name, Where.group_name, Where.parameter_name}
 def described(message: Message) -> locale_str:
     """A description discord.py can translate (the msgid is the English text)."""
     return locale_str(message.msgid)
+
+
+def subcommand(
+    name: str, description: Message, callback: Callable[..., Coroutine[Any, Any, None]]
+) -> app_commands.Command[Any, ..., None]:
+    """One subcommand, its description translatable."""
+    return app_commands.Command(name=name, description=described(description), callback=callback)
+
+
+def describe_options(command: app_commands.Command[Any, ..., None], **options: Message) -> None:
+    """Describe a command's options, translatable."""
+    app_commands.describe(**{name: described(text) for name, text in options.items()})(command)
 
 
 class CatalogTranslator(app_commands.Translator):
