@@ -169,3 +169,15 @@ async def test_forget_me_command(ctx: AppContext) -> None:
     assert "0 answers" in (await run_command(ctx, MEMBER, "export-me")).title
     again = await run_command(ctx, MEMBER, "forget-me confirm")
     assert again.title.startswith("scalebot stores nothing about you here")
+
+
+async def test_leaderboard_usage_lines_name_every_board(ctx: AppContext) -> None:
+    await enrolled(ctx)
+    member = await run_command(ctx, MEMBER, "leaderboard week month")
+    admin = await run_command(ctx, ADMIN, "admin leaderboard week month public")
+    for reply, usage in (
+        (member, "/scale leaderboard [streak|longest|week|month|all|season|hide|show]"),
+        (admin, "/scale admin leaderboard [streak|longest|week|month|all|season] [public]"),
+    ):
+        assert reply.tone is Tone.ERROR
+        assert usage in reply.plain_text()

@@ -48,7 +48,6 @@ from scalebot.services.context import AppContext, UserError
 
 P = ParamSpec("P")
 ADMIN_ONLY = _("Only channel admins can use /scale admin: ask one of them, or try /scale help.")
-LEADERBOARD_USAGE = _("Usage: /scale leaderboard [streak|longest|week|month|all|hide|show]")
 HIDDEN = _(
     "You are hidden from this channel's leaderboards: you still see your own rank, and "
     "admins still see everyone. /scale leaderboard show brings you back."
@@ -61,6 +60,7 @@ LANGUAGE_USAGE = _("Usage: /scale language zh|en|auto")
 ADMIN_LANGUAGE_USAGE = _("Usage: /scale admin language zh|en")
 LANGUAGE_NAMES = {Language.EN: _("English"), Language.ZH: _("Chinese")}
 BOARDS = ("streak", "longest", "week", "month", "all", "season")
+LEADERBOARD_USAGE = _("Usage: /scale leaderboard [{boards}|hide|show]", boards="|".join(BOARDS))
 
 
 @dataclass(frozen=True)
@@ -601,7 +601,7 @@ ADMIN_LEADERBOARD = Command(
     ),
     (Param("board"), Param("public", Kind.FLAG, word="public")),
     admin=True,
-    usage=_("Usage: /scale admin leaderboard [streak|longest|week|month|all] [public]"),
+    usage=_("Usage: /scale admin leaderboard [{boards}] [public]", boards="|".join(BOARDS)),
 )
 ADMIN_STREAK = Command(
     "streak",
