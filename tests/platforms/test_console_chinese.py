@@ -8,21 +8,18 @@ that escaped the catalogs.
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from scalebot.app import run_console
 from scalebot.bank.loader import load_bank
 from scalebot.domain.refs import UserRef
 from scalebot.platforms.console import CONSOLE_CHANNEL
 from scalebot.services import commands, rounds
 from scalebot.services.context import AppContext
+from tests.platforms.test_console import transcript
 
-WEDNESDAY_7 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
 DANA = UserRef("console", "local", "dana", "Dana")
 # Names and ids that are not UI text.
 ALLOWED = {
@@ -54,21 +51,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run each console test in its own folder: the console saves files where it runs."""
     monkeypatch.chdir(tmp_path)
-
-
-async def transcript(ctx: AppContext, lines: list[str]) -> str:
-    """Run the console on scripted lines and return what it printed."""
-    output = io.StringIO()
-    await run_console(
-        ctx,
-        lines=lines,
-        output=output,
-        user_name="Dana",
-        post_time="09:00",
-        timezone="Europe/Berlin",
-        start=WEDNESDAY_7,
-    )
-    return output.getvalue()
 
 
 def command_words() -> set[str]:
