@@ -132,6 +132,15 @@ def test_labels_naming_unknown_criteria_are_refused(tmp_path: Path) -> None:
         load_labelled(tmp_path, load_bank())
 
 
+def test_an_unknown_split_is_refused_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "odd.yaml").write_text(
+        "question: scale-ml-model\nsplit: test\nanswers:\n"
+        "  - {id: a, style: s, grade: 5, covered: [], text: hi}\n"
+    )
+    with pytest.raises(EvaluationError, match=r"odd\.yaml"):
+        load_labelled(tmp_path, load_bank())
+
+
 def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(EvaluationError, match="no labelled answers"):
         load_labelled(tmp_path, load_bank())

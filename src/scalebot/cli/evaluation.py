@@ -34,7 +34,7 @@ def eval_command(
         Path | None,
         typer.Option("--data", help="Folder of labelled answers (default: the shipped set)"),
     ] = None,
-    split: Annotated[str, typer.Option(help="dev, holdout or all")] = "dev",
+    split: Annotated[str, typer.Option(help="dev, holdout, fresh or all")] = "dev",
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every disagreement")] = False,
     criteria: Annotated[
         bool, typer.Option("--criteria", help="Also print P/R/F1 for every criterion")
@@ -58,10 +58,10 @@ def eval_command(
 
 def _select(labelled: list[LabelledSet], questions: list[str], split: str) -> list[LabelledSet]:
     """Keep the chosen questions and split, or explain what was wrong with the choice."""
-    from scalebot.grading.evaluation import EvaluationError
+    from scalebot.grading.evaluation import SPLITS, EvaluationError
 
-    if split not in ("dev", "holdout", "all"):
-        raise EvaluationError(f"unknown split '{split}': use dev, holdout or all")
+    if split not in (*SPLITS, "all"):
+        raise EvaluationError(f"unknown split '{split}': use {', '.join(SPLITS)} or all")
     wanted = {q.strip() for item in questions for q in item.split(",") if q.strip()}
     known = {item.question.id for item in labelled}
     unknown = sorted(wanted - known)

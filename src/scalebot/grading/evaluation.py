@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -48,13 +49,19 @@ class LabelledAnswer(BaseModel):
     text: str
 
 
+# dev: tuned on. holdout: twelve questions nobody reads. fresh: answers to every question written
+# after the cues of rubric-3 by writers who never saw a cue, read by nobody who tunes.
+SPLITS = ("dev", "holdout", "fresh")
+Split = Literal["dev", "holdout", "fresh"]
+
+
 class LabelledFile(BaseModel):
     """One file of labelled answers to a single question."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     question: str
-    split: str = "dev"
+    split: Split = "dev"
     answers: tuple[LabelledAnswer, ...] = Field(min_length=1)
 
 
