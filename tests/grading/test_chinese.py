@@ -144,6 +144,11 @@ def test_a_good_chinese_answer_covers_every_criterion_and_scores_well() -> None:
         "Kubernetes 没必要。",
         "GPU 是多余的。",
         "容器那种事更没必要管。",
+        "檢查點也沒什麼用。",
+        "重新训练更无所谓。",
+        "Kubernetes 没多大意义。",
+        "GPU 不太重要。",
+        "容器没镜像这种事也不用管。",
     ],
 )
 def test_chinese_negations_cover_nothing(text: str) -> None:
@@ -160,6 +165,7 @@ def test_chinese_negations_cover_nothing(text: str) -> None:
         ("不只是显卡的问题。", {"hardware"}),
         ("没有现成的镜像就用容器自己打包。", {"deployment"}),
         ("不需要另外建接口，直接用容器。", {"deployment"}),
+        ("检查点没什么问题，每小时存一次。", {"checkpoints"}),
     ],
 )
 def test_chinese_negation_stays_inside_its_clause(text: str, expected: set[str]) -> None:

@@ -7,7 +7,7 @@ from scalebot.grading.text import Sentence, stem_all
 # Chinese words are segmented tokens (rjieba), compared as written (simplified).
 NEGATORS = stem_all(
     "not no never without none nor neither cannot dont doesnt didnt wont wouldnt shouldnt "
-    "isnt arent cant skip avoid "
+    "isnt arent cant skip avoid nobody "
     "不 没 没有 无 无需 无须 毋须 不用 不需要 并不需要 别 别用 不必 不要 未 不会 不能 并不 从不 "
     "从未 不是 而不是 不再 甭 勿 免去 省去 不应 不应该 不该 跳过 放弃"
 )
@@ -16,19 +16,25 @@ AFTER_NEGATORS = stem_all(
     "not never isnt arent wont unnecessary overkill needless pointless dont doesnt useless "
     "unreliable wasteful too "
     "不 没 没有 不必 无需 无须 不用 不需要 并不需要 多余 没必要 不必要 用不着 不值得 大材小用 "
-    "小题大做 杀鸡用牛刀 过度设计"
+    "小题大做 杀鸡用牛刀 过度设计 无所谓 无关紧要 不重要 不在乎 不关心 没意义 没什么用 没多大用 "
+    "没什么意义 没多大意义 不太重要 没那么重要 用处不大 意义不大 没什么 没多大 不太 没那么"
 )
 # Denials that take two words: "don't matter", "too risky", and 不 + 需要 once segmented.
 _DENIED_BY = {
     "dont": stem_all("matter help need work pay scale"),
     "doesnt": stem_all("matter help need work pay scale"),
     "too": stem_all("risky slow expensive costly complex complicated heavy fragile"),
-    "不": stem_all("需要 必要 用 值得 重要 必须 划算 合适 适合"),
+    "不": stem_all("需要 必要 用 值得 重要 必须 划算 合适 适合 在乎 关心"),
     "没": stem_all("必要 用 有必要 意义"),
     "没有": stem_all("必要 用 意义"),
+    "没什么": stem_all("用 意义 必要 价值 帮助 区别"),
+    "没多大": stem_all("用 意义 必要 价值 帮助 区别"),
+    "不太": stem_all("重要 需要 必要 有用 值得 划算"),
+    "没那么": stem_all("重要 必要 有用 值得"),
 }
-# The denials that need no second word ("too" needs one: "too risky").
-_ALONE_AFTER_NEGATORS = AFTER_NEGATORS - {"too"}
+# Denials that need their second word ("too risky", "没什么用"); the others stand alone.
+_PAIRED_ONLY = stem_all("too 没什么 没多大 不太 没那么")
+_ALONE_AFTER_NEGATORS = AFTER_NEGATORS - _PAIRED_ONLY
 _AFTER_SKIP = stem_all(
     "is are be was were do does really just also "
     "就 也 都 其实 根本 完全 并 真的 是 就是 倒是 暂时 还 更 那种 这种 那些 这些 事 事情 的话 呢"
@@ -56,7 +62,9 @@ def may_negate(sentence: Sentence) -> bool:
     stems = sentence.word_stems
     if not (stems.isdisjoint(NEGATORS) and stems.isdisjoint(_ALONE_AFTER_NEGATORS)):
         return True
-    return "too" in stems and not stems.isdisjoint(_DENIED_BY["too"])
+    return any(
+        first in stems and not stems.isdisjoint(_DENIED_BY[first]) for first in _PAIRED_ONLY
+    )
 
 
 def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
@@ -102,5 +110,8 @@ def _denied_after(sentence: Sentence, end: int) -> bool:
         return False
     following = stems[i + 1] if i + 1 < len(stems) and i + 1 not in sentence.breaks else ""
     if stems[i] in _DENIED_BY:
-        return following in _DENIED_BY[stems[i]]
+        if following in _DENIED_BY[stems[i]]:
+            return True
+        # A 没 that denies something else may come before the denial ("没分数这种事也不用管").
+        return others < _DENIAL_REACH and _denied_after(sentence, i + 1)
     return following not in _NOT_REALLY_NEGATING
