@@ -62,9 +62,7 @@ def may_negate(sentence: Sentence) -> bool:
     stems = sentence.word_stems
     if not (stems.isdisjoint(NEGATORS) and stems.isdisjoint(_ALONE_AFTER_NEGATORS)):
         return True
-    return any(
-        first in stems and not stems.isdisjoint(_DENIED_BY[first]) for first in _PAIRED_ONLY
-    )
+    return any(first in stems and not stems.isdisjoint(_DENIED_BY[first]) for first in _PAIRED_ONLY)
 
 
 def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
