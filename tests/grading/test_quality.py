@@ -141,6 +141,14 @@ def test_an_unknown_split_is_refused_naming_the_file(tmp_path: Path) -> None:
         load_labelled(tmp_path, load_bank())
 
 
+def test_an_answer_id_used_twice_is_refused_naming_both_files(tmp_path: Path) -> None:
+    answer = "  - {id: a-1, style: s, grade: 5, covered: [], text: hi}\n"
+    for name in ("one.yaml", "two.yaml"):
+        (tmp_path / name).write_text(f"question: scale-ml-model\nanswers:\n{answer}")
+    with pytest.raises(EvaluationError, match=r"a-1 is used twice \(one\.yaml and two\.yaml\)"):
+        load_labelled(tmp_path, load_bank())
+
+
 def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(EvaluationError, match="no labelled answers"):
         load_labelled(tmp_path, load_bank())

@@ -79,7 +79,20 @@ def load_labelled(folder: Path, bank: QuestionBank) -> list[LabelledSet]:
     paths = sorted(folder.glob("*.yaml"))
     if not paths:
         raise EvaluationError(f"no labelled answers (*.yaml) in {folder}")
-    return [_load_file(path, bank) for path in paths]
+    loaded = [_load_file(path, bank) for path in paths]
+    _refuse_repeated_ids(loaded, paths)
+    return loaded
+
+
+def _refuse_repeated_ids(loaded: Sequence[LabelledSet], paths: Sequence[Path]) -> None:
+    """Answer ids name one answer across the whole folder (mistakes are listed by id)."""
+    first_seen: dict[str, Path] = {}
+    for item, path in zip(loaded, paths, strict=True):
+        for answer in item.answers:
+            earlier = first_seen.setdefault(answer.id, path)
+            if earlier != path or sum(a.id == answer.id for a in item.answers) > 1:
+                where = path.name if earlier == path else f"{earlier.name} and {path.name}"
+                raise EvaluationError(f"answer id {answer.id} is used twice ({where})")
 
 
 def _load_file(path: Path, bank: QuestionBank) -> LabelledSet:
