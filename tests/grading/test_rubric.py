@@ -110,7 +110,6 @@ def test_every_met_criterion_has_evidence_from_the_answer() -> None:
         "GPUs don't matter here.",
         "Kubernetes is too complex for a team this size.",
         "Checkpoints are unreliable on this file system.",
-        "Nobody would look at a checkpoint of a ten-minute run.",
     ],
 )
 def test_negated_mentions_do_not_count(text: str) -> None:

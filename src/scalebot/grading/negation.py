@@ -7,7 +7,7 @@ from scalebot.grading.text import Sentence, stem_all
 # Chinese words are segmented tokens (rjieba), compared as written (simplified).
 NEGATORS = stem_all(
     "not no never without none nor neither cannot dont doesnt didnt wont wouldnt shouldnt "
-    "isnt arent cant skip avoid nobody "
+    "isnt arent cant skip avoid "
     "不 没 没有 无 无需 无须 毋须 不用 不需要 并不需要 别 别用 不必 不要 未 不会 不能 并不 从不 "
     "从未 不是 而不是 不再 甭 勿 免去 省去 不应 不应该 不该 跳过 放弃"
 )
