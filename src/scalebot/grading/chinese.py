@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from pathlib import Path
 
 import opencc
 import rjieba
@@ -36,14 +35,13 @@ def _converter() -> opencc.OpenCC:
 
 @cache
 def _traditional() -> frozenset[str]:
-    """Characters that exist only in traditional writing (OpenCC's own character table)."""
-    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    found = set()
-    for line in table.read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("\t")
-        if key and key not in value.split():
-            found.add(key)
-    return frozenset(found)
+    """Characters OpenCC writes otherwise in simplified (each converted alone, once)."""
+    characters = [chr(code) for low, high in _CJK_BLOCKS for code in range(low, high + 1)]
+    converted = str(_converter().convert("\n".join(characters))).split("\n")
+    return frozenset(ch for ch, out in zip(characters, converted, strict=True) if out != ch)
+
+
+_CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
 def simplified(text: str) -> str:
