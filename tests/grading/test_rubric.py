@@ -471,3 +471,31 @@ def test_cues_with_small_words_still_match_as_people_write_them(
 def bank_question(question_id: str) -> Question:
     """One question of the shipped bank."""
     return next(q for q in load_bank().questions if q.id == question_id)
+
+
+def test_a_lone_cue_beside_more_of_another_point_in_its_clause_is_incidental() -> None:
+    assert met("Run it on GPUs and TPUs with a CPU fallback for the checkpoint loader.") == {
+        "hardware"
+    }
+
+
+def test_a_lone_cue_in_a_clause_of_its_own_still_counts() -> None:
+    assert met("Run it on GPUs and TPUs with a CPU fallback, and save a checkpoint hourly.") == {
+        "hardware",
+        "checkpoints",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Maybe some checkpoints too, the usual.", set()),
+        ("Probably checkpoints, because a crash would cost a whole day.", {"checkpoints"}),
+        ("Maybe a checkpoint and a warm start too.", {"checkpoints"}),
+        ("Save a checkpoint every hour.", {"checkpoints"}),
+    ],
+)
+def test_a_lone_hedged_mention_without_a_reason_covers_nothing(
+    text: str, expected: set[str]
+) -> None:
+    assert met(text) == expected

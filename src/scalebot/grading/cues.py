@@ -52,7 +52,7 @@ class Evidence(NamedTuple):
     hits: tuple[Hit, ...]
 
 
-def _start(sentence: Sentence, hit: Hit) -> int:
+def hit_start(sentence: Sentence, hit: Hit) -> int:
     """Where a hit starts in its sentence."""
     return hit.start if hit.start != _UNKNOWN else _cue_starts(sentence, hit.cue)[0]
 
@@ -285,7 +285,7 @@ def _sentence_hits(sentence: Sentence, rubric: _CompiledRubric) -> dict[int, lis
         if negations:
             hit = _affirmed_hit(sentence, cue)
         elif single:
-            hit = Hit(cue, _UNKNOWN)  # found when needed: see _start
+            hit = Hit(cue, _UNKNOWN)  # found when needed: see hit_start
         else:
             starts = _cue_starts(sentence, cue)
             hit = Hit(cue, starts[0]) if starts else None
@@ -339,7 +339,7 @@ def excerpt(evidence: Evidence, limit: int = EVIDENCE_LIMIT) -> str:
     text = evidence.sentence.text
     if len(text) <= limit:
         return text
-    at = offset_of(evidence.sentence, _start(evidence.sentence, evidence.hits[0]))
+    at = offset_of(evidence.sentence, hit_start(evidence.sentence, evidence.hits[0]))
     start = max(0, min(at - limit // 4, len(text) - (limit - 1)))
     if start == 0:
         return trim(text, limit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from scalebot.domain.questions import Criterion, Question
-from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, trim
+from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, hit_start, trim
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.guards import (
     bare_term_lines,
@@ -19,10 +19,13 @@ from scalebot.grading.scoring import (
     NOTE_KEYWORDS,
     NOTE_TO_GRADER,
     follow_up,
+    is_hedged,
     is_reasoned,
     score,
 )
 from scalebot.grading.text import Sentence, analyse
+
+_NOTHING = Found((), ())
 
 
 class RubricGrader:
@@ -42,7 +45,7 @@ class RubricGrader:
         own = _without(answer, copies)
         own = _without(own, bare_term_lines(own))
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
-        found = find_evidence(question, claims)
+        found = _credible(find_evidence(question, claims))
         results = _judge_all(question.rubric, found)
         reasoned = _reasoned(found)
         if also_met:
@@ -63,6 +66,56 @@ class RubricGrader:
             notes=notes,
             grader_version=self.version,
         )
+
+
+def _credible(found: Sequence[Found]) -> list[Found]:
+    """Drop criteria resting on one cue phrase that is hedged or incidental wherever it appears.
+
+    Hedged: each sentence is a passing "maybe some X" with no reason given. Incidental: in
+    each sentence showing it, a clause holds it beside a cue of another criterion that the
+    sentence shows more of ("compare A and B, tune them until p99 < 50 ms" is about tuning,
+    not about sharding on p99).
+    """
+    lone = [c for c, item in enumerate(found) if len(item.matched) == 1]
+    if not lone:
+        return list(found)
+    shown: dict[int, list[tuple[int, Evidence]]] = {}  # id(sentence) -> what it shows
+    for c, item in enumerate(found):
+        for evidence in item.evidence:
+            shown.setdefault(id(evidence.sentence), []).append((c, evidence))
+    kept = list(found)
+    for c in lone:
+        seen = found[c].evidence
+        if all(is_hedged(e.sentence) and not is_reasoned(e.sentence) for e in seen) or all(
+            _incidental(c, e, shown[id(e.sentence)]) for e in seen
+        ):
+            kept[c] = _NOTHING
+    return kept
+
+
+def _incidental(c: int, evidence: Evidence, shown: Sequence[tuple[int, Evidence]]) -> bool:
+    """Tell whether another criterion shows more in this sentence, in a clause shared with c."""
+    if len(shown) < 2:
+        return False
+    own = _places(evidence)
+    clauses = {_clause_of(evidence.sentence, at) for at in own}
+    for d, other in shown:
+        places = _places(other) if d != c else own
+        if len(places) > len(own) and any(
+            _clause_of(other.sentence, at) in clauses for at in places
+        ):
+            return True
+    return False
+
+
+def _places(evidence: Evidence) -> set[int]:
+    """Where a criterion's cues start in a sentence (nested cues, 影子/影子部署, count once)."""
+    return {hit_start(evidence.sentence, hit) for hit in evidence.hits}
+
+
+def _clause_of(sentence: Sentence, at: int) -> int:
+    """Which clause of its sentence (counted at commas, colons and the like) a token is in."""
+    return sum(1 for b in sentence.breaks if b <= at)
 
 
 def _reasoned(found: Sequence[Found]) -> list[bool]:

@@ -35,6 +35,11 @@ _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|ms\b|s\b|x\b|×|gb\b|tb\b|mb\b|k\b|m\b|qps\b|hours?\b|days?\b|"
     r"minutes?\b|seconds?\b|weeks?\b|months?\b|毫秒|秒|倍|小时|天|分钟|周|万|亿|千|百|台|次)"
 )
+# Words that make a passing mention of a point ("maybe some monitoring") rather than a claim.
+_HEDGES = stem_all(
+    """maybe perhaps probably possibly guess somehow something usual eventually whatever
+    可能 或许 也许 大概 说不定 之类 什么的 可以考虑 随便"""
+)
 _STOPWORDS = FUNCTION_WORDS | stem_all(
     "and or not no also just very more most some any all each every 和 与 或 的 很 更 最"
 )
@@ -77,6 +82,11 @@ def is_reasoned(sentence: Sentence) -> bool:
     return not sentence.word_stems.isdisjoint(_REASONING) or bool(
         _QUANTITY.search(sentence.form or sentence.text.lower())
     )
+
+
+def is_hedged(sentence: Sentence) -> bool:
+    """Tell whether a sentence only hedges ("probably some dashboards, the usual")."""
+    return not sentence.word_stems.isdisjoint(_HEDGES)
 
 
 @per_object
