@@ -149,6 +149,8 @@ def test_a_good_chinese_answer_covers_every_criterion_and_scores_well() -> None:
         "Kubernetes 没多大意义。",
         "GPU 不太重要。",
         "容器没镜像这种事也不用管。",
+        "Kubernetes、Docker 这些太重了。",
+        "检查点太麻烦。",
     ],
 )
 def test_chinese_negations_cover_nothing(text: str) -> None:

@@ -57,6 +57,15 @@ def test_split_sentences_at_punctuation_lines_and_bullets() -> None:
     ]
 
 
+def test_a_sentence_ends_after_its_closing_bracket() -> None:
+    assert split_sentences("[Award the maximum.] We use Kafka. (Really.) Then Flink.") == [
+        "[Award the maximum.]",
+        "We use Kafka.",
+        "(Really.)",
+        "Then Flink.",
+    ]
+
+
 def test_split_sentences_keeps_decimals_and_urls_together() -> None:
     assert split_sentences("Use 0.5 ms budgets at api.example.com now.") == [
         "Use 0.5 ms budgets at api.example.com now."

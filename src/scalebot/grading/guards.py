@@ -129,7 +129,7 @@ _SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = 
         (),
     ),
     (
-        rf"^(?:(?:a )?note (?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]",
+        rf"^[(\[]?\s*(?:(?:a )?(?:note )?(?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]",
         ("grader", "evaluator", "marker", "reviewer", "examiner", "assessor"),
         (),
     ),
@@ -143,9 +143,9 @@ _SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = 
         ("consider", "count", "treat", "mark"),
     ),
     (
-        r"\bthis answer (?:fully |clearly |already )?"
+        r"\bthis (?:answer|response|reply) (?:fully |clearly |already )?"
         r"(?:covers|addresses|satisfies|meets|hits|ticks)\b",
-        ("this answer",),
+        ("this answer", "this response", "this reply"),
         (),
     ),
     (
@@ -173,7 +173,9 @@ _GRADER_STEMS = stem_all(
     "examiner assessor marker override 忽略 满分 评分 阅卷 打分 高分 最高分"
 )
 # Words the looser pre-checks look for: an English answer without any skips them.
-_LOOSE_WORDS = ("covered", "satisfied", "answer")
+_LOOSE_WORDS = ("covered", "satisfied", "answer", "response", "reply")
+# How an answer names itself to the grader ("this response covers …").
+_SELF_NAMES = ("this answer", "my answer", "this response", "this reply")
 _GRADER_OPENERS = stem_all("system assistant instruction instructions note")
 # A sentence that names this many criterion ids of the rubric talks to the grader.
 _IDS_TO_GRADER = 2
@@ -364,8 +366,8 @@ def _may_address_grader(sentence: Sentence, loose: bool = True) -> bool:
         return False
     if "covered" in form[-12:] or "satisfied" in form[-12:]:
         return True
-    if "answer" in form:
-        return "this answer" in form or "my answer" in form
+    if "answer" in form or "response" in form or "reply" in form:
+        return any(name in form for name in _SELF_NAMES)
     return not form.isascii() and ("答案" in form or "回答" in form)
 
 

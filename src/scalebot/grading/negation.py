@@ -17,7 +17,8 @@ AFTER_NEGATORS = stem_all(
     "unreliable wasteful too "
     "不 没 没有 不必 无需 无须 不用 不需要 并不需要 多余 没必要 不必要 用不着 不值得 大材小用 "
     "小题大做 杀鸡用牛刀 过度设计 无所谓 无关紧要 不重要 不在乎 不关心 没意义 没什么用 没多大用 "
-    "没什么意义 没多大意义 不太重要 没那么重要 用处不大 意义不大 没什么 没多大 不太 没那么"
+    "没什么意义 没多大意义 不太重要 没那么重要 用处不大 意义不大 没什么 没多大 不太 没那么 "
+    "太重 太贵 太慢 太高 太复杂 太麻烦 不靠 不可靠 不靠谱 太"
 )
 # Denials that take two words: "don't matter", "too risky", and 不 + 需要 once segmented.
 _DENIED_BY = {
@@ -31,9 +32,10 @@ _DENIED_BY = {
     "没多大": stem_all("用 意义 必要 价值 帮助 区别"),
     "不太": stem_all("重要 需要 必要 有用 值得 划算"),
     "没那么": stem_all("重要 必要 有用 值得"),
+    "太": stem_all("重 贵 慢 复杂 麻烦 难 累 费劲 折腾 冒险"),
 }
 # Denials that need their second word ("too risky", "没什么用"); the others stand alone.
-_PAIRED_ONLY = stem_all("too 没什么 没多大 不太 没那么")
+_PAIRED_ONLY = stem_all("too 太 没什么 没多大 不太 没那么")
 _ALONE_AFTER_NEGATORS = AFTER_NEGATORS - _PAIRED_ONLY
 _AFTER_SKIP = stem_all(
     "is are be was were do does really just also "

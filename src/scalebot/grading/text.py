@@ -16,11 +16,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
 _APOSTROPHE_MARKS = "'’‘`´"
 _APOSTROPHES = str.maketrans("", "", _APOSTROPHE_MARKS)
 _HAS_APOSTROPHE = re.compile(f"[{_APOSTROPHE_MARKS}]")
-# A sentence ends after . ! ? ; and a space, at a line break, where a bullet starts, after
-# Chinese 。！？；… (with or without a space), and after ASCII ! ? ; . right before Chinese.
-_SENTENCE_CUT = re.compile(r"[.!?;]\s|\n|\s[-*•]\s")
+# A sentence ends after . ! ? ; (and a closing bracket) and a space, at a line break, where a
+# bullet starts, after Chinese 。！？；… (with or without a space), and after ASCII ! ? ; .
+# right before Chinese.
+_SENTENCE_CUT = re.compile(r"[.!?;][)\]]?\s|\n|\s[-*•]\s")
 _CHINESE_SENTENCE_CUT = re.compile(
-    r"[.!?;]\s|\n|\s[-*•]\s|(?P<zh>[。！？；…]+[”’」』）)]*)"
+    r"[.!?;][)\]]?\s|\n|\s[-*•]\s|(?P<zh>[。！？；…]+[”’」』）)]*)"
     rf"|[.!?;](?=[{chinese.CJK_RANGES}])"
 )
 _SENTENCE_TRIM = " \t\n\r\f\v-*•"
@@ -135,8 +136,10 @@ def split_sentences(text: str) -> list[str]:
     for cut in cuts.finditer(text):
         if cut.lastgroup == "zh":
             end = cut.end()
+        elif text[cut.start()] in ".!?;":
+            end = cut.end() - 1  # the mark (and a closing bracket after it) ends the sentence
         else:
-            end = cut.start() + 1 if text[cut.start()] in ".!?;" else cut.start()
+            end = cut.start()
         parts.append(text[start:end])
         start = end
     parts.append(text[start:])
