@@ -129,7 +129,8 @@ _SPEAKING_TO_GRADER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = 
         (),
     ),
     (
-        rf"^[(\[]?\s*(?:(?:a )?(?:note )?(?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)\s*[:,-]",
+        rf"^[(\[]?\s*(?:(?:a )?(?:note )?(?:to|for) (?:the )?{_JUDGES}|{_JUDGES}(?: note)?)"
+        r"\s*[:,-]",
         ("grader", "evaluator", "marker", "reviewer", "examiner", "assessor"),
         (),
     ),
