@@ -35,6 +35,23 @@ def test_chinese_terms_written_together_cover_nothing(question_id: str, text: st
 @pytest.mark.parametrize(
     ("question_id", "text"),
     [
+        ("safe-model-rollout", "影子部署 金丝雀 Istio Argo Rollouts 灰度发布 自动回滚 蓝绿部署"),
+        ("pii-support-email-training", "正则 Luhn Presidio NER 占位符 差分隐私 被遗忘权"),
+        (
+            "federated-sepsis-hospitals",
+            "FedAvg Flower non-IID HIPAA IRB on-premises secure-aggregation use DP-SGD",
+        ),
+    ],
+)
+def test_strings_of_terms_with_latin_names_or_hyphens_cover_nothing(
+    question_id: str, text: str
+) -> None:
+    assert GRADER.grade(question(question_id), text).covered == ()
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
         ("scale-ml-model", "distributed training\ndata parallel\nmodel parallel\ncaching"),
         ("scale-ml-model", "- distributed training\n- data parallel\n- caching\n- load balancing"),
         ("safe-model-rollout", "- shadow mode\n- canary\n- guardrail metrics\n- rollback"),

@@ -255,7 +255,7 @@ def _run_of_terms(items: list[str]) -> bool:
     """Tell whether a long run of words has no grammar at all: no function word, preposition
     or punctuation, and at most one verb ("Spark Horovod checkpoint drift retrain Kubernetes
     Redis dropout PyTorch"). Terse claims keep a second verb or a small word somewhere."""
-    if len(items) < _GRAMMARLESS_RUN or not "".join(items).isalnum():
+    if len(items) < _GRAMMARLESS_RUN or not "".join(items).replace("-", "").isalnum():
         return False
     plain = [stem(item.lower()) for item in items]
     if not FUNCTION_WORDS.isdisjoint(plain) or not _PREPOSITIONS.isdisjoint(plain):
@@ -269,6 +269,15 @@ def _chinese_list(sentence: Sentence) -> bool:
     start = _heading_end(form)
     spaced = _item_sizes(sentence, _SPACES, start)
     if len(spaced) >= _BARE_TERMS and max(spaced) <= 2:
+        return True
+    # Terms with Latin ones among them, one to three words each, nothing to link them (one
+    # small word may sit inside a term: 被遗忘权).
+    if (
+        len(spaced) >= _BARE_TERMS
+        and max(spaced) <= 3
+        and sentence.word_stems.isdisjoint(NEGATORS)
+        and sum(t in FUNCTION_WORDS or t in _ZH_GLUE for t in sentence.stems) <= 1
+    ):
         return True
     sizes = _item_sizes(sentence, _ZH_LIST_SPLIT, start)
     if len(sizes) < _LIST_ITEMS - 1:
