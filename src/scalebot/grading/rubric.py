@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, hit_start, trim
+from scalebot.grading.descriptions import described
 from scalebot.grading.feedback import CriterionResult, Feedback
 from scalebot.grading.guards import (
     bare_term_lines,
@@ -45,7 +46,9 @@ class RubricGrader:
         own = _without(answer, copies)
         own = _without(own, bare_term_lines(own))
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
-        found = _credible(find_evidence(question, claims))
+        found = find_evidence(question, claims)
+        described(question, claims, found)
+        found = _credible(found)
         results = _judge_all(question.rubric, found)
         reasoned = _reasoned(found)
         if also_met:

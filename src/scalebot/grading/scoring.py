@@ -40,7 +40,7 @@ _HEDGES = stem_all(
     """maybe perhaps probably possibly guess somehow something usual eventually whatever
     可能 或许 也许 大概 说不定 之类 什么的 可以考虑 随便"""
 )
-_STOPWORDS = FUNCTION_WORDS | stem_all(
+STOPWORDS = FUNCTION_WORDS | stem_all(
     "and or not no also just very more most some any all each every 和 与 或 的 很 更 最"
 )
 
@@ -90,7 +90,7 @@ def is_hedged(sentence: Sentence) -> bool:
 
 
 @per_object
-def _prompt_stems(question: Question) -> frozenset[str]:
+def prompt_stems(question: Question) -> frozenset[str]:
     """The stems of a question's prompt (both languages)."""
     prompt = question.prompt + (" " + question.zh.prompt if question.zh else "")
     return frozenset(stem(w) for w in words(prompt))
@@ -134,7 +134,7 @@ def score(
 
 def _is_echo(question: Question, all_stems: Sequence[str]) -> bool:
     """Tell whether an answer mostly repeats the question's own words."""
-    in_prompt = _prompt_stems(question).__contains__
+    in_prompt = prompt_stems(question).__contains__
     new_words = len(all_stems) - sum(map(in_prompt, all_stems))
     return new_words < max(3, len(all_stems) // 3)
 
@@ -223,7 +223,7 @@ def _why_nothing(
         return _NOTE_ECHO
     if not claims:
         return NOTE_KEYWORDS
-    content = [s for s in all_stems if s not in _STOPWORDS]
+    content = [s for s in all_stems if s not in STOPWORDS]
     vocabulary = question_vocabulary(question)
     on_topic = sum(1 for s in content if s in vocabulary)
     if len(content) >= _OFF_TOPIC_MIN_WORDS and on_topic < _OFF_TOPIC_SHARE * len(content):

@@ -1,0 +1,76 @@
+"""Description matching: a plain-words sentence that says what a criterion describes.
+
+Engineers often describe a practice without its usual name ("let the new model answer real
+requests in the background and compare it with the live one" is a shadow launch). A criterion
+that no cue found is still covered by an English sentence that shares at least two content
+words with the criterion's own title and description, beyond the question's prompt, and more
+of them than with any other criterion of the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scalebot.domain.questions import Question
+from scalebot.grading.cues import Cue, Evidence, Found, Hit
+from scalebot.grading.memo import per_object
+from scalebot.grading.negation import may_negate
+from scalebot.grading.scoring import STOPWORDS, prompt_stems
+from scalebot.grading.text import Sentence, stem, words
+
+_SHARED_WORDS = 2  # content words a sentence must share with a description
+_LEAD = 1  # and how many more than it shares with any other criterion of the question
+
+
+@per_object
+def _descriptions(question: Question) -> tuple[frozenset[str], ...]:
+    """Per criterion, the content stems of its title and description, minus the prompt's."""
+    prompt = prompt_stems(question)
+    return tuple(
+        frozenset(
+            stem(word)
+            for word in words(f"{criterion.title} {criterion.description}")
+            if len(word) > 2 and not word.isdigit()
+        )
+        - STOPWORDS
+        - prompt
+        for criterion in question.rubric
+    )
+
+
+def described(question: Question, sentences: Sequence[Sentence], found: list[Found]) -> None:
+    """Cover, in place, each criterion no cue found with the sentence that describes it best."""
+    if all(item.evidence for item in found):
+        return
+    plain = [s for s in sentences if not s.chinese and not may_negate(s)]
+    if not plain:
+        return
+    descriptions = _descriptions(question)
+    for c, item in enumerate(found):
+        if item.evidence:
+            continue
+        best: tuple[int, Sentence, frozenset[str]] | None = None
+        for sentence in plain:
+            shared = descriptions[c] & sentence.word_stems
+            if len(shared) < _SHARED_WORDS or (best is not None and len(shared) <= best[0]):
+                continue
+            others = max(
+                (len(d & sentence.word_stems) for o, d in enumerate(descriptions) if o != c),
+                default=0,
+            )
+            if len(shared) >= others + _LEAD:
+                best = (len(shared), sentence, shared)
+        if best is not None:
+            found[c] = _evidence(best[1], best[2])
+
+
+def _evidence(sentence: Sentence, shared: frozenset[str]) -> Found:
+    """The sentence as evidence, with the shared words as written in it, in their order."""
+    first: dict[str, int] = {}
+    for i, word_stem in enumerate(sentence.stems):
+        if word_stem in shared:
+            first.setdefault(word_stem, i)
+    hits = tuple(
+        Hit(Cue(sentence.tokens[i], (s,), frozenset((s,)), s, 0), i) for s, i in first.items()
+    )
+    return Found((Evidence(sentence, hits),), tuple(hit.cue.phrase for hit in hits))
