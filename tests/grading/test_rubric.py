@@ -504,3 +504,8 @@ def test_a_lone_hedged_mention_without_a_reason_covers_nothing(
     text: str, expected: set[str]
 ) -> None:
     assert met(text) == expected
+
+
+def test_a_cue_written_as_one_word_is_read_for_a_denial_right_after_it() -> None:
+    assert met(f"Distributedtraining doesn't work here {REASONED}.") == set()
+    assert met(f"Distributedtraining works well here {REASONED}.") == {"deployment"}

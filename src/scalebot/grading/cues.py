@@ -165,7 +165,9 @@ def _spans(sentence: Sentence, wanted: Sequence[str], window: int) -> list[int]:
 def _affirmed_hit(sentence: Sentence, cue: Cue) -> Hit | None:
     """Return the first occurrence of the cue that no negation governs."""
     for start in _cue_starts(sentence, cue):
-        end = start + max(1, len(cue.stems)) - 1
+        # A cue written as one word ("drop out" as "dropout") ends where it starts.
+        joined = sentence.stems[start] == cue.joined and len(cue.stems) > 1
+        end = start if joined else start + max(1, len(cue.stems)) - 1
         if not is_negated(sentence, start, min(end, len(sentence.stems) - 1)):
             return Hit(cue, start)
     return None
