@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -195,11 +196,16 @@ class _CompiledRubric:
 def _compile_rubric(question: Question) -> _CompiledRubric:
     """Compile every cue of a question once and index them by a stem each one needs."""
     cues = tuple(_compile_cues(criterion) for criterion in question.rubric)
+    # How many cues of the question hold each stem: a cue is filed under its rarest word, so
+    # a sentence with a common one ("model", "data") wakes few cues that cannot match.
+    holding = Counter(
+        stem for criterion_cues in cues for cue in criterion_cues for stem in cue.stems
+    )
     index: dict[str, list[tuple[int, int, Cue]]] = {}
     for c, criterion_cues in enumerate(cues):
         for q, cue in enumerate(criterion_cues):
             # A Chinese word if the cue has one: English sentences then never look at it.
-            keys = {max(cue.stems, key=lambda stem: (has_cjk(stem), len(stem)))}
+            keys = {max(cue.stems, key=lambda stem: (has_cjk(stem), -holding[stem], len(stem)))}
             if len(cue.stems) > 1:
                 keys.add(cue.joined)
             for key in keys:
