@@ -75,3 +75,14 @@ def test_a_criterion_found_by_its_cues_keeps_its_cue_evidence() -> None:
     feedback = GRADER.grade(QUESTION, "Run it in shadow mode first, comparing live requests.")
     [result] = feedback.covered
     assert result.matched == ("shadow mode",)
+
+
+def test_words_of_the_hint_count_as_the_description() -> None:
+    assert covered("We would undo it fast, by switching traffic back, if the alarm fires.") == {
+        "rollback"
+    }
+
+
+def test_a_criterion_found_by_its_description_does_not_crowd_out_a_cue() -> None:
+    text = "Compare live requests in the background before any rollback."
+    assert covered(text) == {"shadow", "rollback"}

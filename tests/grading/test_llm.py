@@ -20,11 +20,11 @@ from scalebot.settings import load_settings
 from tests.fake_llm import FakeLLM, completion, judged, serve_fake_llm
 
 ANSWER = (
-    "I would keep a frozen copy of the weights after every epoch so that a crashed run resumes "
-    "where it stopped, which saves days of compute. I would deploy the model behind an API "
+    "After every epoch I would stash a frozen copy of the weights, which spares days of compute. "
+    "I would deploy the model behind an API "
     "on Kubernetes because traffic varies during the day and autoscaling follows it."
 )
-SNAPSHOT = "keep a frozen copy of the weights after every epoch"
+SNAPSHOT = "stash a frozen copy of the weights"
 API_KEY = "sk-test-secret-value"
 
 
@@ -150,7 +150,7 @@ async def test_evidence_is_shown_in_the_answers_own_words(fake: FakeLLM) -> None
 
 
 async def test_quotes_may_differ_in_case_spacing_and_use_ellipses(fake: FakeLLM) -> None:
-    fake.answer_json(judged(("checkpointing", True, "Keep a  FROZEN COPY … after every epoch")))
+    fake.answer_json(judged(("checkpointing", True, "STASH a  frozen COPY … weights")))
     feedback = await grader_for(fake).grade_async(question(), ANSWER)
     assert "checkpointing" in met(feedback)
 

@@ -3,8 +3,9 @@
 Engineers often describe a practice without its usual name ("let the new model answer real
 requests in the background and compare it with the live one" is a shadow launch). A criterion
 that no cue found is still covered by an English sentence that shares at least two content
-words with the criterion's own title and description, beyond the question's prompt, and more
-of them than with any other criterion of the question.
+words with the criterion's own title, description and hint, beyond the question's prompt, and
+more of them than with any other criterion of the question. (A hint pasted as it stands earns
+nothing: the copy guard drops it before this.)
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ _LEAD = 1  # and how many more than it shares with any other criterion of the qu
 
 @per_object
 def _descriptions(question: Question) -> tuple[frozenset[str], ...]:
-    """Per criterion, the content stems of its title and description, minus the prompt's."""
+    """Per criterion, the content stems of its title, description and hint, minus the prompt's."""
     prompt = prompt_stems(question)
     return tuple(
         frozenset(
             stem(word)
-            for word in words(f"{criterion.title} {criterion.description}")
+            for word in words(f"{criterion.title} {criterion.description} {criterion.hint}")
             if len(word) > 2 and not word.isdigit()
         )
         - STOPWORDS
@@ -38,13 +39,17 @@ def _descriptions(question: Question) -> tuple[frozenset[str], ...]:
     )
 
 
-def described(question: Question, sentences: Sequence[Sentence], found: list[Found]) -> None:
-    """Cover, in place, each criterion no cue found with the sentence that describes it best."""
+def described(question: Question, sentences: Sequence[Sentence], found: list[Found]) -> set[int]:
+    """Cover, in place, each criterion no cue found with the sentence that describes it best.
+
+    Returns the positions of the criteria it covered.
+    """
+    covered: set[int] = set()
     if all(item.evidence for item in found):
-        return
+        return covered
     plain = [s for s in sentences if not s.chinese and not may_negate(s)]
     if not plain:
-        return
+        return covered
     descriptions = _descriptions(question)
     for c, item in enumerate(found):
         if item.evidence:
@@ -62,6 +67,8 @@ def described(question: Question, sentences: Sequence[Sentence], found: list[Fou
                 best = (len(shared), sentence, shared)
         if best is not None:
             found[c] = _evidence(best[1], best[2])
+            covered.add(c)
+    return covered
 
 
 def _evidence(sentence: Sentence, shared: frozenset[str]) -> Found:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from scalebot.domain.questions import Criterion, Question
 from scalebot.grading.cues import Evidence, Found, excerpt, find_evidence, hit_start, trim
@@ -47,8 +47,7 @@ class RubricGrader:
         own = _without(own, bare_term_lines(own))
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
-        described(question, claims, found)
-        found = _credible(found)
+        found = _credible(found, described(question, claims, found))
         results = _judge_all(question.rubric, found)
         reasoned = _reasoned(found)
         if also_met:
@@ -71,20 +70,21 @@ class RubricGrader:
         )
 
 
-def _credible(found: Sequence[Found]) -> list[Found]:
+def _credible(found: Sequence[Found], described: Collection[int]) -> list[Found]:
     """Drop criteria resting on one cue phrase that is hedged or incidental wherever it appears.
 
     Hedged: each sentence is a passing "maybe some X" with no reason given. Incidental: in
     each sentence showing it, a clause holds it beside a cue of another criterion that the
     sentence shows more of ("compare A and B, tune them until p99 < 50 ms" is about tuning,
-    not about sharding on p99).
+    not about sharding on p99). Criteria found by their descriptions (`described`) are weaker
+    evidence than cues and outweigh nothing.
     """
     lone = [c for c, item in enumerate(found) if len(item.matched) == 1]
     if not lone:
         return list(found)
     shown: dict[int, list[tuple[int, Evidence]]] = {}  # id(sentence) -> what it shows
     for c, item in enumerate(found):
-        for evidence in item.evidence:
+        for evidence in item.evidence if c not in described else ():
             shown.setdefault(id(evidence.sentence), []).append((c, evidence))
     kept = list(found)
     for c in lone:
