@@ -86,3 +86,20 @@ def test_words_of_the_hint_count_as_the_description() -> None:
 def test_a_criterion_found_by_its_description_does_not_crowd_out_a_cue() -> None:
     text = "Compare live requests in the background before any rollback."
     assert covered(text) == {"shadow", "rollback"}
+
+
+def test_what_a_description_says_not_to_do_covers_nothing() -> None:
+    shadow, rollback = QUESTION.rubric
+    recent = shadow.model_copy(
+        update={
+            "id": "recent-period",
+            "description": "Validates on the most recent weeks held out in time, and avoids "
+            "random splits that mix old and new regimes.",
+            "cues": ("held-out weeks",),
+        }
+    )
+    question = QUESTION.model_copy(update={"rubric": (recent, rollback)})
+    grade = GRADER.grade
+    assert not grade(question, "A random split mixing both regimes is what I would do.").covered
+    [result] = grade(question, "Validate on the most recent weeks, kept apart in time.").covered
+    assert result.id == "recent-period"

@@ -10,33 +10,49 @@ nothing: the copy guard drops it before this.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from scalebot.domain.questions import Question
 from scalebot.grading.cues import Cue, Evidence, Found, Hit
 from scalebot.grading.memo import per_object
-from scalebot.grading.negation import may_negate
+from scalebot.grading.negation import NEGATORS, may_negate
 from scalebot.grading.scoring import STOPWORDS, prompt_stems
-from scalebot.grading.text import Sentence, stem, words
+from scalebot.grading.text import Sentence, stem, stem_all, words
 
 _SHARED_WORDS = 2  # content words a sentence must share with a description
 _LEAD = 1  # and how many more than it shares with any other criterion of the question
 
 
+# Where a description turns to what the criterion is not ("…, and avoids random splits").
+_CLAUSE = re.compile(r"[,;:.()]|\band\b|\bbut\b")
+_TURNS = NEGATORS | stem_all("instead rather unlike versus vs")
+
+
 @per_object
 def _descriptions(question: Question) -> tuple[frozenset[str], ...]:
-    """Per criterion, the content stems of its title, description and hint, minus the prompt's."""
+    """Per criterion, the content stems of its title, description and hint, minus the prompt's
+    and minus what the description says not to do."""
     prompt = prompt_stems(question)
     return tuple(
-        frozenset(
-            stem(word)
-            for word in words(f"{criterion.title} {criterion.description} {criterion.hint}")
-            if len(word) > 2 and not word.isdigit()
-        )
+        _affirmed_stems(f"{criterion.title}. {criterion.description} {criterion.hint}")
         - STOPWORDS
         - prompt
         for criterion in question.rubric
     )
+
+
+def _affirmed_stems(text: str) -> frozenset[str]:
+    """The stems of a text's words of three letters or more, up to any turn in each clause."""
+    kept: set[str] = set()
+    for clause in _CLAUSE.split(text.lower()):
+        for word in words(clause):
+            word_stem = stem(word)
+            if word_stem in _TURNS:
+                break
+            if len(word) > 2 and not word.isdigit():
+                kept.add(word_stem)
+    return frozenset(kept)
 
 
 def described(question: Question, sentences: Sequence[Sentence], found: list[Found]) -> set[int]:
