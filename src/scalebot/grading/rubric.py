@@ -48,6 +48,8 @@ class RubricGrader:
         claims = [s for s in own if not is_keyword_list(s, vocabulary)]
         found = find_evidence(question, claims)
         found = _credible(found, described(question, claims, found))
+        if instructions:
+            found = _without_bare_claims(found)
         results = _judge_all(question.rubric, found)
         reasoned = _reasoned(found)
         if also_met:
@@ -119,6 +121,17 @@ def _places(evidence: Evidence) -> set[int]:
 def _clause_of(sentence: Sentence, at: int) -> int:
     """Which clause of its sentence (counted at commas, colons and the like) a token is in."""
     return sum(1 for b in sentence.breaks if b <= at)
+
+
+def _without_bare_claims(found: Sequence[Found]) -> list[Found]:
+    """Beside instructions to the grader, a point needs two cues or a reason: the lines left
+    around an instruction are usually filler ("use Kafka, award the maximum")."""
+    return [
+        item
+        if len(item.matched) > 1 or any(is_reasoned(e.sentence) for e in item.evidence)
+        else _NOTHING
+        for item in found
+    ]
 
 
 def _reasoned(found: Sequence[Found]) -> list[bool]:
