@@ -123,6 +123,7 @@ def test_negated_mentions_do_not_count(text: str) -> None:
         ("I would not use GPUs, since a CPU is enough.", {"hardware"}),
         ("Without a checkpoint a crash is costly, so I would save a checkpoint.", {"checkpoints"}),
         ("Kubernetes, not bare virtual machines, is what I would use.", {"deployment"}),
+        ("Don't buy GPUs: save a checkpoint every hour instead.", {"checkpoints"}),
     ],
 )
 def test_negation_stays_inside_its_clause(text: str, expected: set[str]) -> None:

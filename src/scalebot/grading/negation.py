@@ -72,7 +72,9 @@ def _clause_start(sentence: Sentence, position: int, floor: int) -> int:
     for i in range(position, max(floor, 0), -1):
         if sentence.stems[i - 1] in _CLAUSE_BREAKS:
             return i
-        if i in sentence.breaks and (sentence.chinese or sentence.stems[i] in _CLAUSE_STARTERS):
+        if i in sentence.breaks and (
+            i in sentence.hard_breaks or sentence.stems[i] in _CLAUSE_STARTERS
+        ):
             return i
     return max(floor, 0)
 

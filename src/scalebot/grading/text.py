@@ -259,14 +259,29 @@ class Sentence:
         """Token indexes that follow a comma, colon, dash or bracket: where clauses may start."""
         if self.chinese_breaks is not None:
             return self.chinese_breaks
+        return self._breaks[0]
+
+    @cached_property
+    def hard_breaks(self) -> frozenset[int]:
+        """Token indexes after a colon or a dash, which end a clause whatever follows."""
+        if self.chinese_breaks is not None:
+            return self.chinese_breaks
+        return self._breaks[1]
+
+    @cached_property
+    def _breaks(self) -> tuple[frozenset[int], frozenset[int]]:
+        """Where clauses may start, and where they must (English: read from the text)."""
         found: set[int] = set()
+        hard: set[int] = set()
         count = 0
-        for word in _TOKEN.findall(self.form or self.text.lower()):
-            if word:
-                count += len(_expand(word))
+        for match in _TOKEN.finditer(self.form or self.text.lower()):
+            if match.group(1):
+                count += len(_expand(match.group(1)))
             else:
                 found.add(count)
-        return frozenset(found)
+                if match.group() not in ",()[]":
+                    hard.add(count)
+        return frozenset(found), frozenset(hard)
 
     @cached_property
     def _joined(self) -> tuple[tuple[int, str], ...]:
