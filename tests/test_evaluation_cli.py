@@ -101,7 +101,7 @@ def test_bench_grade_races_the_baseline_and_chinese_and_ends_with_json() -> None
     result = scalebot("bench", "grade", "--answers", "200", "--words", "300")
     assert result.returncode == 0, result.stderr
     assert "200 answers of about 300 words per grader" in result.stdout
-    for name in ("rubric-2 (baseline), English", "rubric-3, English", "rubric-3, Chinese"):
+    for name in ("rubric-2 (baseline), English", "rubric-4, English", "rubric-4, Chinese"):
         speed = r"[0-9,]+ answers/s \([0-9,]+ per CPU-second\), .* p99 [0-9.]+ ms"
         line = f"{re.escape(name)}: {speed}"
         assert re.search(line, result.stdout)

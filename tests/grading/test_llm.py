@@ -73,7 +73,7 @@ async def test_verified_judgements_add_criteria_with_their_quotes(fake: FakeLLM)
     assert met(feedback)["checkpointing"] == SNAPSHOT
     assert "deployment" in met(feedback)
     assert feedback.score > rubric_only().score
-    assert feedback.grader_version == "llm-1+rubric-3"
+    assert feedback.grader_version == "llm-1+rubric-4"
 
 
 CHINESE_ANSWER = (

@@ -72,7 +72,7 @@ def test_a_full_answer_covers_everything_with_evidence_and_scores_100() -> None:
     )
     assert feedback.follow_up == "What would you cut first?"
     assert feedback.notes == ()
-    assert feedback.grader_version == "rubric-3"
+    assert feedback.grader_version == "rubric-4"
 
 
 def test_a_missed_criterion_has_a_hint_and_no_evidence() -> None:

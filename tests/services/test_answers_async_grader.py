@@ -16,15 +16,8 @@ from scalebot.services import answers, channels
 from scalebot.services.context import AppContext
 from tests.conftest import ALICE, CHANNEL
 from tests.fake_llm import FakeLLM, judged, serve_fake_llm
-from tests.grading.test_llm import CHINESE_ANSWER, CHINESE_SNAPSHOT
+from tests.grading.test_llm import ANSWER, CHINESE_ANSWER, CHINESE_SNAPSHOT, SNAPSHOT
 from tests.services.test_answers import MONDAY_9, start_channel
-
-ANSWER = (
-    "I would keep a frozen copy of the weights after every epoch so that a crashed run resumes "
-    "where it stopped, which saves days of compute. I would deploy the model behind an API "
-    "on Kubernetes because traffic varies during the day and autoscaling follows it."
-)
-SNAPSHOT = "keep a frozen copy of the weights after every epoch"
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ async def test_the_llm_graders_verdict_is_stored(ctx: AppContext, fake: FakeLLM)
         ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9
     )
     assert {r.id for r in outcome.feedback.covered} == {"checkpointing", "deployment"}
-    assert outcome.feedback.grader_version == "llm-1+rubric-3"
+    assert outcome.feedback.grader_version == "llm-1+rubric-4"
     assert SNAPSHOT in outcome.reply.plain_text()
     async with ctx.reading() as repo:
         workspace = await repo.find_workspace(platform="test", external_id="W1")
@@ -58,7 +51,7 @@ async def test_the_llm_graders_verdict_is_stored(ctx: AppContext, fake: FakeLLM)
     assert stored is not None
     assert stored.score == outcome.feedback.score
     assert stored.covered["met"] == ["checkpointing", "deployment"]
-    assert stored.grader_version == "llm-1+rubric-3"
+    assert stored.grader_version == "llm-1+rubric-4"
 
 
 async def test_a_chinese_reader_gets_llm_feedback_in_chinese_quoting_their_words(
@@ -113,5 +106,5 @@ async def test_a_model_timeout_still_stores_the_rubric_feedback(
         ctx, channel=CHANNEL, user=ALICE, text=ANSWER, now=MONDAY_9
     )
     assert {r.id for r in outcome.feedback.covered} == {"deployment"}
-    assert outcome.feedback.grader_version == "rubric-3"
+    assert outcome.feedback.grader_version == "rubric-4"
     assert outcome.stored

@@ -32,7 +32,7 @@ _NOTHING = Found((), ())
 class RubricGrader:
     """Deterministic, offline grader: cue phrases matched on word stems, negation aware."""
 
-    version = "rubric-3"
+    version = "rubric-4"
 
     def grade(
         self, question: Question, text: str, *, also_met: Mapping[str, str] | None = None
