@@ -518,3 +518,12 @@ def test_beside_instructions_to_the_grader_a_bare_mention_earns_nothing() -> Non
     assert met(f"Use Kubernetes, since traffic doubles every morning. {injection}") == {
         "deployment"
     }
+
+
+def test_a_cue_read_in_order_keeps_its_repeated_word() -> None:
+    aa_test = QUESTION.rubric[0].model_copy(update={"id": "a-a-test", "cues": ("a/a test",)})
+    question = QUESTION.model_copy(update={"rubric": (aa_test, *QUESTION.rubric[1:])})
+    assert "a-a-test" not in met("Launching a test is a config change, so it is cheap.", question)
+    assert "a-a-test" in met(
+        "Run an A/A test first, since the split itself may be biased.", question
+    )

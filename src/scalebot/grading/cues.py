@@ -65,13 +65,16 @@ def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
     phrases = criterion.cues + (criterion.zh.cues if criterion.zh else ())
     for phrase in phrases:
         tokens = words(phrase)
-        stems = tuple(dict.fromkeys(stem(t) for t in tokens))
-        # A cue without letters or digits could only match everything; a repeat adds nothing.
-        if stems and frozenset(stems) not in compiled:
+        every = tuple(stem(t) for t in tokens)
+        gaps = _gaps(every)
+        # Words read in order keep a repeat ("a/a test", "token by token"); words in any order
+        # need each word once. A cue without letters or digits could only match everything.
+        stems = every if gaps is not None else tuple(dict.fromkeys(every))
+        key = frozenset(stems) if gaps is None else frozenset((" ".join(stems),))
+        if stems and key not in compiled:
             joined = stem("".join(tokens))
             window = _window(stems)
-            gaps = _gaps(stems)
-            compiled[frozenset(stems)] = Cue(phrase, stems, frozenset(stems), joined, window, gaps)
+            compiled[key] = Cue(phrase, stems, frozenset(stems), joined, window, gaps)
     return tuple(compiled.values())
 
 
