@@ -64,6 +64,8 @@ def may_negate(sentence: Sentence) -> bool:
     stems = sentence.word_stems
     if not (stems.isdisjoint(NEGATORS) and stems.isdisjoint(_ALONE_AFTER_NEGATORS)):
         return True
+    if stems.isdisjoint(_PAIRED_ONLY):
+        return False
     return any(first in stems and not stems.isdisjoint(_DENIED_BY[first]) for first in _PAIRED_ONLY)
 
 

@@ -274,12 +274,12 @@ class Sentence:
         found: set[int] = set()
         hard: set[int] = set()
         count = 0
-        for match in _TOKEN.finditer(self.form or self.text.lower()):
-            if match.group(1):
-                count += len(_expand(match.group(1)))
+        for word, mark in _TOKEN.findall(self.form or self.text.lower()):
+            if word:
+                count += len(_expand(word))
             else:
                 found.add(count)
-                if match.group() not in ",()[]":
+                if mark not in _SOFT_MARKS:
                     hard.add(count)
         return frozenset(found), frozenset(hard)
 
@@ -336,7 +336,9 @@ def analyse(text: str) -> list[Sentence]:
 
 
 # One pass over a sentence: a word, or a mark after which a new clause may start.
-_TOKEN = re.compile(r"([a-z0-9]+(?:['’‘`´][a-z0-9]+)*)|[,:()\[\]—–，；：（）【】]|\s-\s")
+_TOKEN = re.compile(r"([a-z0-9]+(?:['’‘`´][a-z0-9]+)*)|([,:()\[\]—–，；：（）【】]|\s-\s)")
+# Marks after which a clause may start but need not (a comma, a bracket).
+_SOFT_MARKS = frozenset(",()[]")
 _WORD_ONLY = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
 # Lowercase ASCII letters and digits kept, every other byte a space (a few times faster than
 # _WORD_ONLY.findall, and the same words for ASCII text without apostrophes).
