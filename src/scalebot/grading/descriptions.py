@@ -4,8 +4,9 @@ Engineers often describe a practice without its usual name ("let the new model a
 requests in the background and compare it with the live one" is a shadow launch). A criterion
 that no cue found is still covered by an English sentence that shares at least two content
 words with the criterion's own title, description and hint, beyond the question's prompt, and
-more of them than with any other criterion of the question. (A hint pasted as it stands earns
-nothing: the copy guard drops it before this.)
+more of them than with any other criterion of the question. Words for what a description says
+not to do ("…, and avoids random splits") do not count, and a hint pasted as it stands earns
+nothing: the copy guard drops it before this.
 """
 
 from __future__ import annotations
@@ -64,27 +65,32 @@ def described(question: Question, sentences: Sequence[Sentence], found: list[Fou
     if all(item.evidence for item in found):
         return covered
     plain = [s for s in sentences if not s.chinese and not may_negate(s)]
-    if not plain:
-        return covered
     descriptions = _descriptions(question)
     for c, item in enumerate(found):
-        if item.evidence:
-            continue
-        best: tuple[int, Sentence, frozenset[str]] | None = None
-        for sentence in plain:
-            shared = descriptions[c] & sentence.word_stems
-            if len(shared) < _SHARED_WORDS or (best is not None and len(shared) <= best[0]):
-                continue
-            others = max(
-                (len(d & sentence.word_stems) for o, d in enumerate(descriptions) if o != c),
-                default=0,
-            )
-            if len(shared) >= others + _LEAD:
-                best = (len(shared), sentence, shared)
+        best = None if item.evidence else _best_sentence(c, descriptions, plain)
         if best is not None:
-            found[c] = _evidence(best[1], best[2])
+            found[c] = _evidence(*best)
             covered.add(c)
     return covered
+
+
+def _best_sentence(
+    c: int, descriptions: Sequence[frozenset[str]], sentences: Sequence[Sentence]
+) -> tuple[Sentence, frozenset[str]] | None:
+    """The sentence sharing most words with description c, enough of them and more than with
+    any other description, with the words it shares."""
+    best: tuple[Sentence, frozenset[str]] | None = None
+    for sentence in sentences:
+        shared = descriptions[c] & sentence.word_stems
+        if len(shared) < _SHARED_WORDS or (best is not None and len(shared) <= len(best[1])):
+            continue
+        others = max(
+            (len(d & sentence.word_stems) for o, d in enumerate(descriptions) if o != c),
+            default=0,
+        )
+        if len(shared) >= others + _LEAD:
+            best = (sentence, shared)
+    return best
 
 
 def _evidence(sentence: Sentence, shared: frozenset[str]) -> Found:
