@@ -61,7 +61,7 @@ def hit_start(sentence: Sentence, hit: Hit) -> int:
 @per_object
 def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
     """Stem every cue once per criterion."""
-    compiled: dict[frozenset[str], Cue] = {}
+    compiled: dict[frozenset[str] | tuple[str, ...], Cue] = {}
     phrases = criterion.cues + (criterion.zh.cues if criterion.zh else ())
     for phrase in phrases:
         tokens = words(phrase)
@@ -70,7 +70,7 @@ def _compile_cues(criterion: Criterion) -> tuple[Cue, ...]:
         # Words read in order keep a repeat ("a/a test", "token by token"); words in any order
         # need each word once. A cue without letters or digits could only match everything.
         stems = every if gaps is not None else tuple(dict.fromkeys(every))
-        key = frozenset(stems) if gaps is None else frozenset((" ".join(stems),))
+        key = frozenset(stems) if gaps is None else stems
         if stems and key not in compiled:
             joined = stem("".join(tokens))
             window = _window(stems)
@@ -202,7 +202,7 @@ def _compile_rubric(question: Question) -> _CompiledRubric:
     # How many cues of the question hold each stem: a cue is filed under its rarest word, so
     # a sentence with a common one ("model", "data") wakes few cues that cannot match.
     holding = Counter(
-        stem for criterion_cues in cues for cue in criterion_cues for stem in cue.stems
+        word for criterion_cues in cues for cue in criterion_cues for word in cue.stems
     )
     index: dict[str, list[tuple[int, int, Cue]]] = {}
     for c, criterion_cues in enumerate(cues):

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -51,8 +51,8 @@ class LabelledAnswer(BaseModel):
 
 # dev: tuned on. holdout: twelve questions nobody reads. fresh: answers to every question written
 # after the cues of rubric-3 by writers who never saw a cue, read by nobody who tunes.
-SPLITS = ("dev", "holdout", "fresh")
 Split = Literal["dev", "holdout", "fresh"]
+SPLITS: tuple[str, ...] = get_args(Split)
 
 
 class LabelledFile(BaseModel):
@@ -86,13 +86,14 @@ def load_labelled(folder: Path, bank: QuestionBank) -> list[LabelledSet]:
 
 def _refuse_repeated_ids(loaded: Sequence[LabelledSet], paths: Sequence[Path]) -> None:
     """Answer ids name one answer across the whole folder (mistakes are listed by id)."""
-    first_seen: dict[str, Path] = {}
+    seen: dict[str, Path] = {}
     for item, path in zip(loaded, paths, strict=True):
         for answer in item.answers:
-            earlier = first_seen.setdefault(answer.id, path)
-            if earlier != path or sum(a.id == answer.id for a in item.answers) > 1:
+            earlier = seen.get(answer.id)
+            if earlier is not None:
                 where = path.name if earlier == path else f"{earlier.name} and {path.name}"
                 raise EvaluationError(f"answer id {answer.id} is used twice ({where})")
+            seen[answer.id] = path
 
 
 def _load_file(path: Path, bank: QuestionBank) -> LabelledSet:

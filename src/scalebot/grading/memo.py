@@ -1,4 +1,5 @@
-"""Caching per question by identity: hashing a frozen pydantic model costs more than the work."""
+"""Caching: per question by identity (hashing a frozen pydantic model costs more than the
+work), and per word or character in a plain dict."""
 
 from __future__ import annotations
 
@@ -27,3 +28,19 @@ def per_object(fn: Callable[[K], V]) -> Callable[[K], V]:
         return value
 
     return remembered
+
+
+class Remembered(dict[K, V]):
+    """work(key) for each key asked, kept in a plain dict: a lookup costs a third of an
+    lru_cache call, and str.translate can read it as its table. Emptied when full."""
+
+    def __init__(self, work: Callable[[K], V], *, kept: int) -> None:
+        super().__init__()
+        self._work = work
+        self._kept = kept
+
+    def __missing__(self, key: K) -> V:
+        if len(self) >= self._kept:
+            self.clear()
+        value = self[key] = self._work(key)
+        return value

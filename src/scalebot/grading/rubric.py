@@ -105,7 +105,9 @@ def _incidental(c: int, evidence: Evidence, shown: Sequence[tuple[int, Evidence]
     own = _places(evidence)
     clauses = {_clause_of(evidence.sentence, at) for at in own}
     for d, other in shown:
-        places = _places(other) if d != c else own
+        if d == c:
+            continue
+        places = _places(other)
         if len(places) > len(own) and any(
             _clause_of(other.sentence, at) in clauses for at in places
         ):

@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from itertools import chain
 
 from scalebot.grading import chinese
+from scalebot.grading.memo import Remembered
 
 # A word may hold apostrophes, which vanish: "don't" reads as "dont", "model's" as "models".
 _WORD = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*")
@@ -88,20 +89,14 @@ def normalize(text: str) -> str:
     return text.translate(_NFKC_BY_CHARACTER)
 
 
-class _NfkcTable(dict[int, str]):
-    """NFKC of each character, except Chinese punctuation, which must stay Chinese (a table
-    str.translate reads, filled as characters come)."""
-
-    def __missing__(self, code: int) -> str:
-        if len(self) >= _NFKC_KEPT:
-            self.clear()
-        ch = chr(code)
-        found = self[code] = ch if ch in chinese.PUNCTUATION else unicodedata.normalize("NFKC", ch)
-        return found
+def _nfkc_keeping_chinese_punctuation(code: int) -> str:
+    """NFKC of one character, except Chinese punctuation, which must stay Chinese."""
+    ch = chr(code)
+    return ch if ch in chinese.PUNCTUATION else unicodedata.normalize("NFKC", ch)
 
 
-_NFKC_KEPT = 8192
-_NFKC_BY_CHARACTER = _NfkcTable()
+# The table str.translate reads, filled as characters come.
+_NFKC_BY_CHARACTER = Remembered(_nfkc_keeping_chinese_punctuation, kept=8192)
 
 
 def match_form(text: str) -> str:
@@ -194,19 +189,9 @@ def _stem(word: str) -> str:
     return word
 
 
-class _Stems(dict[str, str]):
-    """Stems already worked out: a plain dict lookup costs a third of an lru_cache call."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _STEMS_KEPT:
-            self.clear()
-        found = self[word] = _stem(word)
-        return found
-
-
-_STEMS_KEPT = 65536
+_WORDS_KEPT = 65536
 # Reduce a word to a crude stem so that inflected forms compare equal (remembered).
-stem: Callable[[str], str] = _Stems().__getitem__
+stem: Callable[[str], str] = Remembered(_stem, kept=_WORDS_KEPT).__getitem__
 
 
 def _strip_plural(word: str) -> str:
@@ -418,18 +403,15 @@ def offset_of(sentence: Sentence, index: int) -> int:
     return found if found >= 0 else guess
 
 
-class _Expansions(dict[str, tuple[str, ...]]):
-    """The tokens one written word stands for, without their stems, as words come."""
-
-    def __missing__(self, word: str) -> tuple[str, ...]:
-        if len(self) >= _STEMS_KEPT:
-            self.clear()
-        found = self[word] = tuple(token for token, _ in _expand(word))
-        return found
+def _tokens_of(word: str) -> tuple[str, ...]:
+    """The tokens one written word stands for, without their stems."""
+    return tuple(token for token, _ in _expand(word))
 
 
 # Return the tokens one written word stands for, without their stems (remembered).
-_expand_tokens: Callable[[str], tuple[str, ...]] = _Expansions().__getitem__
+_expand_tokens: Callable[[str], tuple[str, ...]] = Remembered(
+    _tokens_of, kept=_WORDS_KEPT
+).__getitem__
 
 
 @lru_cache(maxsize=65536)
