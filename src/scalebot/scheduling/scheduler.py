@@ -45,6 +45,7 @@ def fire_times(schedule: Schedule, after: datetime, until: datetime) -> Iterator
 _STEP = timedelta(microseconds=1)
 # How often every process rebuilds its jobs from the database.
 RESYNC_EVERY = timedelta(minutes=5)
+PRUNE_EVERY = timedelta(hours=6)
 
 
 def _next_after(trigger: CronTrigger, moment: datetime) -> datetime | None:
@@ -89,35 +90,22 @@ class RoundScheduler:
         """Yield each post instant in (after, until], as the round jobs fire them."""
         return fire_times(schedule, after, until)
 
+    def _every(
+        self, job: Callable[[], Coroutine[Any, Any, object]], every: timedelta, name: str
+    ) -> None:
+        """Run a housekeeping job at a fixed interval, under a stable id."""
+        self.scheduler.add_job(
+            job, "interval", seconds=every.total_seconds(), id=name, replace_existing=True
+        )
+
     async def start(self) -> list[rounds.PostOutcome]:
         """Build jobs from the database, start, and settle what was left while down."""
         await self.resync()
-        self.scheduler.add_job(
-            self.prune_events, "interval", hours=6, id="prune-events", replace_existing=True
-        )
-        self.scheduler.add_job(
-            self.resync,
-            "interval",
-            seconds=RESYNC_EVERY.total_seconds(),
-            id="resync-channels",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            self.watchdog,
-            "interval",
-            seconds=self.ctx.delivery.watchdog_every.total_seconds(),
-            id="watchdog",
-            replace_existing=True,
-            coalesce=True,
-        )
-        self.scheduler.add_job(
-            self.remind,
-            "interval",
-            seconds=self.ctx.delivery.remind_every.total_seconds(),
-            id="reminders",
-            replace_existing=True,
-            coalesce=True,
-        )
+        # A job that falls behind runs once, not once per missed turn (APScheduler's coalesce).
+        self._every(self.prune_events, PRUNE_EVERY, "prune-events")
+        self._every(self.resync, RESYNC_EVERY, "resync-channels")
+        self._every(self.watchdog, self.ctx.delivery.watchdog_every, "watchdog")
+        self._every(self.remind, self.ctx.delivery.remind_every, "reminders")
         self.scheduler.start()
         return await self.sweep()
 
